@@ -1,0 +1,34 @@
+"""Main navigation: one list, shown in base.html, filtered by permission."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, permission needed or None)
+NAV_ITEMS = [
+    (_("Contacts"), "contacts:list", "contacts.view_contact"),
+    (_("Duplicates"), "duplicates:list", "duplicates.view_contactduplicate"),
+    (_("Interactions"), "interactions:list", "interactions.view_interactionlogentry"),
+    (_("Opportunities"), "opportunities:list", "opportunities.view_opportunity"),
+    (_("Customers & vendors"), "relations:list", "relations.view_customer"),
+    (_("Marketing Setup"), "marketing_setup:setup", "marketing_setup.change_marketingsetup"),
+    (_("Number series"), "numbering:list", "numbering.view_noseries"),
+]
+
+
+def navigation(request):
+    """Template context: the menu entries this user may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, url_name, perm in NAV_ITEMS:
+        if perm and not user.has_perm(perm):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:  # the app has no page of that name (yet)
+            continue
+        items.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    return {"nav_items": items}

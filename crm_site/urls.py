@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from crm_site import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switcher also works on the login page.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("setup/", include("marketing_setup.urls")),
+    path("numbering/", include("numbering.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("duplicates/", include("duplicates.urls")),
+    path("relations/", include("relations.urls")),
+    path("interactions/", include("interactions.urls")),
+    path("opportunities/", include("opportunities.urls")),
+]

@@ -1,0 +1,78 @@
+"""Number series (reference document, section 5).
+
+A series has dated lines; each line is a range (starting no. .. ending no.) with its
+own counter (`last_no_used`). `numbering.services.series_next_number` draws numbers
+under a row lock on the line.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NoSeries(models.Model):
+    code = models.CharField(_("code"), max_length=20, primary_key=True)
+    description = models.CharField(_("description"), max_length=100, blank=True)
+    default_nos = models.BooleanField(
+        _("default nos."),
+        default=True,
+        help_text=_("Numbers may be assigned automatically."),
+    )
+    manual_nos = models.BooleanField(
+        _("manual nos."),
+        default=False,
+        help_text=_("Users may type numbers themselves."),
+    )
+    date_order = models.BooleanField(
+        _("date order"),
+        default=False,
+        help_text=_("Numbers must be drawn in non-decreasing date order."),
+    )
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+        ordering = ("code",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(default_nos=True) | models.Q(manual_nos=True),
+                name="noseries_default_or_manual",
+                violation_error_message=_("A number series needs Default Nos. or Manual Nos."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.description}" if self.description else self.code
+
+
+class NoSeriesLine(models.Model):
+    series = models.ForeignKey(
+        NoSeries, on_delete=models.CASCADE, related_name="lines", verbose_name=_("series")
+    )
+    line_no = models.PositiveIntegerField(_("line no."))
+    starting_date = models.DateField(_("starting date"), null=True, blank=True)
+    starting_no = models.CharField(_("starting no."), max_length=20)
+    ending_no = models.CharField(_("ending no."), max_length=20, blank=True)
+    warning_no = models.CharField(_("warning no."), max_length=20, blank=True)
+    increment_by = models.PositiveIntegerField(
+        _("increment-by no."), default=1, validators=[MinValueValidator(1)]
+    )
+    last_no_used = models.CharField(_("last no. used"), max_length=20, blank=True)
+    last_date_used = models.DateField(_("last date used"), null=True, blank=True)
+    open = models.BooleanField(_("open"), default=True, editable=False)
+
+    class Meta:
+        verbose_name = _("number series line")
+        verbose_name_plural = _("number series lines")
+        ordering = ("series", "starting_date", "line_no")
+        constraints = [
+            models.UniqueConstraint(fields=("series", "line_no"), name="noseriesline_unique_line"),
+            models.CheckConstraint(
+                condition=models.Q(increment_by__gte=1), name="noseriesline_increment_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} {self.line_no}: {self.starting_no}..{self.ending_no}"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install what the project needs on a fresh Debian machine (python3 3.11 present):
+# system packages (gettext; Chromium with --browser), a virtualenv in .venv with the
+# pinned Python packages, and compiled translations. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
+
+need=()
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+if [[ "${1:-}" == "--browser" ]]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
+if ((${#need[@]})); then
+  echo "== installing system packages: ${need[*]}"
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  echo "== creating .venv"
+  python3 -m venv .venv
+fi
+echo "== installing Python packages"
+if .venv/bin/python -m pip install -q uv 2>/dev/null; then
+  .venv/bin/python -m uv pip install -q --python .venv/bin/python -r requirements-dev.txt
+else
+  .venv/bin/python -m pip install -q -r requirements-dev.txt
+fi
+.venv/bin/python manage.py compilemessages --ignore=.venv -v0

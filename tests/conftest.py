@@ -1,0 +1,48 @@
+"""Shared fixtures: users in each role, logged-in clients, the setup row."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from marketing_setup.models import MarketingSetup
+from marketing_setup.roles import ADMINISTRATORS, STAFF
+
+PASSWORD = "pw-Secret-123"
+
+
+def _user_in(django_user_model, username: str, group: str | None):
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    """A member of CRM administrators (not a superuser: permissions come from the role)."""
+    return _user_in(django_user_model, "crmadmin", ADMINISTRATORS)
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    """A member of Back-office staff."""
+    return _user_in(django_user_model, "staff", STAFF)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def setup(db):
+    """The Marketing Setup row with its initial values."""
+    return MarketingSetup.get()
