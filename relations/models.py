@@ -1,0 +1,281 @@
+"""Customers, vendors, bank accounts and contact business relations (reference, section 7).
+
+A contact is linked to a customer/vendor/bank account by a `ContactBusinessRelation`
+row (link_to + no). With the matching business-relation code set in Marketing Setup,
+a new customer/vendor/bank account gets its own company contact, and the synced
+fields (`SYNCED_FIELDS`) follow each other both ways on save: see `relations/services.py`
+and `relations/signals.py`.
+
+Numbers: a blank number is drawn from the number series named by `NUMBER_SERIES`
+(CUST, VEND, BANK; `relations/demo.py` creates them). A typed number is kept as is.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from contacts.models import Contact
+from marketing_setup.models import BusinessRelation, Language, Salesperson, Territory
+
+
+class LinkToTable(models.TextChoices):
+    NONE = "", _("(none)")
+    CUSTOMER = "customer", _("Customer")
+    VENDOR = "vendor", _("Vendor")
+    BANK_ACCOUNT = "bank_account", _("Bank account")
+
+
+class BusinessRelationSummary(models.TextChoices):
+    """The "Business Relation" summary shown on the contact card (7.6)."""
+
+    NONE = "none", _("None")
+    CUSTOMER = "customer", _("Customer")
+    VENDOR = "vendor", _("Vendor")
+    BANK_ACCOUNT = "bank_account", _("Bank account")
+    OTHER = "other", _("Other")
+    MULTIPLE = "multiple", _("Multiple")
+
+
+# Fields with the same meaning on a contact and on a customer/vendor/bank account,
+# copied both ways (sections 2.6 and 7.4). Salesperson only syncs for customers:
+# the vendor's purchaser and the bank's "our contact" are preserved, as in BC.
+SYNCED_FIELDS: tuple[str, ...] = (
+    "name",
+    "search_name",
+    "name_2",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country",
+    "phone_no",
+    "mobile_phone_no",
+    "fax_no",
+    "telex_answer_back",
+    "email",
+    "home_page",
+    "territory",
+    "language",
+    "vat_registration_no",
+)
+
+
+class SyncedEntity(models.Model):
+    """The fields customers, vendors and bank accounts share with contacts."""
+
+    LINK_TO: str = ""
+    NUMBER_SERIES: str = ""
+    EXTRA_SYNCED_FIELDS: tuple[str, ...] = ()
+
+    no = models.CharField(
+        _("no."),
+        max_length=20,
+        unique=True,
+        blank=True,
+        help_text=_("Leave blank to take the next number from the number series."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    search_name = models.CharField(_("search name"), max_length=100, blank=True)
+    name_2 = models.CharField(_("name 2"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=100, blank=True)
+    address_2 = models.CharField(_("address 2"), max_length=50, blank=True)
+    post_code = models.CharField(_("post code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=30, blank=True)
+    county = models.CharField(_("county"), max_length=30, blank=True)
+    country = CountryField(_("country/region"), blank=True)
+    phone_no = models.CharField(_("phone no."), max_length=30, blank=True)
+    mobile_phone_no = models.CharField(_("mobile phone no."), max_length=30, blank=True)
+    fax_no = models.CharField(_("fax no."), max_length=30, blank=True)
+    telex_answer_back = models.CharField(_("telex answer back"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=80, blank=True)
+    home_page = models.CharField(_("home page"), max_length=255, blank=True)
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("territory"),
+    )
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("language"),
+    )
+    vat_registration_no = models.CharField(_("VAT registration no."), max_length=20, blank=True)
+    currency_code = models.CharField(
+        _("currency code"), max_length=10, blank=True, help_text=_("Blank: local currency.")
+    )
+    contact = models.CharField(
+        _("contact"), max_length=100, blank=True, help_text=_("Name of the primary contact person.")
+    )
+    primary_contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primary contact"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("no",)
+
+    def __str__(self) -> str:
+        return f"{self.no} {self.name}".strip()
+
+    @classmethod
+    def synced_fields(cls) -> tuple[str, ...]:
+        return SYNCED_FIELDS + cls.EXTRA_SYNCED_FIELDS
+
+
+class Customer(SyncedEntity):
+    LINK_TO = LinkToTable.CUSTOMER
+    NUMBER_SERIES = "CUST"
+    EXTRA_SYNCED_FIELDS = ("salesperson",)
+
+    salesperson = models.ForeignKey(
+        Salesperson,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("salesperson"),
+    )
+
+    class Meta(SyncedEntity.Meta):
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def get_absolute_url(self) -> str:
+        return reverse("relations:customer_detail", kwargs={"no": self.no})
+
+
+class Vendor(SyncedEntity):
+    LINK_TO = LinkToTable.VENDOR
+    NUMBER_SERIES = "VEND"
+
+    purchaser = models.ForeignKey(
+        Salesperson,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("purchaser"),
+    )
+
+    class Meta(SyncedEntity.Meta):
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+
+    def get_absolute_url(self) -> str:
+        return reverse("relations:vendor_detail", kwargs={"no": self.no})
+
+
+class BankAccount(SyncedEntity):
+    LINK_TO = LinkToTable.BANK_ACCOUNT
+    NUMBER_SERIES = "BANK"
+
+    bank_account_no = models.CharField(_("bank account no."), max_length=30, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=50, blank=True)
+    swift_code = models.CharField(_("SWIFT code"), max_length=20, blank=True)
+    our_contact = models.ForeignKey(
+        Salesperson,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("our contact"),
+    )
+
+    class Meta(SyncedEntity.Meta):
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+
+    def get_absolute_url(self) -> str:
+        return reverse("relations:bank_account_detail", kwargs={"no": self.no})
+
+
+ENTITY_MODELS: dict[str, type[SyncedEntity]] = {
+    LinkToTable.CUSTOMER: Customer,
+    LinkToTable.VENDOR: Vendor,
+    LinkToTable.BANK_ACCOUNT: BankAccount,
+}
+
+
+class ContactBusinessRelation(models.Model):
+    """A contact's business relation; with link_to/no set, its link to an entity (7.2)."""
+
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.CASCADE,
+        related_name="business_relations",
+        verbose_name=_("contact"),
+    )
+    business_relation = models.ForeignKey(
+        BusinessRelation,
+        on_delete=models.PROTECT,
+        related_name="contact_relations",
+        verbose_name=_("business relation"),
+    )
+    link_to = models.CharField(
+        _("link to table"), max_length=20, choices=LinkToTable.choices, blank=True, default=""
+    )
+    no = models.CharField(
+        _("no."),
+        max_length=20,
+        blank=True,
+        help_text=_("The linked customer, vendor or bank account number."),
+    )
+
+    class Meta:
+        verbose_name = _("contact business relation")
+        verbose_name_plural = _("contact business relations")
+        ordering = ("contact", "business_relation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("contact", "business_relation"),
+                name="contactbusrel_unique_code",
+                violation_error_message=_("The contact already has this business relation."),
+            ),
+            models.UniqueConstraint(
+                fields=("contact", "link_to"),
+                condition=~models.Q(link_to=""),
+                name="contactbusrel_one_link_per_type",
+                violation_error_message=_(
+                    "The contact already has a business relation linked to this table."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=("link_to", "no"),
+                condition=~models.Q(link_to=""),
+                name="contactbusrel_one_contact_per_entity",
+                violation_error_message=_("This record is already linked to another contact."),
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(link_to="") & models.Q(no=""))
+                | (~models.Q(link_to="") & ~models.Q(no="")),
+                name="contactbusrel_link_needs_no",
+                violation_error_message=_("Link to Table and No. must be filled in together."),
+            ),
+        ]
+        indexes = [models.Index(fields=("link_to", "no"), name="contactbusrel_link")]
+
+    def __str__(self) -> str:
+        if self.link_to:
+            return f"{self.contact_id} {self.business_relation_id} → {self.link_to} {self.no}"
+        return f"{self.contact_id} {self.business_relation_id}"
+
+    @property
+    def entity_model(self) -> type[SyncedEntity] | None:
+        return ENTITY_MODELS.get(self.link_to)
