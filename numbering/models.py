@@ -7,9 +7,12 @@ under a row lock on the line.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from numbering import formatting
 
 
 class NoSeries(models.Model):
@@ -76,3 +79,23 @@ class NoSeriesLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series_id} {self.line_no}: {self.starting_no}..{self.ending_no}"
+
+    def clean(self) -> None:
+        errors = formatting.validate_line_numbers(
+            starting_no=self.starting_no,
+            ending_no=self.ending_no,
+            warning_no=self.warning_no,
+            last_no_used=self.last_no_used,
+            increment_by=self.increment_by or 0,
+        )
+        if errors:
+            raise ValidationError(errors)
+        # Open follows Ending No., Increment-by No. and Last No. Used (5.4).
+        self.open = self.compute_open()
+
+    def compute_open(self) -> bool:
+        return formatting.line_is_open(
+            last_no_used=self.last_no_used,
+            ending_no=self.ending_no,
+            increment_by=self.increment_by or 1,
+        )

@@ -1,0 +1,250 @@
+"""Drawing numbers from a number series (reference document, sections 5.3-5.6).
+
+Contract (as django-sequences): call `series_draw` / `series_next_number` inside the
+transaction that saves the numbered record, as late as possible. The chosen line's row
+stays locked (SELECT ... FOR UPDATE) until that transaction ends, so concurrent callers
+queue up and get consecutive numbers; a rollback gives the number back, so there are no
+gaps. SQLite ignores FOR UPDATE but serialises writers, which gives the same result.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from numbering import formatting
+from numbering.models import NoSeries, NoSeriesLine
+
+ENDING_NO_MESSAGE = _(
+    "You cannot assign numbers greater than %(ending_no)s from the number series %(code)s."
+)
+
+
+class NumberSeriesError(ValidationError):
+    """A number cannot be drawn or entered; the message is translated and user-facing."""
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
+
+
+@dataclass
+class DrawnNumber:
+    number: str
+    warning: str | None
+    line_id: int
+
+
+def _date_text(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _error(message, error_code: str, **params) -> NumberSeriesError:
+    return NumberSeriesError(message, code=error_code, params=params)
+
+
+def _get_series(code: str) -> NoSeries:
+    if not code:
+        raise _error(
+            _("You cannot get a number series line with an empty number series code."),
+            "blank_code",
+        )
+    try:
+        return NoSeries.objects.get(code=code)
+    except NoSeries.DoesNotExist:
+        raise _error(
+            _("The number series %(code)s does not exist."), "unknown_series", code=code
+        ) from None
+
+
+def _lines_for_date(series: NoSeries, on_date: datetime.date):
+    """The lines of 5.3 step 2: those with the latest starting date <= on_date
+    (blank starting date = from the beginning), ordered by line no."""
+    usable = NoSeriesLine.objects.filter(series=series).filter(
+        Q(starting_date__lte=on_date) | Q(starting_date__isnull=True)
+    )
+    latest = (
+        usable.exclude(starting_date__isnull=True)
+        .order_by("-starting_date")
+        .values_list("starting_date", flat=True)
+        .first()
+    )
+    if latest is None:
+        lines = usable.filter(starting_date__isnull=True)
+    else:
+        lines = usable.filter(starting_date=latest)
+    return lines.order_by("line_no")
+
+
+def _choose_line(series: NoSeries, on_date: datetime.date, *, lock: bool) -> NoSeriesLine:
+    lines = _lines_for_date(series, on_date)
+    if lock:
+        # Lock every line of that date in line order (a consistent order: no deadlocks),
+        # then choose the open one from the fresh rows. Filtering on `open` in SQL
+        # could skip a line another transaction just closed and find nothing.
+        lines = lines.select_for_update()
+    candidates = list(lines)
+    for line in candidates:
+        if line.open:
+            return line
+    if candidates:
+        last = candidates[-1]
+        raise _error(
+            ENDING_NO_MESSAGE,
+            "ending_no",
+            ending_no=last.ending_no or last.last_no_used,
+            code=series.code,
+        )
+    if NoSeriesLine.objects.filter(series=series).exists():
+        raise _error(
+            _("You cannot assign new numbers from the number series %(code)s on %(date)s."),
+            "no_line_on_date",
+            code=series.code,
+            date=_date_text(on_date),
+        )
+    raise _error(
+        _("You cannot assign new numbers from the number series %(code)s."),
+        "no_line",
+        code=series.code,
+    )
+
+
+def _compute(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> DrawnNumber:
+    """Steps 4-5 of 5.3 without saving: date order, next number, range, warning."""
+    if series.date_order and line.last_date_used and on_date < line.last_date_used:
+        raise _error(
+            _(
+                "You cannot assign new numbers from the number series %(code)s "
+                "on a date before %(date)s."
+            ),
+            "date_order",
+            code=series.code,
+            date=_date_text(line.last_date_used),
+        )
+    if line.starting_date and on_date < line.starting_date:
+        raise _error(
+            _(
+                "You cannot assign new numbers from the number series %(code)s "
+                "on a date before %(date)s."
+            ),
+            "date_order",
+            code=series.code,
+            date=_date_text(line.starting_date),
+        )
+    try:
+        number = formatting.next_number(
+            starting_no=line.starting_no,
+            last_no_used=line.last_no_used,
+            increment_by=line.increment_by,
+        )
+    except ValueError:
+        raise _error(
+            _(
+                "The last number used in the number series %(code)s, %(last_no_used)s, "
+                "has no number to increment."
+            ),
+            "not_a_number",
+            code=series.code,
+            last_no_used=line.last_no_used,
+        ) from None
+    if not formatting.in_range(number, line.starting_no, line.ending_no) or len(number) > (
+        formatting.MAX_LENGTH
+    ):
+        raise _error(
+            ENDING_NO_MESSAGE,
+            "ending_no",
+            ending_no=line.ending_no or number,
+            code=series.code,
+        )
+    warning = None
+    if formatting.reaches_warning(number, warning_no=line.warning_no, ending_no=line.ending_no):
+        warning = str(
+            _(
+                "The number series %(code)s is soon running out. The current number is "
+                "%(number)s and the last allowed number of the sequence is %(ending_no)s."
+            )
+            % {"code": series.code, "number": number, "ending_no": line.ending_no}
+        )
+    return DrawnNumber(number=number, warning=warning, line_id=line.pk)
+
+
+def series_draw(code: str, *, on_date: datetime.date | None = None) -> DrawnNumber:
+    """Take the next number of series `code` for `on_date` (default today).
+
+    Must run inside the caller's transaction (the one that saves the numbered record):
+    the line stays locked until it commits, and a rollback gives the number back.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "series_draw() must run inside transaction.atomic(), in the transaction "
+            "that saves the numbered record."
+        )
+    on_date = on_date or timezone.localdate()
+    series = _get_series(code)
+    series_check_automatic(series)
+    line = _choose_line(series, on_date, lock=True)
+    drawn = _compute(series, line, on_date)
+    line.last_no_used = drawn.number
+    line.last_date_used = on_date
+    line.open = line.compute_open()
+    line.save(update_fields=["last_no_used", "last_date_used", "open"])
+    return drawn
+
+
+def series_next_number(code: str, *, on_date: datetime.date | None = None) -> str:
+    """The next number of series `code` (see `series_draw` for the transaction contract)."""
+    return series_draw(code, on_date=on_date).number
+
+
+def series_peek(code: str, *, on_date: datetime.date | None = None) -> str:
+    """The number `series_next_number` would return now, without consuming it."""
+    on_date = on_date or timezone.localdate()
+    series = _get_series(code)
+    line = _choose_line(series, on_date, lock=False)
+    return _compute(series, line, on_date).number
+
+
+def series_check_automatic(series: NoSeries | str) -> None:
+    """Raise unless the series allows automatic numbers (Default Nos., 5.5)."""
+    if not isinstance(series, NoSeries):
+        series = _get_series(series)
+    if not series.default_nos:
+        raise _error(
+            _(
+                "It is not possible to assign numbers automatically. If you want the program "
+                "to assign numbers automatically, please activate Default Nos. in No. Series "
+                "%(code)s."
+            ),
+            "default_nos",
+            code=series.code,
+        )
+
+
+def series_check_manual(code: str) -> None:
+    """Raise unless numbers may be typed by hand for series `code` (Manual Nos., 5.6).
+
+    A blank code means no series is set up, so manual numbers are allowed.
+    """
+    if not code:
+        return
+    series = _get_series(code)
+    if not series.manual_nos:
+        raise _error(
+            _(
+                "You may not enter numbers manually. If you want to enter numbers manually, "
+                "please activate Manual Nos. in No. Series %(code)s."
+            ),
+            "manual_nos",
+            code=series.code,
+        )
+
+
+def line_validate(line: NoSeriesLine) -> None:
+    """Raise a field-keyed ValidationError when the line's numbers don't fit together,
+    else recompute its Open flag (the model's clean(); kept here for service callers)."""
+    line.clean()
