@@ -10,3 +10,24 @@ class InteractionsConfig(AppConfig):
     verbose_name = _("Interactions")
     # What each role (Django group) may do with this app's models.
     role_permissions = {ADMINISTRATORS: ALL, STAFF: ALL}
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
+        from contacts.models import Contact
+        from contacts.panels import register_card_panel
+        from interactions.selectors import contact_panel_context
+        from interactions.signals import rehome_entries_of_deleted_person
+
+        pre_delete.connect(
+            rehome_entries_of_deleted_person,
+            sender=Contact,
+            dispatch_uid="interactions.rehome_entries_of_deleted_person",
+        )
+        register_card_panel(
+            "interactions",
+            "interactions/_contact_panel.html",
+            contact_panel_context,
+            order=40,
+            permission="interactions.view_interactionlogentry",
+        )

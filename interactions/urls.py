@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from interactions import api, views
 
 app_name = "interactions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.entry_list_view, name="list"),
+    path("<int:pk>/", views.entry_detail_view, name="detail"),
+    path("contact/<str:no>/phone-call/", views.phone_call_log_view, name="log_phone_call"),
+    path("contact/<str:no>/email/", views.email_log_view, name="log_email"),
+    path("contact/<str:no>/cover-sheet/", views.cover_sheet_view, name="cover_sheet"),
+    path("setup/", views.template_setup_view, name="template_setup"),
+    path("api/documents/", api.DocumentLogView.as_view(), name="api_documents"),
+]

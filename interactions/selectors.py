@@ -1,0 +1,63 @@
+"""Reads of interaction log entries for pages and the contact card."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from interactions.models import InteractionLogEntry
+
+PANEL_SIZE = 10
+
+
+def entry_list(
+    *,
+    contact_no: str = "",
+    template: str = "",
+    group: str = "",
+    document_type: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[InteractionLogEntry]:
+    """Entries for the list page, newest first, with what the rows show joined in."""
+    qs = InteractionLogEntry.objects.select_related("contact", "interaction_template", "user")
+    if contact_no:
+        # A company's number also finds its persons' entries (section 2.11).
+        qs = qs.filter(Q(contact_no=contact_no) | Q(contact_company__no=contact_no))
+    if template:
+        qs = qs.filter(interaction_template_id=template)
+    if group:
+        qs = qs.filter(interaction_group_id=group)
+    if document_type:
+        qs = qs.filter(document_type=document_type)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return qs.order_by("-id")
+
+
+def entry_totals(entries: QuerySet[InteractionLogEntry]) -> dict:
+    """Count, cost and duration of the entries that count (not canceled or postponed)."""
+    totals = entries.counted().aggregate(
+        count=Count("id"), cost=Sum("cost"), duration=Sum("duration_min")
+    )
+    return {
+        "count": totals["count"],
+        "cost": totals["cost"] or Decimal("0"),
+        "duration": totals["duration"] or Decimal("0"),
+    }
+
+
+def contact_panel_context(request, contact) -> dict:
+    """Context of the contact card's interactions panel: latest entries and totals."""
+    entries = InteractionLogEntry.objects.for_contact(contact)
+    return {
+        "interaction_entries": list(
+            entries.select_related("interaction_template", "contact").order_by("-id")[:PANEL_SIZE]
+        ),
+        "interaction_totals": entry_totals(entries),
+        "can_log_interactions": request.user.has_perm("interactions.add_interactionlogentry"),
+    }

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+
+@register.filter
+def contact_card_url(contact_no: str) -> str:
+    """The contact card's address for a contact number, or the contact's interactions."""
+    try:
+        return reverse("contacts:detail", kwargs={"no": contact_no})
+    except NoReverseMatch:  # the contact card page is not there (yet)
+        return f"{reverse('interactions:list')}?contact={contact_no}"

@@ -1,0 +1,173 @@
+"""Staff pages: the interaction list, an entry, logging calls/e-mails, cover sheets, setup."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from contacts.models import Contact
+from interactions import selectors, services
+from interactions.forms import (
+    CoverSheetForm,
+    EmailForm,
+    EntryFilterForm,
+    InteractionTemplateSetupForm,
+    PhoneCallForm,
+)
+from interactions.models import InteractionLogEntry, InteractionTemplateSetup
+from interactions.templatetags.interactions_tags import contact_card_url
+
+PAGE_SIZE = 50
+
+
+@permission_required("interactions.view_interactionlogentry", raise_exception=True)
+def entry_list_view(request):
+    form = EntryFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    entries = selectors.entry_list(**filters)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "interactions/entry_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@permission_required("interactions.view_interactionlogentry", raise_exception=True)
+def entry_detail_view(request, pk: int):
+    entry = get_object_or_404(
+        InteractionLogEntry.objects.select_related(
+            "contact",
+            "contact_company",
+            "interaction_template",
+            "interaction_group",
+            "user",
+            "salesperson",
+            "language",
+        ),
+        pk=pk,
+    )
+    return render(request, "interactions/entry_detail.html", {"entry": entry})
+
+
+def _contact(no: str) -> Contact:
+    return get_object_or_404(Contact.objects.select_related("company"), no=no)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+@permission_required("interactions.add_interactionlogentry", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def phone_call_log_view(request, no: str):
+    contact = _contact(no)
+    setup = InteractionTemplateSetup.get()
+    if request.method == "POST":
+        form = PhoneCallForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.phone_call_log(
+                    contact=contact,
+                    template=data["template"],
+                    description=data["description"],
+                    subject=data["subject"],
+                    duration_min=data["duration_min"],
+                    attempt_failed=data["attempt_failed"],
+                    evaluation=data["evaluation"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The phone call was logged."))
+                return redirect(contact_card_url(contact.no))
+    else:
+        form = PhoneCallForm(initial={"template": setup.outgoing_calls_id})
+    return render(
+        request,
+        "interactions/phone_call_form.html",
+        {"form": form, "contact": contact, "phone_no": contact.phone_no or contact.mobile_phone_no},
+    )
+
+
+@permission_required("interactions.add_interactionlogentry", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def email_log_view(request, no: str):
+    contact = _contact(no)
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.email_log(contact=contact, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The e-mail was logged."))
+            return redirect(contact_card_url(contact.no))
+    return render(request, "interactions/email_form.html", {"form": form, "contact": contact})
+
+
+def _greeting(contact: Contact) -> tuple[str, str]:
+    """(greeting, error message) for the cover sheet."""
+    try:
+        from contacts.salutations import SalutationError, contact_greeting
+    except ImportError:  # salutations not available in this installation
+        return "", _("Salutations are not set up.")
+    try:
+        return contact_greeting(contact=contact, salutation_type="formal"), ""
+    except SalutationError as error:
+        return "", str(error)
+
+
+@permission_required("interactions.add_interactionlogentry", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def cover_sheet_view(request, no: str):
+    contact = _contact(no)
+    form = CoverSheetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.cover_sheet_log(
+                contact=contact, description=form.cleaned_data["description"], user=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(f"{request.path}?printed={entry.pk}")
+    printed = None
+    if request.GET.get("printed", "").isdigit():
+        printed = InteractionLogEntry.objects.filter(
+            pk=request.GET["printed"], contact=contact
+        ).first()
+    greeting, greeting_error = _greeting(contact)
+    return render(
+        request,
+        "interactions/cover_sheet.html",
+        {
+            "form": form,
+            "contact": contact,
+            "greeting": greeting,
+            "greeting_error": greeting_error,
+            "printed": printed,
+        },
+    )
+
+
+@permission_required("interactions.change_interactiontemplatesetup", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def template_setup_view(request):
+    setup = InteractionTemplateSetup.get()
+    form = InteractionTemplateSetupForm(request.POST or None, instance=setup)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The Interaction Template Setup was saved."))
+        return redirect("interactions:template_setup")
+    return render(request, "interactions/template_setup.html", {"form": form})
