@@ -10,3 +10,36 @@ class RelationsConfig(AppConfig):
     verbose_name = _("Relations")
     # What each role (Django group) may do with this app's models.
     role_permissions = {ADMINISTRATORS: ALL, STAFF: ALL}
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from contacts.models import Contact
+        from contacts.panels import register_card_panel
+        from relations import signals
+        from relations.models import ENTITY_MODELS
+        from relations.views import contact_panel_context
+
+        post_save.connect(
+            signals.sync_contact_to_entities,
+            sender=Contact,
+            dispatch_uid="relations.sync_contact_to_entities",
+        )
+        for link_to, model in ENTITY_MODELS.items():
+            post_save.connect(
+                signals.sync_entity_to_contact,
+                sender=model,
+                dispatch_uid=f"relations.sync_entity_to_contact.{link_to}",
+            )
+            post_delete.connect(
+                signals.delete_entity_relations,
+                sender=model,
+                dispatch_uid=f"relations.delete_entity_relations.{link_to}",
+            )
+        register_card_panel(
+            "relations",
+            "relations/_contact_panel.html",
+            contact_panel_context,
+            order=30,
+            permission="relations.view_customer",
+        )

@@ -12,6 +12,7 @@ Numbers: a blank number is drawn from the number series named by `NUMBER_SERIES`
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -275,6 +276,62 @@ class ContactBusinessRelation(models.Model):
         if self.link_to:
             return f"{self.contact_id} {self.business_relation_id} → {self.link_to} {self.no}"
         return f"{self.contact_id} {self.business_relation_id}"
+
+    def clean(self) -> None:
+        """The rules of 7.2, with BC's messages naming the records involved."""
+        from marketing_setup.models import MarketingSetup
+
+        if not self.business_relation_id or not self.contact_id:
+            return
+        if not self.link_to:
+            setup = MarketingSetup.get()
+            for link_to, code in (
+                (LinkToTable.CUSTOMER, setup.bus_rel_code_for_customers_id),
+                (LinkToTable.VENDOR, setup.bus_rel_code_for_vendors_id),
+                (LinkToTable.BANK_ACCOUNT, setup.bus_rel_code_for_bank_accounts_id),
+            ):
+                if code and code == self.business_relation_id:
+                    raise ValidationError(
+                        {
+                            "business_relation": _(
+                                "Business Relation Code %(code)s is used when a contact is "
+                                "linked with a %(table)s."
+                            )
+                            % {"code": code, "table": LinkToTable(link_to).label.lower()}
+                        }
+                    )
+            return
+        others = ContactBusinessRelation.objects.exclude(pk=self.pk)
+        mine = others.filter(contact_id=self.contact_id, link_to=self.link_to).first()
+        if mine is not None:
+            raise ValidationError(
+                {
+                    "link_to": _(
+                        "Contact %(contact)s already has a contact business relation with "
+                        "%(table)s %(no)s."
+                    )
+                    % {
+                        "contact": self.contact.no,
+                        "table": LinkToTable(self.link_to).label,
+                        "no": mine.no,
+                    }
+                }
+            )
+        theirs = others.filter(link_to=self.link_to, no=self.no).select_related("contact").first()
+        if theirs is not None:
+            raise ValidationError(
+                {
+                    "no": _(
+                        "%(table)s %(no)s already has a contact business relation with "
+                        "contact %(contact)s."
+                    )
+                    % {
+                        "table": LinkToTable(self.link_to).label,
+                        "no": self.no,
+                        "contact": theirs.contact.no,
+                    }
+                }
+            )
 
     @property
     def entity_model(self) -> type[SyncedEntity] | None:

@@ -1,5 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from relations import views
 
 app_name = "relations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.relation_list, name="list"),
+    path(
+        "contacts/<str:contact_no>/create/<str:link_to>/",
+        views.create_from_contact,
+        name="create_from_contact",
+    ),
+    path(
+        "contacts/<str:contact_no>/business-relations/add/",
+        views.business_relation_add,
+        name="business_relation_add",
+    ),
+    path(
+        "business-relations/<int:pk>/delete/",
+        views.business_relation_delete,
+        name="business_relation_delete",
+    ),
+]
+
+for _kind, _prefix in (
+    ("customers", "customer"),
+    ("vendors", "vendor"),
+    ("bank-accounts", "bank_account"),
+):
+    urlpatterns += [
+        path(f"{_kind}/new/", views.entity_create, {"kind": _kind}, name=f"{_prefix}_create"),
+        path(f"{_kind}/<str:no>/", views.entity_detail, {"kind": _kind}, name=f"{_prefix}_detail"),
+        path(f"{_kind}/<str:no>/edit/", views.entity_edit, {"kind": _kind}, name=f"{_prefix}_edit"),
+        path(
+            f"{_kind}/<str:no>/delete/",
+            views.entity_delete,
+            {"kind": _kind},
+            name=f"{_prefix}_delete",
+        ),
+    ]

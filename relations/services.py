@@ -1,0 +1,411 @@
+"""Business relations: creating customers/vendors/bank accounts with their contacts,
+"create as..." from a contact, and the two-way field sync (reference, section 7).
+
+The switch is Marketing Setup's business-relation code per entity type: with the code
+set, a new entity gets a linked company contact and "create as..." works; without it,
+a new entity stays alone and "create as..." is refused with a clear error.
+
+Sync (7.4): saving a contact copies `SYNCED_FIELDS` to its linked entities; saving a
+linked entity copies them back to the contact (whose normal save then lets its persons
+inherit, see contacts/signals.py) and on to the contact's other linked entities. Each
+direction writes the other side without re-running that side's own sync (a context
+flag), and only changed fields are written, so there is no loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contacts.models import Contact
+from marketing_setup.models import BusinessRelation, MarketingSetup
+from numbering.models import NoSeries
+from numbering.services import series_next_number, series_peek
+from relations.models import (
+    ENTITY_MODELS,
+    SYNCED_FIELDS,
+    BankAccount,
+    BusinessRelationSummary,
+    ContactBusinessRelation,
+    Customer,
+    LinkToTable,
+    SyncedEntity,
+    Vendor,
+)
+from relations.selectors import contact_for_entity
+
+# Marketing Setup field holding the business-relation code for each link type.
+SETUP_CODE_FIELDS: dict[str, str] = {
+    LinkToTable.CUSTOMER: "bus_rel_code_for_customers",
+    LinkToTable.VENDOR: "bus_rel_code_for_vendors",
+    LinkToTable.BANK_ACCOUNT: "bus_rel_code_for_bank_accounts",
+}
+
+MISSING_CODE_MESSAGES = {
+    LinkToTable.CUSTOMER: gettext_lazy(
+        "Bus. Rel. Code for Customers must have a value in Marketing Setup."
+    ),
+    LinkToTable.VENDOR: gettext_lazy(
+        "Bus. Rel. Code for Vendors must have a value in Marketing Setup."
+    ),
+    LinkToTable.BANK_ACCOUNT: gettext_lazy(
+        "Bus. Rel. Code for Bank Accounts must have a value in Marketing Setup."
+    ),
+}
+
+CREATED_MESSAGES = {
+    LinkToTable.CUSTOMER: gettext_lazy("The customer %(no)s has been created."),
+    LinkToTable.VENDOR: gettext_lazy("The vendor %(no)s has been created."),
+    LinkToTable.BANK_ACCOUNT: gettext_lazy("The bank account %(no)s has been created."),
+}
+
+_syncing: contextvars.ContextVar[bool] = contextvars.ContextVar("relations_syncing", default=False)
+
+
+@contextlib.contextmanager
+def _sync_in_progress() -> Iterator[None]:
+    token = _syncing.set(True)
+    try:
+        yield
+    finally:
+        _syncing.reset(token)
+
+
+def sync_in_progress() -> bool:
+    """True while a sync writes the other side (receivers then stay quiet)."""
+    return _syncing.get()
+
+
+# --- setup and numbers -------------------------------------------------------------
+
+
+def setup_code_for(link_to: str, *, required: bool) -> BusinessRelation | None:
+    """The setup's business-relation code for this link type (error when required and blank)."""
+    setup = MarketingSetup.get()
+    code = getattr(setup, SETUP_CODE_FIELDS[link_to])
+    if code is None and required:
+        raise ValidationError(str(MISSING_CODE_MESSAGES[link_to]), code="missing_setup_code")
+    return code
+
+
+def _next_number(series_code: str) -> str:
+    """Draw the next number of a series; the caller holds the transaction."""
+    if not NoSeries.objects.filter(code=series_code).exists():
+        raise ValidationError(
+            _("Number series %(code)s does not exist. Create it or type a number.")
+            % {"code": series_code},
+            code="missing_series",
+        )
+    return series_next_number(series_code)  # NumberSeriesError is a ValidationError
+
+
+def _contact_number() -> tuple[str, str]:
+    setup = MarketingSetup.get()
+    if not setup.contact_nos_id:
+        raise ValidationError(
+            _("Contact Nos. must have a value in Marketing Setup."), code="missing_contact_nos"
+        )
+    return _next_number(setup.contact_nos_id), setup.contact_nos_id
+
+
+# --- field copying -----------------------------------------------------------------
+
+
+def _value(obj, attname: str):
+    value = getattr(obj, attname)
+    if attname == "country":  # django-countries gives a Country object
+        return str(value.code if value else "")
+    return value
+
+
+def copy_synced_fields(source, target, fields: tuple[str, ...]) -> list[str]:
+    """Copy the named fields from source to target in memory; return the changed names."""
+    changed = []
+    for name in fields:
+        attname = target._meta.get_field(name).attname
+        value = _value(source, attname)
+        if _value(target, attname) != value:
+            setattr(target, attname, value)
+            changed.append(name)
+    return changed
+
+
+# --- creating entities -------------------------------------------------------------
+
+
+def _entity_save_new(entity: SyncedEntity) -> SyncedEntity:
+    if not entity.no:
+        entity.no = _next_number(entity.NUMBER_SERIES)
+    if not entity.search_name:
+        entity.search_name = entity.name.upper()
+    entity.full_clean()
+    entity.save()
+    return entity
+
+
+def _contact_create_for_entity(entity: SyncedEntity, code: BusinessRelation) -> Contact:
+    """The company contact of a new entity: synced fields copied, setup defaults skipped
+    (as BC does for contacts created from customers/vendors/bank accounts, 2.3/7.3)."""
+    no, series = _contact_number()
+    contact = Contact(type=Contact.Type.COMPANY, no=no, no_series=series)
+    copy_synced_fields(entity, contact, entity.synced_fields())
+    contact.full_clean()
+    contact.save()
+    ContactBusinessRelation.objects.create(
+        contact=contact, business_relation=code, link_to=entity.LINK_TO, no=entity.no
+    )
+    return contact
+
+
+def entity_create_check(*, model: type[SyncedEntity], no: str = "") -> None:
+    """Raise the error `entity_create` would raise for missing numbering (for forms that
+    validate before saving): the entity's series when no number is typed, and Contact
+    Nos. when the setup code makes a contact."""
+    if not no:
+        if not NoSeries.objects.filter(code=model.NUMBER_SERIES).exists():
+            raise ValidationError(
+                {
+                    "no": _("Number series %(code)s does not exist. Create it or type a number.")
+                    % {"code": model.NUMBER_SERIES}
+                }
+            )
+        try:
+            series_peek(model.NUMBER_SERIES)
+        except ValidationError as exc:
+            raise ValidationError({"no": exc.messages}) from exc
+    if setup_code_for(model.LINK_TO, required=False) is not None:
+        setup = MarketingSetup.get()
+        if not setup.contact_nos_id:
+            raise ValidationError(_("Contact Nos. must have a value in Marketing Setup."))
+        series_peek(setup.contact_nos_id)
+
+
+@transaction.atomic
+def entity_create(*, model: type[SyncedEntity], data: dict, user=None) -> SyncedEntity:
+    """Create a customer/vendor/bank account; with the setup code set, also its company
+    contact, linked to it. Without the code, only the entity."""
+    entity = _entity_save_new(model(**data))
+    code = setup_code_for(model.LINK_TO, required=False)
+    if code is not None:
+        _contact_create_for_entity(entity, code)
+    return entity
+
+
+def customer_create(*, data: dict, user=None) -> Customer:
+    """Create a customer (and its linked contact when the customer code is set up)."""
+    return entity_create(model=Customer, data=data, user=user)
+
+
+def vendor_create(*, data: dict, user=None) -> Vendor:
+    """Create a vendor (and its linked contact when the vendor code is set up)."""
+    return entity_create(model=Vendor, data=data, user=user)
+
+
+def bank_account_create(*, data: dict, user=None) -> BankAccount:
+    """Create a bank account (and its linked contact when the bank code is set up)."""
+    return entity_create(model=BankAccount, data=data, user=user)
+
+
+@transaction.atomic
+def entity_update(*, entity: SyncedEntity, data: dict, user=None) -> SyncedEntity:
+    """Change an entity; its post_save syncs the linked contact (7.4). The no. stays."""
+    for name, value in data.items():
+        if name == "no":
+            continue
+        setattr(entity, name, value)
+    entity.full_clean()
+    entity.save()
+    return entity
+
+
+# --- "create as..." from a contact ---------------------------------------------------
+
+
+def _target_contact(contact: Contact, link_to: str) -> Contact:
+    """The contact that gets the entity: a person's company, or the contact itself."""
+    if contact.is_person:
+        if contact.company_id:
+            return contact.company
+        if link_to == LinkToTable.VENDOR:
+            raise ValidationError(
+                _("A vendor can only be created from a company or a person in a company."),
+                code="person_without_company",
+            )
+        if link_to == LinkToTable.BANK_ACCOUNT:
+            raise ValidationError(
+                _("A bank account can only be created from a company or a person in a company."),
+                code="person_without_company",
+            )
+    return contact
+
+
+def _ensure_not_linked(contact: Contact, link_to: str) -> None:
+    existing = ContactBusinessRelation.objects.filter(contact=contact, link_to=link_to).first()
+    if existing is not None:
+        raise ValidationError(
+            _("Contact %(contact)s already has a contact business relation with %(table)s %(no)s.")
+            % {
+                "contact": contact.no,
+                "table": LinkToTable(link_to).label,
+                "no": existing.no,
+            },
+            code="already_linked",
+        )
+
+
+@transaction.atomic
+def contact_create_entity(*, contact: Contact, link_to: str, user=None) -> SyncedEntity:
+    """ "Create as customer/vendor/bank account" (7.5): the entity is created for the
+    contact's company (a person's company), linked, and filled from the contact."""
+    model = ENTITY_MODELS[link_to]
+    code = setup_code_for(link_to, required=True)
+    target = _target_contact(contact, link_to)
+    _ensure_not_linked(target, link_to)
+    entity = model()
+    copy_synced_fields(target, entity, model.synced_fields())
+    entity.name = target.company_name or target.name
+    if target.is_company and contact.is_person:
+        entity.contact = contact.name
+        entity.primary_contact = contact
+    _entity_save_new(entity)
+    # A plain placeholder with the same code gives way to the link (7.2).
+    ContactBusinessRelation.objects.filter(
+        contact=target, business_relation=code, link_to=""
+    ).delete()
+    relation = ContactBusinessRelation(
+        contact=target, business_relation=code, link_to=link_to, no=entity.no
+    )
+    relation.full_clean()
+    relation.save()
+    return entity
+
+
+def contact_create_customer(*, contact: Contact, user=None) -> Customer:
+    """Create a customer from a contact (see contact_create_entity)."""
+    return contact_create_entity(contact=contact, link_to=LinkToTable.CUSTOMER, user=user)
+
+
+def contact_create_vendor(*, contact: Contact, user=None) -> Vendor:
+    """Create a vendor from a contact (see contact_create_entity)."""
+    return contact_create_entity(contact=contact, link_to=LinkToTable.VENDOR, user=user)
+
+
+def contact_create_bank_account(*, contact: Contact, user=None) -> BankAccount:
+    """Create a bank account from a contact (see contact_create_entity)."""
+    return contact_create_entity(contact=contact, link_to=LinkToTable.BANK_ACCOUNT, user=user)
+
+
+# --- plain business relations ------------------------------------------------------
+
+
+@transaction.atomic
+def contact_business_relation_add(
+    *, contact: Contact, business_relation: BusinessRelation
+) -> ContactBusinessRelation:
+    """Add a plain (unlinked) business relation such as PROSPECT to a contact."""
+    relation = ContactBusinessRelation(contact=contact, business_relation=business_relation)
+    relation.full_clean()
+    relation.save()
+    return relation
+
+
+@transaction.atomic
+def contact_business_relation_delete(*, relation: ContactBusinessRelation) -> None:
+    """Remove a relation (a link too: the entity and the contact both stay)."""
+    relation.delete()
+
+
+# --- sync ----------------------------------------------------------------------------
+
+
+def contact_to_entities_sync(contact: Contact, *, exclude: SyncedEntity | None = None) -> int:
+    """Copy the contact's synced fields to every entity linked to it; return how many
+    entities changed. Entities saved here don't sync back."""
+    count = 0
+    relations = ContactBusinessRelation.objects.filter(contact=contact).exclude(link_to="")
+    with _sync_in_progress():
+        for link_to, no in relations.values_list("link_to", "no"):
+            model = ENTITY_MODELS[link_to]
+            if exclude is not None and isinstance(exclude, model) and exclude.no == no:
+                continue
+            entity = model.objects.filter(no=no).first()
+            if entity is None:
+                continue
+            changed = copy_synced_fields(contact, entity, model.synced_fields())
+            if changed:
+                entity.save(update_fields=[*changed, "updated_at"])
+                count += 1
+    return count
+
+
+def entity_to_contact_sync(entity: SyncedEntity) -> Contact | None:
+    """Copy a linked entity's synced fields to its contact (a normal contact save, so the
+    contact's persons inherit) and on to the contact's other linked entities."""
+    contact = contact_for_entity(entity.LINK_TO, entity.no)
+    if contact is None:
+        return None
+    changed = copy_synced_fields(entity, contact, entity.synced_fields())
+    if changed:
+        with _sync_in_progress():
+            contact.save(update_fields=[*changed, "updated_at"])
+            contact_to_entities_sync(contact, exclude=entity)
+    return contact
+
+
+def entity_relations_delete(entity: SyncedEntity) -> int:
+    """Delete the relation rows of a deleted entity (its contact stays); return the count."""
+    deleted, _detail = ContactBusinessRelation.objects.filter(
+        link_to=entity.LINK_TO, no=entity.no
+    ).delete()
+    return deleted
+
+
+# --- summary -------------------------------------------------------------------------
+
+
+def contact_business_relation_summary(contact: Contact) -> str:
+    """The card's "Business Relation" (7.6) for the contact and, for a person, its company:
+    none, customer, vendor, bank_account, other or multiple."""
+    ids = [contact.pk]
+    if contact.is_person and contact.company_id:
+        ids.append(contact.company_id)
+    links = list(
+        ContactBusinessRelation.objects.filter(contact_id__in=ids).values_list("link_to", flat=True)
+    )
+    if not links:
+        return BusinessRelationSummary.NONE
+    linked = [link for link in links if link]
+    if not linked:
+        return (
+            BusinessRelationSummary.OTHER if len(links) == 1 else BusinessRelationSummary.MULTIPLE
+        )
+    if len(links) == 1:
+        return BusinessRelationSummary(linked[0])
+    return BusinessRelationSummary.MULTIPLE
+
+
+__all__ = [
+    "SYNCED_FIELDS",
+    "bank_account_create",
+    "contact_business_relation_add",
+    "contact_business_relation_delete",
+    "contact_business_relation_summary",
+    "contact_create_bank_account",
+    "contact_create_customer",
+    "contact_create_entity",
+    "contact_create_vendor",
+    "contact_to_entities_sync",
+    "customer_create",
+    "entity_create",
+    "entity_relations_delete",
+    "entity_to_contact_sync",
+    "entity_update",
+    "setup_code_for",
+    "vendor_create",
+]

@@ -1,0 +1,33 @@
+"""One-line adapters from saves/deletes to the sync rules in relations/services.py.
+
+Wired in RelationsConfig.ready(). Bulk paths (QuerySet.update(), bulk_create()) send no
+signals: callers run `contact_to_entities_sync` / `entity_to_contact_sync` themselves.
+"""
+
+from __future__ import annotations
+
+from relations import services
+from relations.models import SYNCED_FIELDS
+
+_CONTACT_FIELDS = frozenset((*SYNCED_FIELDS, "salesperson"))
+
+
+def sync_contact_to_entities(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """Contact saved: push its synced fields to the linked customer/vendor/bank account."""
+    if raw or created or services.sync_in_progress():
+        return
+    if update_fields is not None and not _CONTACT_FIELDS.intersection(update_fields):
+        return
+    services.contact_to_entities_sync(instance)
+
+
+def sync_entity_to_contact(sender, instance, created, raw=False, **kwargs):
+    """Customer/vendor/bank account saved: push its synced fields to the linked contact."""
+    if raw or created or services.sync_in_progress():
+        return
+    services.entity_to_contact_sync(instance)
+
+
+def delete_entity_relations(sender, instance, **kwargs):
+    """Customer/vendor/bank account deleted: drop its relation rows; the contact stays."""
+    services.entity_relations_delete(instance)

@@ -1,0 +1,331 @@
+"""Staff pages for customers, vendors and bank accounts, and the contact card panel.
+
+Views check permissions, validate a form, call one service and redirect.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contacts.models import Contact
+from marketing_setup.models import MarketingSetup
+from relations import services
+from relations.forms import FORMS, BusinessRelationAddForm
+from relations.models import (
+    ENTITY_MODELS,
+    BankAccount,
+    BusinessRelationSummary,
+    ContactBusinessRelation,
+    Customer,
+    LinkToTable,
+    SyncedEntity,
+    Vendor,
+)
+from relations.selectors import contact_for_entity
+
+PAGE_SIZE = 50
+
+# URL segment → (model, link_to)
+KINDS: dict[str, type[SyncedEntity]] = {
+    "customers": Customer,
+    "vendors": Vendor,
+    "bank-accounts": BankAccount,
+}
+URL_PREFIX = {Customer: "customer", Vendor: "vendor", BankAccount: "bank_account"}
+
+
+def _perm(model: type[SyncedEntity], action: str) -> str:
+    return f"relations.{action}_{model._meta.model_name}"
+
+
+def _check(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+def contact_url(contact: Contact | None) -> str | None:
+    """The contact card's URL (None while the contacts pages don't exist)."""
+    if contact is None:
+        return None
+    try:
+        return reverse("contacts:detail", kwargs={"no": contact.no})
+    except NoReverseMatch:
+        try:
+            return reverse("admin:contacts_contact_change", args=[contact.pk])
+        except NoReverseMatch:
+            return None
+
+
+@require_GET
+@permission_required("relations.view_customer", raise_exception=True)
+def relation_list(request):
+    """Customers, vendors and bank accounts, one tab each, with a search box."""
+    kind = request.GET.get("tab", "customers")
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404
+    _check(request, _perm(model, "view"))
+    q = request.GET.get("q", "").strip()
+    qs = model.objects.select_related("territory")
+    if q:
+        qs = qs.filter(
+            Q(no__istartswith=q)
+            | Q(name__icontains=q)
+            | Q(search_name__istartswith=q.upper())
+            | Q(city__istartswith=q)
+        )
+    page = Paginator(qs.order_by("no"), PAGE_SIZE).get_page(request.GET.get("page"))
+    tabs = [
+        {
+            "kind": key,
+            "label": m._meta.verbose_name_plural,
+            "active": key == kind,
+            "allowed": request.user.has_perm(_perm(m, "view")),
+        }
+        for key, m in KINDS.items()
+    ]
+    return render(
+        request,
+        "relations/list.html",
+        {
+            "tabs": tabs,
+            "kind": kind,
+            "model_name": model._meta.verbose_name,
+            "model_name_plural": model._meta.verbose_name_plural,
+            "page": page,
+            "q": q,
+            "url_prefix": URL_PREFIX[model],
+            "can_add": request.user.has_perm(_perm(model, "add")),
+        },
+    )
+
+
+@require_GET
+def entity_detail(request, kind: str, no: str):
+    model = KINDS[kind]
+    _check(request, _perm(model, "view"))
+    entity = get_object_or_404(model, no=no)
+    contact = contact_for_entity(model.LINK_TO, entity.no)
+    return render(
+        request,
+        "relations/entity_detail.html",
+        {
+            "entity": entity,
+            "kind": kind,
+            "rows": _display_rows(entity),
+            "model_name": model._meta.verbose_name,
+            "model_name_plural": model._meta.verbose_name_plural,
+            "url_prefix": URL_PREFIX[model],
+            "linked_contact": contact,
+            "linked_contact_url": contact_url(contact),
+            "primary_contact_url": contact_url(entity.primary_contact),
+            "can_change": request.user.has_perm(_perm(model, "change")),
+            "can_delete": request.user.has_perm(_perm(model, "delete")),
+        },
+    )
+
+
+def _display_rows(entity: SyncedEntity) -> list[tuple[str, str, str]]:
+    """(label, field name, shown value) for the fields on the entity's form."""
+    rows = []
+    for name in FORMS[type(entity)]._meta.fields:
+        if name == "no":
+            continue
+        field = entity._meta.get_field(name)
+        value = getattr(entity, name)
+        if name == "country":
+            shown = value.name if value else ""
+        elif name == "primary_contact":
+            shown = str(value) if value else ""
+        else:
+            shown = "" if value is None else str(value)
+        rows.append((field.verbose_name, name, shown))
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def entity_create(request, kind: str):
+    model = KINDS[kind]
+    _check(request, _perm(model, "add"))
+    form = FORMS[model](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entity = services.entity_create(model=model, data=form.cleaned_data, user=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, str(services.CREATED_MESSAGES[model.LINK_TO]) % {"no": entity.no}
+            )
+            return redirect(entity.get_absolute_url())
+    return _form_page(request, model, kind, form, None)
+
+
+@require_http_methods(["GET", "POST"])
+def entity_edit(request, kind: str, no: str):
+    model = KINDS[kind]
+    _check(request, _perm(model, "change"))
+    entity = get_object_or_404(model, no=no)
+    form = FORMS[model](request.POST or None, instance=entity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entity_update(entity=entity, data=form.cleaned_data, user=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(entity.get_absolute_url())
+    return _form_page(request, model, kind, form, entity)
+
+
+@require_POST
+def entity_delete(request, kind: str, no: str):
+    model = KINDS[kind]
+    _check(request, _perm(model, "delete"))
+    entity = get_object_or_404(model, no=no)
+    entity.delete()
+    messages.success(
+        request, _("%(name)s %(no)s was deleted.") % {"name": model._meta.verbose_name, "no": no}
+    )
+    return redirect(f"{reverse('relations:list')}?tab={kind}")
+
+
+def _form_page(request, model, kind, form, entity):
+    return render(
+        request,
+        "relations/entity_form.html",
+        {
+            "form": form,
+            "entity": entity,
+            "kind": kind,
+            "model_name": model._meta.verbose_name,
+            "model_name_plural": model._meta.verbose_name_plural,
+            "url_prefix": URL_PREFIX[model],
+        },
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- from the contact card -------------------------------------------------------------
+
+
+@require_POST
+def create_from_contact(request, contact_no: str, link_to: str):
+    """ "Create as customer/vendor/bank account" on the contact card."""
+    model = ENTITY_MODELS.get(link_to)
+    if model is None:
+        raise Http404
+    _check(request, _perm(model, "add"))
+    contact = get_object_or_404(Contact, no=contact_no)
+    try:
+        entity = services.contact_create_entity(contact=contact, link_to=link_to, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _back_to_contact(request, contact)
+    messages.success(request, str(services.CREATED_MESSAGES[link_to]) % {"no": entity.no})
+    return _back_to_contact(request, contact)
+
+
+@require_POST
+@permission_required("relations.add_contactbusinessrelation", raise_exception=True)
+def business_relation_add(request, contact_no: str):
+    contact = get_object_or_404(Contact, no=contact_no)
+    form = BusinessRelationAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_business_relation_add(
+                contact=contact, business_relation=form.cleaned_data["business_relation"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The business relation has been added."))
+    else:
+        messages.error(request, _("Choose a business relation."))
+    return _back_to_contact(request, contact)
+
+
+@require_POST
+@permission_required("relations.delete_contactbusinessrelation", raise_exception=True)
+def business_relation_delete(request, pk: int):
+    relation = get_object_or_404(ContactBusinessRelation.objects.select_related("contact"), pk=pk)
+    contact = relation.contact
+    services.contact_business_relation_delete(relation=relation)
+    messages.success(request, _("The business relation has been removed."))
+    return _back_to_contact(request, contact)
+
+
+def _back_to_contact(request, contact: Contact):
+    url = contact_url(contact) or reverse("relations:list")
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        url = nxt
+    return HttpResponseRedirect(url)
+
+
+def contact_panel_context(request, contact: Contact) -> dict:
+    """Context of the "Business relations" panel on the contact card."""
+    setup = MarketingSetup.get()
+    relations = list(
+        ContactBusinessRelation.objects.filter(
+            contact_id__in=[contact.pk, contact.company_id] if contact.company_id else [contact.pk]
+        ).select_related("business_relation", "contact")
+    )
+    linked = {}
+    for relation in relations:
+        if relation.link_to and relation.link_to not in linked:
+            model = ENTITY_MODELS[relation.link_to]
+            linked[relation.link_to] = {
+                "relation": relation,
+                "entity": model.objects.filter(no=relation.no).first(),
+                "label": LinkToTable(relation.link_to).label,
+                "url_prefix": URL_PREFIX[model],
+            }
+    actions = []
+    labels = {
+        LinkToTable.CUSTOMER: _("Create as customer"),
+        LinkToTable.VENDOR: _("Create as vendor"),
+        LinkToTable.BANK_ACCOUNT: _("Create as bank account"),
+    }
+    for link_to, model in ENTITY_MODELS.items():
+        if link_to in linked or not request.user.has_perm(_perm(model, "add")):
+            continue
+        if contact.is_person and not contact.company_id and link_to != LinkToTable.CUSTOMER:
+            continue
+        code = getattr(setup, services.SETUP_CODE_FIELDS[link_to] + "_id")
+        actions.append(
+            {
+                "link_to": link_to,
+                "label": labels[link_to],
+                "missing_code": "" if code else str(services.MISSING_CODE_MESSAGES[link_to]),
+            }
+        )
+    summary = services.contact_business_relation_summary(contact)
+    return {
+        "relations_summary": BusinessRelationSummary(summary).label,
+        "relations_linked": list(linked.values()),
+        "relations_plain": [r for r in relations if not r.link_to],
+        "relations_actions": actions,
+        "relations_add_form": BusinessRelationAddForm()
+        if request.user.has_perm("relations.add_contactbusinessrelation") and contact.is_company
+        else None,
+        "relations_can_delete": request.user.has_perm("relations.delete_contactbusinessrelation"),
+    }
