@@ -1,0 +1,231 @@
+"""Forms of the contact staff pages. They validate; the views save through contacts.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from contacts.models import Contact
+from marketing_setup.models import Salesperson, Territory
+
+COMMON_FIELDS = (
+    "name_2",
+    "search_name",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country",
+    "phone_no",
+    "mobile_phone_no",
+    "fax_no",
+    "telex_answer_back",
+    "email",
+    "home_page",
+    "correspondence_type",
+    "salesperson",
+    "territory",
+    "language",
+    "salutation",
+)
+COMPANY_FIELDS = ("name", *COMMON_FIELDS, "vat_registration_no")
+PERSON_FIELDS = (
+    "first_name",
+    "middle_name",
+    "surname",
+    "initials",
+    "job_title",
+    *COMMON_FIELDS,
+)
+
+# How the card and the edit page group the fields (BC's FastTabs).
+SECTIONS = (
+    (
+        _("General"),
+        (
+            "no",
+            "type",
+            "name",
+            "name_2",
+            "search_name",
+            "first_name",
+            "middle_name",
+            "surname",
+            "initials",
+            "job_title",
+        ),
+    ),
+    (
+        _("Communication"),
+        (
+            "phone_no",
+            "mobile_phone_no",
+            "fax_no",
+            "telex_answer_back",
+            "email",
+            "home_page",
+            "correspondence_type",
+        ),
+    ),
+    (
+        _("Address"),
+        ("address", "address_2", "post_code", "city", "county", "country"),
+    ),
+    (_("Segmentation"), ("salesperson", "territory", "language", "salutation")),
+    (_("VAT"), ("vat_registration_no",)),
+)
+
+
+class _ContactForm(forms.ModelForm):
+    """Validation of a contact's own fields; `type` and `company` are set by the view."""
+
+    contact_type: str = ""
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.type = self.contact_type
+        if not creating:
+            self.fields.pop("no", None)  # the business key never changes after creation
+
+    def sections(self):
+        """The form's bound fields grouped like the card."""
+        out = []
+        for title, names in SECTIONS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                out.append((title, fields))
+        return out
+
+
+class CompanyForm(_ContactForm):
+    contact_type = Contact.Type.COMPANY
+
+    class Meta:
+        model = Contact
+        fields = ("no", *COMPANY_FIELDS)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("Enter the company's name."), code="required")
+        return name
+
+
+class PersonForm(_ContactForm):
+    contact_type = Contact.Type.PERSON
+
+    class Meta:
+        model = Contact
+        fields = ("no", *PERSON_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        parts = [data.get(key, "").strip() for key in ("first_name", "middle_name", "surname")]
+        name = " ".join(part for part in parts if part)[:100]
+        if not name:
+            raise ValidationError(_("Enter a first name or a surname."), code="required")
+        data["name"] = name
+        self.instance.name = name
+        return data
+
+
+FORM_FOR_TYPE = {Contact.Type.COMPANY: CompanyForm, Contact.Type.PERSON: PersonForm}
+
+
+class ContactFilterForm(forms.Form):
+    """The list page's search box and filters (GET)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("No., name, city, phone or e-mail"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All")), *Contact.Type.choices]
+    )
+    company = forms.CharField(
+        label=_("Company no."),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"size": 12}),
+    )
+    salesperson = forms.ModelChoiceField(
+        label=_("Salesperson"),
+        required=False,
+        queryset=Salesperson.objects.all(),
+        empty_label=_("All"),
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Territory"), required=False, queryset=Territory.objects.all(), empty_label=_("All")
+    )
+    country = forms.ChoiceField(label=_("Country/region"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All")), *countries]
+
+
+class CompanyNoForm(forms.Form):
+    """Pick a company by its no. (a select over every company would not scale)."""
+
+    company = forms.CharField(
+        label=_("Company no."),
+        required=False,
+        max_length=20,
+        help_text=_("Leave blank to make the person independent of any company."),
+    )
+
+    def clean_company(self):
+        no = self.cleaned_data["company"].strip().upper()
+        if not no:
+            return None
+        company = Contact.objects.filter(no=no, type=Contact.Type.COMPANY).first()
+        if company is None:
+            raise ValidationError(
+                _("There is no company with no. %(no)s."), code="invalid", params={"no": no}
+            )
+        return company
+
+
+class ChangeTypeForm(forms.Form):
+    type = forms.ChoiceField(label=_("New type"), choices=Contact.Type.choices)
+
+
+class ImportUploadForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 text with a header row, comma or semicolon separated, at most 5 MB."),
+    )
+    skip_bad_rows = forms.BooleanField(
+        label=_("Skip bad rows"),
+        required=False,
+        help_text=_("Import the good rows and leave out the rows with errors."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _("The file is not UTF-8 text. Save it as CSV (UTF-8) and try again."),
+                code="encoding",
+            ) from None
+        if not text.strip():
+            raise ValidationError(_("The file is empty."), code="empty")
+        return text

@@ -1,0 +1,173 @@
+"""Reads for the contact staff pages: the searchable, filterable contact list.
+
+The list has to stay fast with a million contacts, so:
+
+- pagination is by key ("after no. X" / "before no. X") on the unique `no`, never OFFSET;
+- the total is counted only up to `COUNT_CAP + 1` rows (`SELECT COUNT(*) FROM (... LIMIT n)`),
+  so a broad result costs the same as a narrow one;
+- the search box matches by *prefix* (no., search name, city, post code, phone, e-mail), which
+  b-tree indexes answer, and by "contains" on the name only from `NAME_CONTAINS_MIN_LENGTH`
+  characters (PostgreSQL answers that from a trigram index where one exists);
+- filters are equalities on indexed columns that lead (filter, no) composite indexes, so a
+  filtered page is read in `no` order without sorting the filtered set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet, Subquery
+from django.db.models.functions import Upper
+
+from contacts.models import Contact
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+NAME_CONTAINS_MIN_LENGTH = 3
+FILTER_KEYS = ("q", "type", "company", "salesperson", "territory", "country")
+
+
+@dataclass
+class ContactPage:
+    """One page of the contact list plus what the page needs to link onwards."""
+
+    contacts: list[Contact]
+    has_next: bool
+    has_previous: bool
+    total: int
+    total_capped: bool  # True when there are more than `total` rows
+    page_size: int = PAGE_SIZE
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def next_after(self) -> str | None:
+        return self.contacts[-1].no if self.has_next and self.contacts else None
+
+    @property
+    def previous_before(self) -> str | None:
+        return self.contacts[0].no if self.has_previous and self.contacts else None
+
+
+def _next_prefix(value: str) -> str:
+    """The smallest string greater than every string that starts with `value`."""
+    return value[:-1] + chr(ord(value[-1]) + 1)
+
+
+def _prefix_q(lookup: str, value: str) -> Q:
+    """`lookup` starts with `value`, written so the column's b-tree index is used.
+
+    PostgreSQL uses the index for LIKE 'abc%' (C collation, or the varchar_pattern_ops
+    indexes). SQLite's LIKE is case-insensitive and so cannot use a binary index: a range
+    (value <= col < next prefix, exact for binary collation) lets it use one.
+    """
+    q = Q(**{f"{lookup}__startswith": value})
+    if connection.vendor == "sqlite":
+        q &= Q(**{f"{lookup}__gte": value, f"{lookup}__lt": _next_prefix(value)})
+    return q
+
+
+def _search_q(text: str) -> Q:
+    upper = text.upper()
+    q = (
+        _prefix_q("no", upper)
+        | _prefix_q("search_name", upper)
+        | _prefix_q("upper_city", upper)
+        | _prefix_q("post_code", upper)
+        | _prefix_q("phone_no", text)
+        | _prefix_q("upper_email", upper)
+    )
+    if len(text) >= NAME_CONTAINS_MIN_LENGTH:
+        q |= Q(upper_name__contains=upper)
+    return q
+
+
+def contact_filter(*, params: Mapping[str, Any]) -> QuerySet[Contact]:
+    """Contacts matching the list's search text and filters (unordered, unsliced).
+
+    `params` keys (all optional, blank means no filter): q (search text), type,
+    company (company no.: the company and its persons), salesperson (code),
+    territory (code), country (ISO code).
+    """
+    qs = Contact.objects.all()
+    text = str(params.get("q") or "").strip()
+    if text:
+        qs = qs.alias(
+            upper_city=Upper("city"), upper_email=Upper("email"), upper_name=Upper("name")
+        ).filter(_search_q(text))
+    if params.get("type"):
+        qs = qs.filter(type=params["type"])
+    company_no = str(params.get("company") or "").strip().upper()
+    if company_no:
+        company_ids = Contact.objects.filter(no=company_no, type=Contact.Type.COMPANY).values("id")
+        qs = qs.filter(Q(id__in=Subquery(company_ids)) | Q(company_id__in=Subquery(company_ids)))
+    salesperson = params.get("salesperson")
+    if salesperson:
+        qs = qs.filter(salesperson_id=getattr(salesperson, "pk", salesperson))
+    territory = params.get("territory")
+    if territory:
+        qs = qs.filter(territory_id=getattr(territory, "pk", territory))
+    if params.get("country"):
+        qs = qs.filter(country=params["country"])
+    return qs
+
+
+def contact_count_capped(qs: QuerySet[Contact], *, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(count, capped): counts at most cap + 1 rows, so it costs O(cap), not O(table)."""
+    n = qs.order_by()[: cap + 1].count()
+    return (cap, True) if n > cap else (n, False)
+
+
+def contact_list(
+    *,
+    params: Mapping[str, Any],
+    after: str | None = None,
+    before: str | None = None,
+    page_size: int = PAGE_SIZE,
+) -> ContactPage:
+    """One page of the contact list in `no` order, after or before a given no. (keyset).
+
+    Always three queries or fewer (count, page, nothing per row): the company of each
+    person and the salesperson/territory come with the page through joins.
+    """
+    qs = contact_filter(params=params)
+    total, capped = contact_count_capped(qs)
+    page_qs = qs.select_related("company", "salesperson", "territory")
+    if before:
+        rows = list(page_qs.filter(no__lt=before).order_by("-no")[: page_size + 1])
+        has_previous = len(rows) > page_size
+        contacts = list(reversed(rows[:page_size]))
+        has_next = True
+    else:
+        if after:
+            page_qs = page_qs.filter(no__gt=after)
+        rows = list(page_qs.order_by("no")[: page_size + 1])
+        has_next = len(rows) > page_size
+        contacts = rows[:page_size]
+        has_previous = bool(after)
+    clean_params = {
+        key: str(getattr(params.get(key), "pk", params.get(key)) or "")
+        for key in FILTER_KEYS
+        if params.get(key)
+    }
+    return ContactPage(
+        contacts=contacts,
+        has_next=has_next,
+        has_previous=has_previous,
+        total=total,
+        total_capped=capped,
+        page_size=page_size,
+        params=clean_params,
+    )
+
+
+def contact_export_rows(*, params: Mapping[str, Any], chunk_size: int = 2000):
+    """The filtered contacts in `no` order, streamed in chunks (for the CSV export)."""
+    return (
+        contact_filter(params=params)
+        .select_related("company")
+        .order_by("no")
+        .iterator(chunk_size=chunk_size)
+    )

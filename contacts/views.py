@@ -1,0 +1,527 @@
+"""Contact staff pages: list, card, create/edit, inheritance actions, import and export.
+
+Views check permissions, validate a form and call one service or selector
+(contacts.services / contacts.selectors / contacts.importing); no business rules here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contacts import selectors
+from contacts.forms import (
+    FORM_FOR_TYPE,
+    SECTIONS,
+    ChangeTypeForm,
+    CompanyNoForm,
+    ContactFilterForm,
+    ImportUploadForm,
+)
+from contacts.models import Contact
+from contacts.panels import card_panels
+
+IMPORT_DIR = Path(tempfile.gettempdir()) / "crm-contact-imports"
+IMPORT_SESSION_KEY = "contacts_import"
+EXPORT_FIELDS = (
+    "no",
+    "type",
+    "name",
+    "name_2",
+    "search_name",
+    "company_no",
+    "first_name",
+    "middle_name",
+    "surname",
+    "initials",
+    "job_title",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country",
+    "phone_no",
+    "mobile_phone_no",
+    "fax_no",
+    "email",
+    "home_page",
+    "correspondence_type",
+    "salesperson",
+    "territory",
+    "language",
+    "salutation",
+    "vat_registration_no",
+)
+
+
+def _services():
+    # Imported on use: contacts.services is written in parallel with these pages.
+    from contacts import services
+
+    return services
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form (by field where it names one)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- List ---------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_list_view(request):
+    form = ContactFilterForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+    page = selectors.contact_list(
+        params=params,
+        after=request.GET.get("after") or None,
+        before=request.GET.get("before") or None,
+    )
+    context = {"form": form, "page": page}
+    if request.htmx and request.htmx.target == "contact-table":
+        return render(request, "contacts/_contact_table.html", context)
+    return render(request, "contacts/contact_list.html", context)
+
+
+@require_GET
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_export_view(request):
+    form = ContactFilterForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(EXPORT_FIELDS)
+        for contact in selectors.contact_export_rows(params=params):
+            yield writer.writerow([_export_value(contact, name) for name in EXPORT_FIELDS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
+    return response
+
+
+def _export_value(contact: Contact, name: str) -> str:
+    if name == "company_no":
+        return contact.company.no if contact.company_id else ""
+    if name in ("salesperson", "territory", "language", "salutation"):
+        return getattr(contact, f"{name}_id") or ""
+    return str(getattr(contact, name) or "")
+
+
+# --- Card ---------------------------------------------------------------------------
+
+
+def _card_sections(contact: Contact, states: dict[str, str]) -> list[dict]:
+    """The card's sections: label, display value and inheritance state of each field."""
+    sections = []
+    for title, names in SECTIONS:
+        rows = []
+        for name in names:
+            if contact.is_person and name == "vat_registration_no":
+                continue
+            if contact.is_company and name in (
+                "first_name",
+                "middle_name",
+                "surname",
+                "initials",
+                "job_title",
+            ):
+                continue
+            model_field = Contact._meta.get_field(name)
+            if model_field.choices and not model_field.is_relation:
+                value = getattr(contact, f"get_{name}_display")()
+            elif name == "country":
+                value = contact.country.name if contact.country else ""
+            else:
+                value = getattr(contact, name)
+            rows.append(
+                {
+                    "name": name,
+                    "label": model_field.verbose_name,
+                    "value": value if value is not None else "",
+                    "state": states.get(name),
+                }
+            )
+        if rows:
+            sections.append({"title": title, "rows": rows})
+    return sections
+
+
+def _field_states(contact: Contact) -> dict[str, str]:
+    if not (contact.is_person and contact.company_id):
+        return {}
+    from contacts.inheritance import field_states
+
+    return field_states(contact)
+
+
+def _greeting(contact: Contact) -> tuple[str, str]:
+    """(greeting, error message): the formal greeting or why it cannot be built."""
+    try:
+        from contacts.salutations import SalutationError, contact_greeting
+    except ImportError:  # pragma: no cover - salutations not built yet
+        return "", ""
+    try:
+        return contact_greeting(contact=contact, salutation_type="formal"), ""
+    except SalutationError as error:
+        return "", str(error)
+
+
+def _rendered_panels(request, contact: Contact) -> list[dict]:
+    panels = []
+    for panel in card_panels.for_request(request, contact):
+        html = render_to_string(
+            panel["template_name"],
+            {**panel["context"], "contact": contact, "request": request, "user": request.user},
+            request=request,
+        )
+        panels.append({"key": panel["key"], "html": mark_safe(html)})  # noqa: S308 - our templates
+    return panels
+
+
+@require_GET
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_detail_view(request, no: str):
+    contact = get_object_or_404(
+        Contact.objects.select_related("company", "salesperson", "territory", "language"),
+        no=no,
+    )
+    states = _field_states(contact)
+    greeting, greeting_error = _greeting(contact)
+    persons = (
+        contact.persons.select_related("salesperson").order_by("no") if contact.is_company else []
+    )
+    overridden = [name for name, state in states.items() if state == "overridden"]
+    return render(
+        request,
+        "contacts/contact_detail.html",
+        {
+            "contact": contact,
+            "sections": _card_sections(contact, states),
+            "states": states,
+            "overridden": overridden,
+            "persons": persons,
+            "greeting": greeting,
+            "greeting_error": greeting_error,
+            "panels": _rendered_panels(request, contact),
+            "type_form": ChangeTypeForm(initial={"type": contact.type}),
+            "company_form": CompanyNoForm(
+                initial={"company": contact.company.no if contact.company_id else ""}
+            ),
+        },
+    )
+
+
+# --- Create / edit ------------------------------------------------------------------
+
+
+def _contact_type(value: str | None) -> str:
+    if value not in Contact.Type.values:
+        raise Http404(_("Unknown contact type."))
+    return value
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("contacts.add_contact", raise_exception=True)
+def contact_create_view(request):
+    contact_type = _contact_type(request.GET.get("type") or Contact.Type.COMPANY)
+    form_class = FORM_FOR_TYPE[contact_type]
+    form = form_class(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = _services().contact_create(
+                data={**form.cleaned_data, "type": contact_type}, user=request.user
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Contact %(no)s was created.") % {"no": contact.no})
+            return redirect("contacts:detail", no=contact.no)
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {"form": form, "contact_type": contact_type, "company": None, "contact": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("contacts.add_contact", raise_exception=True)
+def person_create_view(request, no: str):
+    company = get_object_or_404(Contact, no=no, type=Contact.Type.COMPANY)
+    form_class = FORM_FOR_TYPE[Contact.Type.PERSON]
+    form = form_class(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = _services().contact_create(
+                data={**form.cleaned_data, "type": Contact.Type.PERSON, "company": company},
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Person %(no)s was created under %(company)s.")
+                % {"no": person.no, "company": company.name},
+            )
+            return redirect("contacts:detail", no=person.no)
+    if request.method == "GET":
+        # The inheritable fields are filled from the company when the person is saved.
+        for name in ("salesperson", "territory", "language", "country", "correspondence_type"):
+            form.fields[name].help_text = _("Leave blank to take the company's value.")
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {
+            "form": form,
+            "contact_type": Contact.Type.PERSON,
+            "company": company,
+            "contact": None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("contacts.change_contact", raise_exception=True)
+def contact_edit_view(request, no: str):
+    contact = get_object_or_404(Contact.objects.select_related("company"), no=no)
+    form_class = FORM_FOR_TYPE[contact.type]
+    # The form validates a separate copy: the service compares against the stored values.
+    form = form_class(request.POST or None, instance=Contact.objects.get(pk=contact.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _services().contact_update(contact=contact, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Contact %(no)s was saved.") % {"no": contact.no})
+            return redirect("contacts:detail", no=contact.no)
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {"form": form, "contact_type": contact.type, "company": contact.company, "contact": contact},
+    )
+
+
+# --- Actions on the card ------------------------------------------------------------
+
+
+@require_POST
+@permission_required("contacts.change_contact", raise_exception=True)
+def person_follow_view(request, no: str):
+    person = get_object_or_404(Contact.objects.select_related("company"), no=no)
+    states = _field_states(person)
+    if not states:
+        messages.error(request, _("Only a person with a company can follow its company."))
+        return redirect("contacts:detail", no=person.no)
+    fields = request.POST.getlist("fields")
+    if "all" in fields:
+        fields = list(states)
+    unknown = [name for name in fields if name not in states]
+    if not fields or unknown:
+        return HttpResponseBadRequest(_("Choose fields that a person inherits from its company."))
+    try:
+        _services().person_follow_company(person=person, fields=fields)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        labels = [str(Contact._meta.get_field(name).verbose_name) for name in fields]
+        messages.success(
+            request,
+            _("These fields follow the company again: %(fields)s.") % {"fields": ", ".join(labels)},
+        )
+    return redirect("contacts:detail", no=person.no)
+
+
+@require_POST
+@permission_required("contacts.change_contact", raise_exception=True)
+def person_change_company_view(request, no: str):
+    person = get_object_or_404(Contact, no=no, type=Contact.Type.PERSON)
+    form = CompanyNoForm(request.POST)
+    if form.is_valid():
+        try:
+            _services().person_change_company(person=person, company=form.cleaned_data["company"])
+        except ValidationError as error:
+            for message in _error_messages(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The company was changed."))
+    else:
+        for message in form.errors.get("company", []):
+            messages.error(request, message)
+    return redirect("contacts:detail", no=person.no)
+
+
+@require_POST
+@permission_required("contacts.change_contact", raise_exception=True)
+def contact_change_type_view(request, no: str):
+    contact = get_object_or_404(Contact, no=no)
+    form = ChangeTypeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose company or person."))
+    try:
+        _services().contact_change_type(contact=contact, new_type=form.cleaned_data["type"])
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The contact type was changed."))
+    return redirect("contacts:detail", no=contact.no)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("contacts.delete_contact", raise_exception=True)
+def contact_delete_view(request, no: str):
+    contact = get_object_or_404(Contact, no=no)
+    person_count = contact.persons.count() if contact.is_company else 0
+    if request.method == "POST":
+        try:
+            _services().contact_delete(contact=contact)
+        except ValidationError as error:
+            for message in _error_messages(error):
+                messages.error(request, message)
+            return redirect("contacts:detail", no=no)
+        messages.success(request, _("Contact %(no)s was deleted.") % {"no": no})
+        return redirect("contacts:list")
+    return render(
+        request,
+        "contacts/contact_confirm_delete.html",
+        {"contact": contact, "person_count": person_count},
+    )
+
+
+# --- Import -------------------------------------------------------------------------
+
+
+def _import_path(token: str) -> Path:
+    # The token is ours (secrets.token_urlsafe) and checked against the session.
+    return IMPORT_DIR / f"{token}.csv"
+
+
+def _run_import(text: str, *, skip_bad_rows: bool, dry_run: bool):
+    from contacts.importing import import_contacts
+
+    return import_contacts(io.StringIO(text), skip_bad_rows=skip_bad_rows, dry_run=dry_run)
+
+
+def _import_errors(result) -> list[dict]:
+    return [
+        {"line": line, "field": field, "message": message}
+        for line, field, message in getattr(result, "errors", [])
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("contacts.add_contact", raise_exception=True)
+def contact_import_view(request):
+    """Step 1: upload; step 2: preview (a dry run); step 3 (POST confirm): import."""
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _import_confirm(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["file"]
+        skip = form.cleaned_data["skip_bad_rows"]
+        result = _run_import(text, skip_bad_rows=skip, dry_run=True)
+        token = secrets.token_urlsafe(24)
+        IMPORT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _import_path(token).write_text(text, encoding="utf-8")
+        old = request.session.get(IMPORT_SESSION_KEY)
+        if old:
+            _import_path(old["token"]).unlink(missing_ok=True)
+        request.session[IMPORT_SESSION_KEY] = {
+            "token": token,
+            "name": request.FILES["file"].name,
+            "skip_bad_rows": skip,
+        }
+        errors = _import_errors(result)
+        return render(
+            request,
+            "contacts/contact_import.html",
+            {
+                "form": form,
+                "result": result,
+                "errors": errors,
+                "token": token,
+                "can_import": not errors or skip,
+                "file_name": request.FILES["file"].name,
+                "skip_bad_rows": skip,
+            },
+        )
+    return render(request, "contacts/contact_import.html", {"form": form})
+
+
+def _import_confirm(request):
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    token = request.POST.get("token", "")
+    if not pending or not secrets.compare_digest(pending["token"], token):
+        messages.error(request, _("The uploaded file has expired. Upload it again."))
+        return redirect("contacts:import")
+    path = _import_path(pending["token"])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        del request.session[IMPORT_SESSION_KEY]
+        messages.error(request, _("The uploaded file has expired. Upload it again."))
+        return redirect("contacts:import")
+    result = _run_import(text, skip_bad_rows=pending["skip_bad_rows"], dry_run=False)
+    errors = _import_errors(result)
+    if errors and not pending["skip_bad_rows"]:
+        # Nothing was written: show the errors again with the upload form.
+        return render(
+            request,
+            "contacts/contact_import.html",
+            {
+                "form": ImportUploadForm(),
+                "result": result,
+                "errors": errors,
+                "token": token,
+                "can_import": False,
+                "file_name": pending.get("name"),
+            },
+        )
+    path.unlink(missing_ok=True)
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(request, _import_summary(result))
+    return redirect(reverse("contacts:list"))
+
+
+def _import_summary(result) -> str:
+    created = getattr(result, "created", 0)
+    updated = getattr(result, "updated", 0)
+    skipped = getattr(result, "skipped", len(_import_errors(result)))
+    return _("Import finished: %(created)s created, %(updated)s updated, %(skipped)s skipped.") % {
+        "created": created,
+        "updated": updated,
+        "skipped": skipped,
+    }
