@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def make(no: str, name: str, *, type=Contact.Type.COMPANY, **fields) -> Contact:
     """A contact saved with the plain ORM (search name upper-cased as the services do)."""
-    return Contact.objects.create(
-        no=no, name=name, search_name=name.upper(), type=type, **fields
-    )
+    return Contact.objects.create(no=no, name=name, search_name=name.upper(), type=type, **fields)
 
 
 def nos(page) -> list[str]:
@@ -26,14 +24,44 @@ def nos(page) -> list[str]:
 
 @pytest.fixture
 def sample():
-    acme = make("C001", "Acme Shipping AS", city="Bergen", phone_no="+47 55 11 22 33",
-                email="post@acme.no", post_code="5003", country="NO")
-    make("C002", "Fjord Fisk AS", city="Ålesund", phone_no="70 10 20 30",
-         email="Salg@FjordFisk.no", post_code="6002", country="NO")
-    make("C003", "Delft Tegels BV", city="Delft", phone_no="015 212 1212",
-         email="info@tegels.nl", post_code="2611 AB", country="NL")
-    make("P001", "Kari Nordmann", type=Contact.Type.PERSON, company=acme, city="Bergen",
-         phone_no="+47 900 00 001", email="kari@acme.no", post_code="5003", country="NO")
+    acme = make(
+        "C001",
+        "Acme Shipping AS",
+        city="Bergen",
+        phone_no="+47 55 11 22 33",
+        email="post@acme.no",
+        post_code="5003",
+        country="NO",
+    )
+    make(
+        "C002",
+        "Fjord Fisk AS",
+        city="Ålesund",
+        phone_no="70 10 20 30",
+        email="Salg@FjordFisk.no",
+        post_code="6002",
+        country="NO",
+    )
+    make(
+        "C003",
+        "Delft Tegels BV",
+        city="Delft",
+        phone_no="015 212 1212",
+        email="info@tegels.nl",
+        post_code="2611 AB",
+        country="NL",
+    )
+    make(
+        "P001",
+        "Kari Nordmann",
+        type=Contact.Type.PERSON,
+        company=acme,
+        city="Bergen",
+        phone_no="+47 900 00 001",
+        email="kari@acme.no",
+        post_code="5003",
+        country="NO",
+    )
     return acme
 
 
@@ -134,8 +162,14 @@ def test_query_count_does_not_grow_with_the_data(size):
     territory = TerritoryFactory(code="NORD")
     company = make("A0000", "Mother AS", salesperson=sp, territory=territory)
     for i in range(size):
-        make(f"A{i + 1:04d}", f"Person {i}", type=Contact.Type.PERSON, company=company,
-             salesperson=sp, territory=territory)
+        make(
+            f"A{i + 1:04d}",
+            f"Person {i}",
+            type=Contact.Type.PERSON,
+            company=company,
+            salesperson=sp,
+            territory=territory,
+        )
     with CaptureQueriesContext(connection) as ctx:
         page = selectors.contact_list(params={"q": "pers"})
         # touching the related rows the table shows costs nothing more
