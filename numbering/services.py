@@ -81,18 +81,25 @@ def _lines_for_date(series: NoSeries, on_date: datetime.date):
     return lines.order_by("line_no")
 
 
-def _choose_line(series: NoSeries, on_date: datetime.date, *, lock: bool) -> NoSeriesLine:
-    lines = _lines_for_date(series, on_date)
-    if lock:
-        # Lock every line of that date in line order (a consistent order: no deadlocks),
-        # then choose the open one from the fresh rows. Filtering on `open` in SQL
-        # could skip a line another transaction just closed and find nothing.
-        lines = lines.select_for_update()
-    candidates = list(lines)
+def lines_on_latest_date(lines: list[NoSeriesLine], on_date: datetime.date) -> list:
+    """Pure version of `_lines_for_date` for lines already in memory (the list page)."""
+    usable = [line for line in lines if line.starting_date is None or line.starting_date <= on_date]
+    dated = [line.starting_date for line in usable if line.starting_date is not None]
+    latest = max(dated) if dated else None
+    return sorted(
+        (line for line in usable if line.starting_date == latest), key=lambda line: line.line_no
+    )
+
+
+def _pick_open_line(
+    series: NoSeries, candidates: list[NoSeriesLine], *, has_lines: bool, on_date: datetime.date
+) -> NoSeriesLine:
+    """Step 2-3 of 5.3: the first open line among `candidates`, else the matching error."""
     for line in candidates:
         if line.open:
             return line
     if candidates:
+        # Every range of that date is used up: say which limit was reached.
         last = candidates[-1]
         raise _error(
             ENDING_NO_MESSAGE,
@@ -100,7 +107,7 @@ def _choose_line(series: NoSeries, on_date: datetime.date, *, lock: bool) -> NoS
             ending_no=last.ending_no or last.last_no_used,
             code=series.code,
         )
-    if NoSeriesLine.objects.filter(series=series).exists():
+    if has_lines:
         raise _error(
             _("You cannot assign new numbers from the number series %(code)s on %(date)s."),
             "no_line_on_date",
@@ -112,6 +119,18 @@ def _choose_line(series: NoSeries, on_date: datetime.date, *, lock: bool) -> NoS
         "no_line",
         code=series.code,
     )
+
+
+def _choose_line(series: NoSeries, on_date: datetime.date, *, lock: bool) -> NoSeriesLine:
+    lines = _lines_for_date(series, on_date)
+    if lock:
+        # Lock every line of that date in line order (a consistent order: no deadlocks),
+        # then choose the open one from the fresh rows. Filtering on `open` in SQL
+        # could skip a line another transaction just closed and find nothing.
+        lines = lines.select_for_update()
+    candidates = list(lines)
+    has_lines = bool(candidates) or NoSeriesLine.objects.filter(series=series).exists()
+    return _pick_open_line(series, candidates, has_lines=has_lines, on_date=on_date)
 
 
 def _compute(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> DrawnNumber:
@@ -207,6 +226,37 @@ def series_peek(code: str, *, on_date: datetime.date | None = None) -> str:
     series = _get_series(code)
     line = _choose_line(series, on_date, lock=False)
     return _compute(series, line, on_date).number
+
+
+@dataclass
+class SeriesOverview:
+    """A series with its current line and next number, as the list page shows it."""
+
+    series: NoSeries
+    line: NoSeriesLine | None
+    next_no: str
+    warning: str | None
+    problem: str | None
+
+
+def series_overview(*, on_date: datetime.date | None = None) -> list[SeriesOverview]:
+    """Every series with its current line for `on_date` and the number it would issue
+    next (peek, nothing consumed). Two queries whatever the number of series."""
+    on_date = on_date or timezone.localdate()
+    rows = []
+    for series in NoSeries.objects.prefetch_related("lines"):
+        lines = list(series.lines.all())
+        line = None
+        try:
+            candidates = lines_on_latest_date(lines, on_date)
+            line = next((c for c in candidates if c.open), candidates[-1] if candidates else None)
+            picked = _pick_open_line(series, candidates, has_lines=bool(lines), on_date=on_date)
+            drawn = _compute(series, picked, on_date)
+        except NumberSeriesError as exc:
+            rows.append(SeriesOverview(series, line, "", None, str(exc)))
+            continue
+        rows.append(SeriesOverview(series, line, drawn.number, drawn.warning, None))
+    return rows
 
 
 def series_check_automatic(series: NoSeries | str) -> None:

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from numbering import views
 
 app_name = "numbering"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.noseries_list, name="list"),
+]

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from numbering.models import NoSeries, NoSeriesLine
+from numbering.services import lines_on_latest_date
+
+
+class NoSeriesLineInline(admin.TabularInline):
+    model = NoSeriesLine
+    extra = 0
+    fields = (
+        "line_no",
+        "starting_date",
+        "starting_no",
+        "ending_no",
+        "warning_no",
+        "increment_by",
+        "last_no_used",
+        "last_date_used",
+        "open",
+    )
+    # Last No. Used stays editable, as in BC, to fast-forward a counter; Open is computed.
+    readonly_fields = ("open",)
+    ordering = ("starting_date", "line_no")
+
+
+def _current_value(field: str, description):
+    """A changelist column showing one field of the series' current line (5.1)."""
+
+    @admin.display(description=description)
+    def column(self, obj: NoSeries):
+        line = self.current_line(obj)
+        value = getattr(line, field) if line else None
+        return "" if value in (None, "") else value
+
+    column.__name__ = f"current_{field}"
+    return column
+
+
+@admin.register(NoSeries)
+class NoSeriesAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "description",
+        "current_starting_date",
+        "current_starting_no",
+        "current_ending_no",
+        "current_last_date_used",
+        "current_last_no_used",
+        "current_warning_no",
+        "current_increment_by",
+        "default_nos",
+        "manual_nos",
+        "date_order",
+    )
+    search_fields = ("code", "description")
+    list_filter = ("default_nos", "manual_nos", "date_order")
+    fieldsets = (
+        (None, {"fields": ("code", "description")}),
+        (_("Use"), {"fields": ("default_nos", "manual_nos", "date_order")}),
+    )
+    inlines = (NoSeriesLineInline,)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the key other records point at; it is set once.
+        return ("code",) if obj else ()
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "lines", queryset=NoSeriesLine.objects.order_by("starting_date", "line_no")
+                )
+            )
+        )
+
+    @staticmethod
+    def current_line(obj: NoSeries) -> NoSeriesLine | None:
+        candidates = lines_on_latest_date(list(obj.lines.all()), timezone.localdate())
+        return next((line for line in candidates if line.open), None)
+
+    current_starting_date = _current_value("starting_date", _("starting date"))
+    current_starting_no = _current_value("starting_no", _("starting no."))
+    current_ending_no = _current_value("ending_no", _("ending no."))
+    current_last_date_used = _current_value("last_date_used", _("last date used"))
+    current_last_no_used = _current_value("last_no_used", _("last no. used"))
+    current_warning_no = _current_value("warning_no", _("warning no."))
+    current_increment_by = _current_value("increment_by", _("increment-by no."))
+
+
+@admin.register(NoSeriesLine)
+class NoSeriesLineAdmin(admin.ModelAdmin):
+    list_display = (
+        "series",
+        "line_no",
+        "starting_date",
+        "starting_no",
+        "ending_no",
+        "warning_no",
+        "increment_by",
+        "last_no_used",
+        "last_date_used",
+        "open",
+    )
+    list_select_related = ("series",)
+    search_fields = ("series__code", "starting_no", "ending_no", "last_no_used")
+    list_filter = ("open", "series")
+    readonly_fields = ("open",)

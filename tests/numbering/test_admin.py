@@ -1,0 +1,105 @@
+"""Admin smoke tests and line validation through the admin form."""
+
+import pytest
+from django.urls import reverse
+
+from numbering.models import NoSeries, NoSeriesLine
+from tests.numbering.factories import make_series
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_site_client(client, admin_user):
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    return client
+
+
+def inline_data(**line):
+    data = {
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-line_no": "10000",
+        "lines-0-starting_date": "",
+        "lines-0-starting_no": "CT0001",
+        "lines-0-ending_no": "CT9999",
+        "lines-0-warning_no": "",
+        "lines-0-increment_by": "1",
+        "lines-0-last_no_used": "",
+        "lines-0-last_date_used": "",
+    }
+    data.update({f"lines-0-{key}": value for key, value in line.items()})
+    return data
+
+
+def test_changelist_shows_current_line_values(admin_site_client):
+    make_series("CONT", {"starting_no": "CT0001", "ending_no": "CT9999", "last_no_used": "CT0042"})
+    response = admin_site_client.get(reverse("admin:numbering_noseries_changelist"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "CT0042" in content
+    assert "CT9999" in content
+
+
+def test_changelist_search_and_line_admin(admin_site_client):
+    make_series("CONT", {"starting_no": "CT0001"})
+    url = reverse("admin:numbering_noseries_changelist")
+    assert admin_site_client.get(url, {"q": "CONT"}).status_code == 200
+    assert (
+        admin_site_client.get(reverse("admin:numbering_noseriesline_changelist")).status_code == 200
+    )
+
+
+def test_add_page_and_create_with_line(admin_site_client):
+    url = reverse("admin:numbering_noseries_add")
+    assert admin_site_client.get(url).status_code == 200
+    data = {"code": "NEW", "description": "New", "default_nos": "on", **inline_data()}
+    response = admin_site_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    line = NoSeriesLine.objects.get(series_id="NEW")
+    assert (line.starting_no, line.ending_no, line.open) == ("CT0001", "CT9999", True)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ({"starting_no": "ABC"}, "must have a number"),
+        ({"ending_no": "CT0000"}, "must not be smaller than Starting No."),
+        ({"ending_no": "", "warning_no": "CT0100"}, "You must specify an Ending No."),
+        ({"ending_no": "XX9999"}, "must be the same as the number format"),
+        ({"increment_by": "0"}, "greater than or equal to 1"),
+    ],
+)
+def test_invalid_line_is_refused_with_a_clear_message(admin_site_client, line, message):
+    data = {"code": "BAD", "description": "", "default_nos": "on", **inline_data(**line)}
+    response = admin_site_client.post(reverse("admin:numbering_noseries_add"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not NoSeries.objects.filter(code="BAD").exists()
+
+
+def test_series_needs_default_or_manual_nos(admin_site_client):
+    data = {"code": "NONE", "description": "", **inline_data()}
+    response = admin_site_client.post(reverse("admin:numbering_noseries_add"), data)
+    assert response.status_code == 200
+    assert "A number series needs Default Nos. or Manual Nos." in response.content.decode()
+
+
+def test_editing_last_no_used_recomputes_open(admin_site_client):
+    series = make_series("S", {"starting_no": "A01", "ending_no": "A10"})
+    line = series.lines.get()
+    data = {
+        "description": "",
+        "default_nos": "on",
+        **inline_data(starting_no="A01", ending_no="A10", last_no_used="A10", id=str(line.pk)),
+        "lines-INITIAL_FORMS": "1",
+        "lines-0-series": "S",
+    }
+    response = admin_site_client.post(reverse("admin:numbering_noseries_change", args=["S"]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    line.refresh_from_db()
+    assert (line.last_no_used, line.open) == ("A10", False)
