@@ -7,8 +7,10 @@ is the code itself.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -203,6 +205,19 @@ class SalutationFormula(models.Model):
         return [self.name_1, self.name_2, self.name_3, self.name_4, self.name_5]
 
 
+SEARCH_HIT_PCT_MESSAGE = _("Search Hit % must be between 1 and 100.")
+# Constraint messages are %-formatted with the constraint name, so the "%" is escaped.
+_SEARCH_HIT_PCT_CONSTRAINT_MESSAGE = lazy(
+    lambda: str(SEARCH_HIT_PCT_MESSAGE).replace("%", "%%"), str
+)()
+
+
+def validate_search_hit_pct(value: int) -> None:
+    """Search Hit % is a share of search-string lines: 1..100 (reference 1.2, Duplicates)."""
+    if value is not None and not 1 <= value <= 100:
+        raise ValidationError(SEARCH_HIT_PCT_MESSAGE, code="search_hit_pct")
+
+
 class CorrespondenceType(models.TextChoices):
     NONE = "", _("(none)")
     HARD_COPY = "hard_copy", _("Hard copy")
@@ -358,7 +373,11 @@ class MarketingSetup(models.Model):
     search_hit_pct = models.PositiveSmallIntegerField(
         _("search hit %"),
         default=60,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        validators=[validate_search_hit_pct],
+        help_text=_(
+            "Share of the duplicate search string lines that must match for two companies "
+            "to be flagged as possible duplicates (1 to 100)."
+        ),
     )
 
     # Salutations for new contacts.
@@ -391,7 +410,7 @@ class MarketingSetup(models.Model):
             models.CheckConstraint(
                 condition=models.Q(search_hit_pct__gte=1) & models.Q(search_hit_pct__lte=100),
                 name="marketingsetup_search_hit_pct_range",
-                violation_error_message=_("Search Hit % must be between 1 and 100."),
+                violation_error_message=_SEARCH_HIT_PCT_CONSTRAINT_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=models.Q(autosearch_for_duplicates=False)
@@ -405,6 +424,20 @@ class MarketingSetup(models.Model):
 
     def __str__(self) -> str:
         return str(_("Marketing Setup"))
+
+    def clean(self) -> None:
+        """Defaults must be usable: no blocked salesperson, no blocked sales cycle."""
+        errors = {}
+        if self.default_salesperson_id and self.default_salesperson.blocked:
+            errors["default_salesperson"] = _(
+                "Salesperson %(code)s is blocked and cannot be the default."
+            ) % {"code": self.default_salesperson_id}
+        if self.default_sales_cycle_id and self.default_sales_cycle.blocked:
+            errors["default_sales_cycle"] = _(
+                "Sales cycle %(code)s is blocked and cannot be the default."
+            ) % {"code": self.default_sales_cycle_id}
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def get(cls) -> MarketingSetup:

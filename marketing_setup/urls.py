@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from marketing_setup import views
 
 app_name = "marketing_setup"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("marketing/", views.setup_edit, name="setup"),
+    path("reference-data/", views.reference_data, name="reference_data"),
+]

@@ -1,0 +1,147 @@
+"""Admin for Marketing Setup (one row) and its reference data."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+from marketing_setup.forms import SECTIONS, MarketingSetupForm
+from marketing_setup.models import (
+    BusinessRelation,
+    Language,
+    MarketingSetup,
+    SalesCycle,
+    SalesCycleStage,
+    Salesperson,
+    Salutation,
+    SalutationFormula,
+    Territory,
+)
+from marketing_setup.services import marketing_setup_update
+
+
+@admin.register(MarketingSetup)
+class MarketingSetupAdmin(admin.ModelAdmin):
+    """One row: no add once it exists, no delete; the list opens the row itself."""
+
+    form = MarketingSetupForm
+    fieldsets = [(title, {"fields": names}) for title, names in SECTIONS]
+
+    def has_add_permission(self, request) -> bool:
+        return not MarketingSetup.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        setup = MarketingSetup.get()
+        return redirect(
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(setup.pk,),
+                current_app=self.admin_site.name,
+            )
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        result = marketing_setup_update(setup=obj, data=form.cleaned_data, previous=form.previous)
+        for note in form.info_messages:
+            messages.info(request, note)
+        if result.regenerate_search_strings:
+            text = gettext(
+                "Maintain duplicate search strings is on again: generate the duplicate "
+                "search strings so that existing contacts are found as duplicates."
+            )
+            try:
+                url = reverse("duplicates:rebuild")
+            except NoReverseMatch:
+                messages.warning(request, text)
+            else:
+                messages.warning(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        text,
+                        url,
+                        gettext("Generate duplicate search strings"),
+                    ),
+                )
+
+
+@admin.register(Salesperson)
+class SalespersonAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "job_title", "email", "phone_no", "blocked")
+    list_filter = ("blocked",)
+    search_fields = ("code", "name", "email")
+
+
+class CodeAdmin(admin.ModelAdmin):
+    list_display = ("code", "description")
+    search_fields = ("code", "description")
+
+
+@admin.register(Territory)
+class TerritoryAdmin(CodeAdmin):
+    pass
+
+
+@admin.register(Language)
+class LanguageAdmin(CodeAdmin):
+    list_display = ("code", "description", "django_language")
+    list_filter = ("django_language",)
+
+
+@admin.register(BusinessRelation)
+class BusinessRelationAdmin(CodeAdmin):
+    pass
+
+
+class SalesCycleStageInline(admin.TabularInline):
+    model = SalesCycleStage
+    extra = 0
+    fields = (
+        "stage",
+        "description",
+        "completed_pct",
+        "chances_of_success_pct",
+        "quote_required",
+        "allow_skip",
+    )
+
+
+@admin.register(SalesCycle)
+class SalesCycleAdmin(CodeAdmin):
+    list_display = ("code", "description", "probability_calculation", "blocked")
+    list_filter = ("blocked", "probability_calculation")
+    inlines = (SalesCycleStageInline,)
+
+
+class SalutationFormulaInline(admin.TabularInline):
+    model = SalutationFormula
+    extra = 0
+    fields = (
+        "language",
+        "salutation_type",
+        "text",
+        "name_1",
+        "name_2",
+        "name_3",
+        "name_4",
+        "name_5",
+    )
+
+
+@admin.register(Salutation)
+class SalutationAdmin(CodeAdmin):
+    inlines = (SalutationFormulaInline,)
+
+
+@admin.register(SalutationFormula)
+class SalutationFormulaAdmin(admin.ModelAdmin):
+    list_display = ("salutation", "language", "salutation_type", "text", "name_1", "name_2")
+    list_filter = ("salutation_type", "language", "salutation")
+    search_fields = ("salutation__code", "text")
+    list_select_related = ("salutation", "language")

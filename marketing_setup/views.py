@@ -1,0 +1,73 @@
+"""Staff pages of the setup area: the Marketing Setup card and the reference-data index."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from marketing_setup.forms import MarketingSetupForm
+from marketing_setup.models import MarketingSetup
+from marketing_setup.selectors import reference_data_links
+from marketing_setup.services import marketing_setup_snapshot, marketing_setup_update
+
+SETUP_PERMISSION = "marketing_setup.change_marketingsetup"
+
+
+def _regenerate_message() -> str:
+    try:
+        url = reverse("duplicates:rebuild")
+    except NoReverseMatch:
+        return _(
+            "Maintain duplicate search strings is on again: generate the duplicate search "
+            "strings so that existing contacts are found as duplicates."
+        )
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _(
+            "Maintain duplicate search strings is on again: generate the duplicate search "
+            "strings so that existing contacts are found as duplicates."
+        ),
+        url,
+        _("Generate duplicate search strings"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(SETUP_PERMISSION, raise_exception=True)
+def setup_edit(request):
+    """The Marketing Setup card, in the reference page's sections."""
+    setup = MarketingSetup.get()
+    if request.method == "POST":
+        previous = marketing_setup_snapshot(setup)
+        form = MarketingSetupForm(request.POST, instance=setup)
+        if form.is_valid():
+            change = marketing_setup_update(setup=setup, data=form.cleaned_data, previous=previous)
+            for note in form.info_messages:
+                messages.info(request, note)
+            messages.success(request, _("Marketing Setup saved."))
+            if change.regenerate_search_strings:
+                messages.warning(request, _regenerate_message())
+            return redirect("marketing_setup:setup")
+    else:
+        form = MarketingSetupForm(instance=setup)
+    return render(
+        request,
+        "marketing_setup/marketingsetup_edit.html",
+        {"form": form, "reference_links": reference_data_links(request.user)},
+    )
+
+
+@require_GET
+@permission_required(SETUP_PERMISSION, raise_exception=True)
+def reference_data(request):
+    """Links to the admin lists of the reference data the setup points at."""
+    return render(
+        request,
+        "marketing_setup/reference_data.html",
+        {"reference_links": reference_data_links(request.user)},
+    )
