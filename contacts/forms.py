@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -89,6 +89,17 @@ class _ContactForm(forms.ModelForm):
         self.instance.type = self.contact_type
         if not creating:
             self.fields.pop("no", None)  # the business key never changes after creation
+
+    def _update_errors(self, errors):
+        # The model's rules may name fields this form leaves out (a person's name is made
+        # of its parts): show those errors above the form instead of failing.
+        if hasattr(errors, "error_dict"):
+            moved: dict[str, list] = {}
+            for name, field_errors in errors.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                moved.setdefault(key, []).extend(field_errors)
+            errors = ValidationError(moved)
+        super()._update_errors(errors)
 
     def sections(self):
         """The form's bound fields grouped like the card."""

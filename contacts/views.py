@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import secrets
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,6 +38,7 @@ from contacts.forms import (
 from contacts.models import Contact
 from contacts.panels import card_panels
 
+logger = logging.getLogger(__name__)
 IMPORT_DIR = Path(tempfile.gettempdir()) / "crm-contact-imports"
 IMPORT_SESSION_KEY = "contacts_import"
 EXPORT_FIELDS = (
@@ -198,14 +202,21 @@ def _greeting(contact: Contact) -> tuple[str, str]:
 
 
 def _rendered_panels(request, contact: Contact) -> list[dict]:
+    """Other apps' panels, each rendered on its own so one broken panel spares the card."""
     panels = []
     for panel in card_panels.for_request(request, contact):
-        html = render_to_string(
-            panel["template_name"],
-            {**panel["context"], "contact": contact, "request": request, "user": request.user},
-            request=request,
-        )
-        panels.append({"key": panel["key"], "html": mark_safe(html)})  # rendered by our templates
+        try:
+            html = render_to_string(
+                panel["template_name"],
+                {**panel["context"], "contact": contact, "request": request, "user": request.user},
+                request=request,
+            )
+        except Exception:
+            if settings.DEBUG:
+                raise
+            logger.exception("Contact card panel %s failed", panel["key"])
+            html = format_html('<p class="error">{}</p>', _("This section could not be shown."))
+        panels.append({"key": panel["key"], "html": mark_safe(html)})  # our own templates
     return panels
 
 
