@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contacts.models import Contact
+from contacts.services import contact_prepare
 from marketing_setup.models import BusinessRelation, MarketingSetup
 from numbering.models import NoSeries
 from numbering.services import series_next_number, series_peek
@@ -105,15 +106,6 @@ def _next_number(series_code: str) -> str:
     return series_next_number(series_code)  # NumberSeriesError is a ValidationError
 
 
-def _contact_number() -> tuple[str, str]:
-    setup = MarketingSetup.get()
-    if not setup.contact_nos_id:
-        raise ValidationError(
-            _("Contact Nos. must have a value in Marketing Setup."), code="missing_contact_nos"
-        )
-    return _next_number(setup.contact_nos_id), setup.contact_nos_id
-
-
 # --- field copying -----------------------------------------------------------------
 
 
@@ -149,14 +141,28 @@ def _entity_save_new(entity: SyncedEntity) -> SyncedEntity:
     return entity
 
 
+# Contact fields the setup's defaults fill on insert (2.3 step 2); BC skips them for
+# contacts created from customers/vendors/bank accounts. The company salutation is not
+# one of them: the type normalisation sets it anyway (2.3 step 4).
+_DEFAULTED_ATTNAMES = ("salesperson_id", "territory_id", "country", "language_id")
+
+
 def _contact_create_for_entity(entity: SyncedEntity, code: BusinessRelation) -> Contact:
-    """The company contact of a new entity: synced fields copied, setup defaults skipped
-    (as BC does for contacts created from customers/vendors/bank accounts, 2.3/7.3)."""
-    no, series = _contact_number()
-    contact = Contact(type=Contact.Type.COMPANY, no=no, no_series=series)
+    """The company contact of a new entity: synced fields copied, numbered from Contact
+    Nos. (by the contact's own save rules), setup defaults skipped (2.3, 7.3)."""
+    setup = MarketingSetup.get()
+    if not setup.contact_nos_id:
+        raise ValidationError(
+            _("Contact Nos. must have a value in Marketing Setup."), code="missing_contact_nos"
+        )
+    contact = Contact(type=Contact.Type.COMPANY)
     copy_synced_fields(entity, contact, entity.synced_fields())
-    contact.full_clean()
-    contact.save()
+    kept = {attname: _value(contact, attname) for attname in _DEFAULTED_ATTNAMES}
+    contact_prepare(contact, setup=setup)  # names, defaults... in memory
+    for attname, value in kept.items():
+        setattr(contact, attname, value)
+    contact.full_clean(exclude=["no"])
+    contact.save()  # the contacts pre_save draws the number (already prepared)
     ContactBusinessRelation.objects.create(
         contact=contact, business_relation=code, link_to=entity.LINK_TO, no=entity.no
     )
@@ -353,7 +359,8 @@ def entity_to_contact_sync(entity: SyncedEntity) -> Contact | None:
     changed = copy_synced_fields(entity, contact, entity.synced_fields())
     if changed:
         with _sync_in_progress():
-            contact.save(update_fields=[*changed, "updated_at"])
+            # A full save: the contact's own rules (names, push to its persons) run too.
+            contact.save()
             contact_to_entities_sync(contact, exclude=entity)
     return contact
 
