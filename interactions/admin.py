@@ -161,7 +161,15 @@ class InteractionLogEntryAdmin(admin.ModelAdmin):
         ),
         (
             _("Outcome"),
-            {"fields": ("evaluation", "attempt_failed", "canceled", "postponed", "delivery_status")},
+            {
+                "fields": (
+                    "evaluation",
+                    "attempt_failed",
+                    "canceled",
+                    "postponed",
+                    "delivery_status",
+                )
+            },
         ),
         (
             _("References"),

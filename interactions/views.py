@@ -104,7 +104,7 @@ def phone_call_log_view(request, no: str):
 @require_http_methods(["GET", "POST"])
 def email_log_view(request, no: str):
     contact = _contact(no)
-    form = EmailForm(request.POST or None)
+    form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.email_log(contact=contact, user=request.user, **form.cleaned_data)
@@ -132,7 +132,7 @@ def _greeting(contact: Contact) -> tuple[str, str]:
 @require_http_methods(["GET", "POST"])
 def cover_sheet_view(request, no: str):
     contact = _contact(no)
-    form = CoverSheetForm(request.POST or None)
+    form = CoverSheetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.cover_sheet_log(
@@ -165,7 +165,9 @@ def cover_sheet_view(request, no: str):
 @require_http_methods(["GET", "POST"])
 def template_setup_view(request):
     setup = InteractionTemplateSetup.get()
-    form = InteractionTemplateSetupForm(request.POST or None, instance=setup)
+    form = InteractionTemplateSetupForm(
+        request.POST if request.method == "POST" else None, instance=setup
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The Interaction Template Setup was saved."))

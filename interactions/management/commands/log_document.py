@@ -12,12 +12,12 @@ from interactions.models import DocumentType
 
 
 class Command(BaseCommand):
-    help = "Log a printed or sent document as an interaction, through the Interaction Template Setup."
+    help = (
+        "Log a printed or sent document as an interaction, through the Interaction Template Setup."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "document_type", help="One of: " + ", ".join(DocumentType.values)
-        )
+        parser.add_argument("document_type", help="One of: " + ", ".join(DocumentType.values))
         parser.add_argument("document_no", help="The document number.")
         parser.add_argument("--date", help="Document date (YYYY-MM-DD); default today.")
         party = parser.add_mutually_exclusive_group(required=True)

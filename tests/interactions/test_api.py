@@ -1,0 +1,117 @@
+import base64
+
+import pytest
+from django.test import Client
+
+from interactions.models import InteractionLogEntry
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+URL = "/interactions/api/documents/"
+
+
+def _post(client, data, **extra):
+    return client.post(URL, data, content_type="application/json", **extra)
+
+
+def test_logs_a_document(staff_client, company, system_setup):
+    response = _post(
+        staff_client,
+        {"document_type": "sales_invoice", "document_no": "103001", "contact_no": company.no},
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["logged"] is True
+    assert body["entry"]["document_no"] == "103001"
+    assert body["entry"]["contact_no"] == company.no
+    assert body["entry"]["template"] == "S_INVOICE"
+    assert InteractionLogEntry.objects.get().user.username == "staff"
+
+
+def test_no_template_is_200_not_logged(staff_client, company):
+    response = _post(
+        staff_client,
+        {"document_type": "sales_quote", "document_no": "Q1", "contact_no": company.no},
+    )
+    assert response.status_code == 200
+    assert response.json()["logged"] is False
+    assert "Sales quote" in response.json()["reason"]
+    assert not InteractionLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"document_type": "bogus", "document_no": "1", "contact_no": "CT100"}, "document_type"),
+        ({"document_type": "sales_invoice", "contact_no": "CT100"}, "document_no"),
+        (
+            {
+                "document_type": "sales_invoice",
+                "document_no": "1",
+                "contact_no": "CT100",
+                "vendor_no": "2",
+            },
+            "non_field_errors",
+        ),
+        ({"document_type": "sales_invoice", "document_no": "1", "contact_no": "NO"}, "contact_no"),
+        (
+            {
+                "document_type": "sales_invoice",
+                "document_no": "1",
+                "contact_no": "CT100",
+                "date": "31.12.2026",
+            },
+            "date",
+        ),
+    ],
+)
+def test_bad_input_is_400_with_field_errors(staff_client, company, system_setup, data, field):
+    response = _post(staff_client, data)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_errors_follow_the_request_language(staff_client, company, system_setup):
+    data = {"document_type": "sales_invoice", "document_no": "1", "contact_no": "CT100"}
+    response = _post(staff_client, {**data, "date": "x"}, HTTP_ACCEPT_LANGUAGE="nb")
+    assert response.status_code == 400
+    assert response.json()["date"] == ["Oppgi en gyldig dato."]
+
+
+def test_anonymous_is_401(client, company, system_setup):
+    response = _post(client, {"document_type": "sales_invoice", "document_no": "1"})
+    assert response.status_code == 401
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_user_without_permission_is_403(django_user_model, client, company, system_setup):
+    user = django_user_model.objects.create_user("viewer", password=PASSWORD)
+    client.force_login(user)
+    response = _post(
+        client, {"document_type": "sales_invoice", "document_no": "1", "contact_no": "CT100"}
+    )
+    assert response.status_code == 403
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_basic_auth_works(staff_user, company, system_setup):
+    token = base64.b64encode(f"staff:{PASSWORD}".encode()).decode()
+    response = _post(
+        Client(),
+        {"document_type": "sales_invoice", "document_no": "1", "contact_no": "CT100"},
+        HTTP_AUTHORIZATION=f"Basic {token}",
+    )
+    assert response.status_code == 201
+
+
+def test_session_auth_needs_csrf(staff_user, company, system_setup):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    response = _post(
+        client, {"document_type": "sales_invoice", "document_no": "1", "contact_no": "CT100"}
+    )
+    assert response.status_code == 403
+    assert not InteractionLogEntry.objects.exists()
