@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 from marketing_setup.roles import ADMINISTRATORS, ALL, STAFF
@@ -10,3 +11,30 @@ class DuplicatesConfig(AppConfig):
     verbose_name = _("Duplicates")
     # What each role (Django group) may do with this app's models.
     role_permissions = {ADMINISTRATORS: ALL, STAFF: ALL}
+
+    def ready(self) -> None:
+        from contacts.models import Contact
+        from contacts.panels import register_card_panel
+        from duplicates import selectors, signals
+        from duplicates.models import DuplicateSearchStringSetup
+
+        pre_save.connect(
+            signals.remember_watched_values,
+            sender=Contact,
+            dispatch_uid="duplicates.remember_watched_values",
+        )
+        post_save.connect(
+            signals.check_duplicates, sender=Contact, dispatch_uid="duplicates.check_duplicates"
+        )
+        post_delete.connect(
+            signals.delete_line_strings,
+            sender=DuplicateSearchStringSetup,
+            dispatch_uid="duplicates.delete_line_strings",
+        )
+        register_card_panel(
+            "duplicates",
+            "duplicates/card_panel.html",
+            selectors.card_panel_context,
+            order=20,
+            permission="duplicates.view_contactduplicate",
+        )

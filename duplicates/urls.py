@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from duplicates import views
 
 app_name = "duplicates"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.duplicate_list_view, name="list"),
+    path("rebuild/", views.duplicate_rebuild_view, name="rebuild"),
+    path("<int:pk>/separate/", views.duplicate_separate_view, name="separate"),
+    path("<int:pk>/compare/", views.duplicate_compare_view, name="compare"),
+    path("<int:pk>/merge/", views.duplicate_merge_view, name="merge"),
+]

@@ -1,0 +1,92 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from duplicates.models import (
+    ContactDuplicate,
+    ContactMatchKey,
+    ContactMerge,
+    ContactSearchString,
+    DuplicateSearchStringSetup,
+)
+
+
+@admin.register(DuplicateSearchStringSetup)
+class DuplicateSearchStringSetupAdmin(admin.ModelAdmin):
+    list_display = ("field", "part", "length")
+    list_filter = ("part",)
+    search_fields = ("field",)
+
+
+@admin.register(ContactSearchString)
+class ContactSearchStringAdmin(admin.ModelAdmin):
+    list_display = ("contact", "field", "part", "string")
+    list_filter = ("field", "part")
+    search_fields = ("contact__no", "contact__name", "string")
+    list_select_related = ("contact",)
+    raw_id_fields = ("contact",)
+
+
+@admin.register(ContactMatchKey)
+class ContactMatchKeyAdmin(admin.ModelAdmin):
+    list_display = ("contact", "key")
+    search_fields = ("contact__no", "key")
+    list_select_related = ("contact",)
+    raw_id_fields = ("contact",)
+
+
+@admin.register(ContactDuplicate)
+class ContactDuplicateAdmin(admin.ModelAdmin):
+    list_display = (
+        "contact",
+        "duplicate",
+        "no_of_matching_strings",
+        "score",
+        "separate_contacts",
+        "created_at",
+    )
+    list_editable = ("separate_contacts",)
+    list_filter = ("separate_contacts",)
+    search_fields = ("contact__no", "contact__name", "duplicate__no", "duplicate__name")
+    list_select_related = ("contact", "duplicate")
+    raw_id_fields = ("contact", "duplicate")
+    readonly_fields = ("no_of_matching_strings", "score", "reasons", "created_at")
+
+
+@admin.register(ContactMerge)
+class ContactMergeAdmin(admin.ModelAdmin):
+    list_display = ("merged_contact_no", "kept_contact_no", "user", "merged_at")
+    search_fields = ("merged_contact_no", "kept_contact_no")
+    list_filter = ("merged_at",)
+    list_select_related = ("user",)
+    readonly_fields = (
+        "kept_contact",
+        "kept_contact_no",
+        "merged_contact_no",
+        "merged_values",
+        "field_choices",
+        "moved_rows",
+        "dropped_rows",
+        "user",
+        "merged_at",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "kept_contact",
+                    "kept_contact_no",
+                    "merged_contact_no",
+                    "user",
+                    "merged_at",
+                )
+            },
+        ),
+        (
+            _("What was merged"),
+            {"fields": ("field_choices", "merged_values", "moved_rows", "dropped_rows")},
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return False  # merges are made on the merge page, through the service

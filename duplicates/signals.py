@@ -1,0 +1,26 @@
+"""Receivers: one-line adapters from saves to `duplicates.services` (wired in apps.py)."""
+
+from __future__ import annotations
+
+from duplicates import services
+
+
+def remember_watched_values(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save: keep the stored values so post_save can tell what changed."""
+    if not raw:
+        instance._duplicates_before = services.contact_watched_values(instance)
+
+
+def check_duplicates(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save: maintain the company's search strings and pairs (4.5)."""
+    if not raw:
+        services.contact_check_duplicates(
+            contact=instance,
+            created=created,
+            before=instance.__dict__.pop("_duplicates_before", None),
+        )
+
+
+def delete_line_strings(sender, instance, **kwargs) -> None:
+    """post_delete of a setup line: its stored strings go too (4.1)."""
+    services.setup_line_deleted(line=instance)

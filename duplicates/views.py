@@ -1,0 +1,127 @@
+"""Staff pages: duplicates list, compare, merge, rebuild (function views)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from duplicates import selectors, services
+from duplicates.forms import MergeForm, SeparateForm
+from duplicates.models import ContactDuplicate
+
+
+def _contact_url(contact) -> str | None:
+    try:
+        return reverse("contacts:detail", kwargs={"no": contact.no})
+    except NoReverseMatch:
+        return None
+
+
+@require_GET
+@permission_required("duplicates.view_contactduplicate", raise_exception=True)
+def duplicate_list_view(request):
+    show_separate = request.GET.get("separate") != "0"
+    page = Paginator(selectors.duplicate_list(show_separate=show_separate), 50).get_page(
+        request.GET.get("page")
+    )
+    rows = [(pair, selectors.reason_labels(pair.reasons)) for pair in page]
+    return render(
+        request,
+        "duplicates/duplicate_list.html",
+        {"page": page, "rows": rows, "show_separate": show_separate},
+    )
+
+
+@require_POST
+@permission_required("duplicates.change_contactduplicate", raise_exception=True)
+def duplicate_separate_view(request, pk: int):
+    pair = get_object_or_404(ContactDuplicate.objects.select_related("contact", "duplicate"), pk=pk)
+    form = SeparateForm(request.POST)
+    form.is_valid()
+    services.duplicate_set_separate(pair=pair, separate=form.cleaned_data.get("separate", False))
+    if request.htmx:
+        return render(
+            request,
+            "duplicates/_duplicate_row.html",
+            {"pair": pair, "reasons": selectors.reason_labels(pair.reasons)},
+        )
+    return redirect("duplicates:list")
+
+
+def _pair_sides(request, pair: ContactDuplicate):
+    """(kept, merged): the pair's first contact is kept unless ?keep=duplicate."""
+    if request.GET.get("keep") == "duplicate" or request.POST.get("keep") == "duplicate":
+        return pair.duplicate, pair.contact
+    return pair.contact, pair.duplicate
+
+
+@require_GET
+@permission_required("duplicates.view_contactduplicate", raise_exception=True)
+def duplicate_compare_view(request, pk: int):
+    pair = get_object_or_404(ContactDuplicate.objects.select_related("contact", "duplicate"), pk=pk)
+    rows = selectors.compare_rows(pair.contact, pair.duplicate, services.merge_fields())
+    return render(
+        request,
+        "duplicates/duplicate_compare.html",
+        {"pair": pair, "rows": rows, "reasons": selectors.reason_labels(pair.reasons)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(
+    ("duplicates.add_contactmerge", "contacts.delete_contact"), raise_exception=True
+)
+def duplicate_merge_view(request, pk: int):
+    pair = get_object_or_404(ContactDuplicate.objects.select_related("contact", "duplicate"), pk=pk)
+    if pair.separate_contacts:
+        messages.error(request, _("These contacts are marked as separate and cannot be merged."))
+        return redirect("duplicates:list")
+    keep, merge = _pair_sides(request, pair)
+    rows = selectors.compare_rows(keep, merge, services.merge_fields())
+    form = MergeForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.contacts_merge(
+                keep=keep, merge=merge, field_choices=form.field_choices(), user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(merged)s was merged into %(kept)s.")
+                % {"merged": record.merged_contact_no, "kept": record.kept_contact_no},
+            )
+            return redirect(_contact_url(keep) or reverse("duplicates:list"))
+    return render(
+        request,
+        "duplicates/duplicate_merge.html",
+        {
+            "pair": pair,
+            "keep": keep,
+            "merge": merge,
+            "rows": rows,
+            "form": form,
+            "moving": services.related_rows(merge),
+            "swap": "contact" if keep == pair.duplicate else "duplicate",
+        },
+    )
+
+
+@require_POST
+@permission_required("marketing_setup.change_marketingsetup", raise_exception=True)
+def duplicate_rebuild_view(request):
+    companies = services.search_strings_rebuild()
+    result = services.duplicates_find_all()
+    messages.success(
+        request,
+        _("Search strings rebuilt for %(companies)s companies; %(pairs)s possible duplicates.")
+        % {"companies": companies, "pairs": len(result.pairs)},
+    )
+    return redirect("duplicates:list")

@@ -1,0 +1,228 @@
+"""The pure matching module: reference strings, normalisation, scoring (no database)."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from duplicates import matching as m
+
+# The sample files live beside the repository (../shared/data).
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+needs_sample = pytest.mark.skipif(
+    not (DATA / "sample-contacts.csv").exists(), reason="sample data not available"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "first", "last"),
+    [
+        ("The Cannon Group PLC", "THECA", "UPPLC"),
+        ("+44 (0)20 7946 0000", "44020", "60000"),
+        ("info@cannon.co.uk", "INFO@", "NCOUK"),
+        ("Øvregate 5", "ØVREG", "GATE5"),
+        ("A.S.", "AS", "AS"),
+    ],
+)
+def test_search_string_follows_reference_examples(value, first, last):
+    assert m.search_string(value, m.FIRST, 5) == first
+    assert m.search_string(value, m.LAST, 5) == last
+
+
+def test_search_string_keeps_listed_characters_and_skips_blank():
+    assert m.search_string("O'Neil*%@x", m.FIRST, 10) == "O'NEIL*%@X"
+    assert m.search_string(' +"&/,.;:-_(){}#!£$\\', m.FIRST, 5) == ""
+    assert m.search_strings({"name": "", "city": "Oslo"}, m.DEFAULT_LINES) == {
+        ("city", "first"): "OSLO",
+        ("city", "last"): "OSLO",
+    }
+
+
+def test_reference_threshold_uses_configured_lines():
+    assert m.reference_threshold(16, 60) == 10
+    assert m.reference_threshold(16, 100) == 16
+    assert m.reference_threshold(3, 1) == 1
+    assert m.reference_threshold(0, 60) == 0
+
+
+def _company(no, **values):
+    return {"no": no, **values}
+
+
+def test_reference_pairs_need_threshold_of_matching_strings():
+    a = _company("A", name="Cannon Group", address="Main St 1", city="Oslo", post_code="0150")
+    b = _company("B", name="Cannon Group", address="Main St 1", city="Oslo", post_code="0150")
+    c = _company("C", name="Cannon Group", city="Bergen")
+    pairs = m.reference_find_pairs([a, b, c], m.DEFAULT_LINES, 60)
+    # A-B share 8 strings: below 10 of 16, so the reference misses them.
+    assert pairs == {}
+    assert m.reference_find_pairs([a, b, c], m.DEFAULT_LINES, 50) == {("A", "B"): 8}
+
+
+@needs_sample
+def test_reference_pairs_equal_brute_force():
+    rows = [r for r in csv.DictReader(open(DATA / "sample-contacts.csv")) if r["type"] == "company"]
+    rows = rows[:400] + [dict(rows[0], no="X1"), dict(rows[1], no="X2", city="Elsewhere")]
+    fast = m.reference_find_pairs(rows, m.DEFAULT_LINES, 40)
+    strings = [m.search_strings(r, m.DEFAULT_LINES) for r in rows]
+    slow = {}
+    for i in range(len(rows)):
+        for j in range(i + 1, len(rows)):
+            n = sum(1 for k, s in strings[i].items() if strings[j].get(k) == s)
+            if n >= m.reference_threshold(16, 40):
+                slow[tuple(sorted((rows[i]["no"], rows[j]["no"])))] = n
+    assert fast == slow
+    assert slow  # the copies are found
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Joy Catering B.V.", "Joy Catering BV"),
+        ("Danielsen Engineering AS", "Danielsen Engineering a.s."),
+        ("Regnskapskontor Mikkelsen A/S", "regnskapskontor mikkelsen"),
+        ("Walters & Singh Ltd", "Walters & Singh Limited"),
+        ("Swindon Distribution P.L.C.", "Swindon Distribution Public Limited Company"),
+        ("Mani Feinmechanik G.m.b.H.", "Mani Feinmechanik GmbH"),
+        ("Käster Verwaltung UG (haftungsbeschränkt)", "Kaster Verwaltung"),
+        ("Royal Room C.V.", "Royal Room"),
+        ("Jensen & Co AS", "Jensen"),
+    ],
+)
+def test_legal_forms_are_removed(a, b):
+    assert m.normalise_name(a) == m.normalise_name(b)
+
+
+def test_name_keeps_real_words():
+    assert m.normalise_name("Asker Bygg AS") == "asker bygg"
+    assert m.normalise_name("Øvre Ål Sag") == "ovre al sag"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("+44 (0)1223 100349", "01223 100349"),
+        ("+47 62 33 37 48", "62 33 37 48"),
+        ("0047 21992273", "21 99 22 73"),
+        ("+31 (0)460 791068", "0460-791068"),
+        ("+49 (0)521 7141934", "05217141934"),
+        ("030/8673665", "+49 30 8673665"),
+    ],
+)
+def test_phone_numbers_in_other_formats_are_equal(a, b):
+    assert m.normalise_phone(a) == m.normalise_phone(b) != ""
+
+
+def test_phone_too_short_is_ignored():
+    assert m.normalise_phone("112") == ""
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("NO 967 234 788 MVA", "967234788"),
+        ("NO804543260MVA", "804543260 MVA"),
+        ("NL035281944B03", "nl 035281944 b03"),
+        ("NL915909088.B01", "NL915909088B01"),
+        ("GB 454 9220 29", "454922029"),
+        ("DE 810407175", "810407175"),
+    ],
+)
+def test_vat_numbers_in_other_formats_are_equal(a, b):
+    assert m.normalise_vat(a) == m.normalise_vat(b) != ""
+
+
+def test_address_abbreviations():
+    assert m.normalise_address("Solberggate 31") == m.normalise_address("Solberggt. 31")
+    assert m.normalise_address("Bryggenvei 114") == m.normalise_address("Bryggenv. 114")
+    assert m.normalise_address("Angelinastraat 101") == m.normalise_address("Angelinastr. 101")
+    assert m.normalise_address("38 Castle Road") == m.normalise_address("38 Castle Rd")
+    assert m.normalise_address("Stollstraße 22") == m.normalise_address("Stollstrasse 22")
+
+
+def test_email_domain_stem():
+    assert m.email_domain_stem("info@cannon.co.uk") == "cannon"
+    assert m.email_domain_stem("x@gmail.com") == ""
+    assert m.email_domain_stem("not an e-mail") == ""
+
+
+def _score(a, b):
+    return m.score(m.Profile.of(a), m.Profile.of(b))
+
+
+def test_moved_company_scores_as_duplicate_with_reasons():
+    a = {
+        "name": "Jensen Elektroservice AS",
+        "address": "Nilsengata 114",
+        "post_code": "0840",
+        "city": "Oslo",
+        "phone_no": "21 99 22 73",
+        "vat_registration_no": "972119210MVA",
+    }
+    b = {
+        "name": "Jensen Elektroservice A.S.",
+        "address": "Østregate 62",
+        "post_code": "1051",
+        "city": "Oslo",
+        "phone_no": "0047 21992273",
+        "vat_registration_no": "NO 972119210 MVA",
+    }
+    match = _score(a, b)
+    assert match.score >= m.SCORE_THRESHOLD
+    assert {m.R_SAME_VAT, m.R_SAME_PHONE, m.R_SAME_CITY} <= set(match.reasons)
+
+
+def test_holding_and_operating_company_are_not_duplicates():
+    a = {
+        "name": "Bakkerij Van Praagh Holding B.V.",
+        "address": "Singelstraat 57",
+        "post_code": "4317 ZS",
+        "city": "Opmeer",
+    }
+    b = {
+        "name": "Bakkerij Van Praagh B.V.",
+        "address": "Singelstraat 57",
+        "post_code": "4317 ZS",
+        "city": "Opmeer",
+    }
+    match = _score(a, b)
+    assert match.score < m.SCORE_THRESHOLD
+    assert m.R_OTHER_ENTITY in match.reasons
+
+
+def test_different_vat_numbers_cap_the_score():
+    a = {"name": "Nordic Bygg AS", "city": "Oslo", "vat_registration_no": "NO 911 111 111 MVA"}
+    b = {"name": "Nordic Bygg AS", "city": "Oslo", "vat_registration_no": "NO 922 222 222 MVA"}
+    assert _score(a, b).score < m.SCORE_THRESHOLD
+
+
+def test_same_name_in_another_town_is_not_a_duplicate():
+    a = {"name": "Iversen Transportservice AS", "city": "Mo i Rana", "phone_no": "75 77 46 28"}
+    b = {"name": "Iversen Transportservice AS", "city": "Asker", "phone_no": "64 33 54 03"}
+    assert _score(a, b).score < m.SCORE_THRESHOLD
+
+
+def test_quality_counts_pairs_in_either_order():
+    q = m.quality([("B", "A"), ("C", "D")], [("A", "B"), ("E", "F")])
+    assert (q.true_positives, q.false_positives, q.truth) == (1, 1, 2)
+    assert q.precision == 0.5
+    assert q.recall == 0.5
+
+
+@needs_sample
+def test_ours_beats_reference_on_the_sample_file():
+    """Precision and recall against the known true pairs, computed from the data."""
+    rows = [r for r in csv.DictReader(open(DATA / "sample-contacts.csv")) if r["type"] == "company"]
+    truth = [(r["no_a"], r["no_b"]) for r in csv.DictReader(open(DATA / "sample-duplicates.csv"))]
+    reference_pairs = m.reference_find_pairs(rows, m.DEFAULT_LINES, 60)
+    ours_pairs = m.ours_find_pairs(rows, extra_pairs=reference_pairs)
+    reference = m.quality(reference_pairs, truth)
+    ours = m.quality(ours_pairs, truth)
+    print(
+        f"\nreference: {reference}  precision {reference.precision:.3f} recall {reference.recall:.3f}"
+    )
+    print(f"ours:      {ours}  precision {ours.precision:.3f} recall {ours.recall:.3f}")
+    assert ours.true_positives >= reference.true_positives + 0.2 * reference.truth
+    assert ours.false_positives <= reference.false_positives
+    assert ours.recall > reference.recall
+    assert ours.precision >= reference.precision
