@@ -12,19 +12,25 @@ from interactions.models import DocumentType
 
 
 class Command(BaseCommand):
-    help = (
-        "Log a printed or sent document as an interaction, through the Interaction Template Setup."
-    )
+    @property
+    def help(self) -> str:  # translated when shown, not at import
+        return _(
+            "Log a printed or sent document as an interaction, through the Interaction "
+            "Template Setup."
+        )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("document_type", help="One of: " + ", ".join(DocumentType.values))
-        parser.add_argument("document_no", help="The document number.")
-        parser.add_argument("--date", help="Document date (YYYY-MM-DD); default today.")
+        parser.add_argument(
+            "document_type",
+            help=f"{_('Document type')}: {', '.join(DocumentType.values)}",
+        )
+        parser.add_argument("document_no", help=_("Document no."))
+        parser.add_argument("--date", help=_("Document date (YYYY-MM-DD); default today."))
         party = parser.add_mutually_exclusive_group(required=True)
-        party.add_argument("--contact", dest="contact_no", help="Contact no.")
-        party.add_argument("--customer", dest="customer_no", help="Customer no.")
-        party.add_argument("--vendor", dest="vendor_no", help="Vendor no.")
-        parser.add_argument("--description", default="", help="Description of the entry.")
+        party.add_argument("--contact", dest="contact_no", help=_("Contact no."))
+        party.add_argument("--customer", dest="customer_no", help=_("Customer no."))
+        party.add_argument("--vendor", dest="vendor_no", help=_("Vendor no."))
+        parser.add_argument("--description", default="", help=_("Description"))
 
     def handle(self, *args, **options) -> None:
         form = DocumentLogForm(
