@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,27 +62,9 @@ def _get_series(code: str) -> NoSeries:
         ) from None
 
 
-def _lines_for_date(series: NoSeries, on_date: datetime.date):
-    """The lines of 5.3 step 2: those with the latest starting date <= on_date
-    (blank starting date = from the beginning), ordered by line no."""
-    usable = NoSeriesLine.objects.filter(series=series).filter(
-        Q(starting_date__lte=on_date) | Q(starting_date__isnull=True)
-    )
-    latest = (
-        usable.exclude(starting_date__isnull=True)
-        .order_by("-starting_date")
-        .values_list("starting_date", flat=True)
-        .first()
-    )
-    if latest is None:
-        lines = usable.filter(starting_date__isnull=True)
-    else:
-        lines = usable.filter(starting_date=latest)
-    return lines.order_by("line_no")
-
-
 def lines_on_latest_date(lines: list[NoSeriesLine], on_date: datetime.date) -> list:
-    """Pure version of `_lines_for_date` for lines already in memory (the list page)."""
+    """Step 2 of 5.3 on lines in memory: those with the latest starting date <= on_date
+    (blank starting date = from the beginning), by line no."""
     usable = [line for line in lines if line.starting_date is None or line.starting_date <= on_date]
     dated = [line.starting_date for line in usable if line.starting_date is not None]
     latest = max(dated) if dated else None
@@ -121,16 +103,34 @@ def _pick_open_line(
     )
 
 
-def _choose_line(series: NoSeries, on_date: datetime.date, *, lock: bool) -> NoSeriesLine:
-    lines = _lines_for_date(series, on_date)
+def _choose_line(code: str, on_date: datetime.date, *, lock: bool) -> tuple[NoSeries, NoSeriesLine]:
+    """The series and the line to draw from (one query on the happy path).
+
+    With `lock`, every line usable on that date is locked (SELECT ... FOR UPDATE, in a
+    fixed order so concurrent callers cannot deadlock) and read fresh; the open one is
+    chosen in Python. Filtering on `open` in SQL could skip a line another transaction
+    has just closed and then find nothing.
+    """
+    if not code:
+        _get_series(code)  # raises the blank-code error
+    lines = (
+        NoSeriesLine.objects.filter(series_id=code)
+        .filter(Q(starting_date__lte=on_date) | Q(starting_date__isnull=True))
+        .select_related("series")
+        .order_by(F("starting_date").desc(nulls_last=True), "line_no")
+    )
     if lock:
-        # Lock every line of that date in line order (a consistent order: no deadlocks),
-        # then choose the open one from the fresh rows. Filtering on `open` in SQL
-        # could skip a line another transaction just closed and find nothing.
-        lines = lines.select_for_update()
-    candidates = list(lines)
-    has_lines = bool(candidates) or NoSeriesLine.objects.filter(series=series).exists()
-    return _pick_open_line(series, candidates, has_lines=has_lines, on_date=on_date)
+        lines = lines.select_for_update(of=("self",))
+    lines = list(lines)
+    if lines:
+        series = lines[0].series
+        has_lines = True
+    else:
+        series = _get_series(code)
+        has_lines = NoSeriesLine.objects.filter(series=series).exists()
+    series_check_automatic(series)
+    candidates = lines_on_latest_date(lines, on_date)
+    return series, _pick_open_line(series, candidates, has_lines=has_lines, on_date=on_date)
 
 
 def _compute(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> DrawnNumber:
@@ -204,9 +204,7 @@ def series_draw(code: str, *, on_date: datetime.date | None = None) -> DrawnNumb
             "that saves the numbered record."
         )
     on_date = on_date or timezone.localdate()
-    series = _get_series(code)
-    series_check_automatic(series)
-    line = _choose_line(series, on_date, lock=True)
+    series, line = _choose_line(code, on_date, lock=True)
     drawn = _compute(series, line, on_date)
     line.last_no_used = drawn.number
     line.last_date_used = on_date
@@ -223,8 +221,7 @@ def series_next_number(code: str, *, on_date: datetime.date | None = None) -> st
 def series_peek(code: str, *, on_date: datetime.date | None = None) -> str:
     """The number `series_next_number` would return now, without consuming it."""
     on_date = on_date or timezone.localdate()
-    series = _get_series(code)
-    line = _choose_line(series, on_date, lock=False)
+    series, line = _choose_line(code, on_date, lock=False)
     return _compute(series, line, on_date).number
 
 

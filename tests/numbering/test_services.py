@@ -212,3 +212,10 @@ def test_error_is_translated():
         series_check_manual("")  # no error
         next_no("")
     assert exc.value.messages
+
+
+def test_draw_costs_two_queries(django_assert_num_queries):
+    make_series("S", {"starting_no": "A1"}, {"starting_no": "B1", "starting_date": D(2020, 1, 1)})
+    # pytest-django's test transaction is the caller's transaction here.
+    with django_assert_num_queries(2):  # lock + read the lines (with the series), save the line
+        assert series_next_number("S", on_date=D(2027, 1, 1)) == "B1"
