@@ -24,13 +24,14 @@ class MergeForm(forms.Form):
                 label=row.label,
                 choices=SEPARATE_CHOICES,
                 initial=KEEP,
+                required=False,
                 widget=forms.RadioSelect,
             )
         # The confirmation comes last.
         self.order_fields([f"field_{row.name}" for row in self.rows] + ["confirm"])
 
     def field_choices(self) -> dict[str, str]:
-        return {row.name: self.cleaned_data[f"field_{row.name}"] for row in self.rows}
+        return {row.name: self.cleaned_data[f"field_{row.name}"] or KEEP for row in self.rows}
 
     def choice_fields(self):
         return [(row, self[f"field_{row.name}"]) for row in self.rows]

@@ -483,14 +483,15 @@ def contact_values(contact: Contact) -> dict[str, object]:
     return values
 
 
-def related_rows(contact: Contact) -> dict[str, int]:
-    """How many rows of each model refer to the contact (what a merge moves)."""
-    counts = {}
+def related_rows(contact: Contact) -> list[tuple[str, int]]:
+    """How many rows of each model refer to the contact (what a merge moves), labelled."""
+    counts = []
     for relation in _relations():
         n = relation.related_model._base_manager.filter(**{relation.field.name: contact}).count()
         if n:
-            label = f"{relation.related_model._meta.label}.{relation.field.name}"
-            counts[label] = counts.get(label, 0) + n
+            meta = relation.related_model._meta
+            label = f"{meta.verbose_name_plural} ({relation.field.verbose_name})"
+            counts.append((str(label[:1].upper() + label[1:]), n))
     return counts
 
 

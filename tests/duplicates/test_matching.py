@@ -59,10 +59,19 @@ def test_reference_pairs_need_threshold_of_matching_strings():
     assert m.reference_find_pairs([a, b, c], m.DEFAULT_LINES, 50) == {("A", "B"): 8}
 
 
+def _read(name: str) -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _companies() -> list[dict]:
+    return [r for r in _read("sample-contacts.csv") if r["type"] == "company"]
+
+
 @needs_sample
 def test_reference_pairs_equal_brute_force():
-    rows = [r for r in csv.DictReader(open(DATA / "sample-contacts.csv")) if r["type"] == "company"]
-    rows = rows[:400] + [dict(rows[0], no="X1"), dict(rows[1], no="X2", city="Elsewhere")]
+    rows = _companies()
+    rows = [*rows[:400], dict(rows[0], no="X1"), dict(rows[1], no="X2", city="Elsewhere")]
     fast = m.reference_find_pairs(rows, m.DEFAULT_LINES, 40)
     strings = [m.search_strings(r, m.DEFAULT_LINES) for r in rows]
     slow = {}
@@ -212,16 +221,14 @@ def test_quality_counts_pairs_in_either_order():
 @needs_sample
 def test_ours_beats_reference_on_the_sample_file():
     """Precision and recall against the known true pairs, computed from the data."""
-    rows = [r for r in csv.DictReader(open(DATA / "sample-contacts.csv")) if r["type"] == "company"]
-    truth = [(r["no_a"], r["no_b"]) for r in csv.DictReader(open(DATA / "sample-duplicates.csv"))]
+    rows = _companies()
+    truth = [(r["no_a"], r["no_b"]) for r in _read("sample-duplicates.csv")]
     reference_pairs = m.reference_find_pairs(rows, m.DEFAULT_LINES, 60)
     ours_pairs = m.ours_find_pairs(rows, extra_pairs=reference_pairs)
     reference = m.quality(reference_pairs, truth)
     ours = m.quality(ours_pairs, truth)
-    print(
-        f"\nreference: {reference}  precision {reference.precision:.3f} recall {reference.recall:.3f}"
-    )
-    print(f"ours:      {ours}  precision {ours.precision:.3f} recall {ours.recall:.3f}")
+    for label, q in (("reference", reference), ("ours", ours)):
+        print(f"\n{label}: {q} precision {q.precision:.3f} recall {q.recall:.3f}")
     assert ours.true_positives >= reference.true_positives + 0.2 * reference.truth
     assert ours.false_positives <= reference.false_positives
     assert ours.recall > reference.recall

@@ -1,0 +1,210 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from contacts.models import Contact
+from duplicates import services
+from duplicates.models import (
+    ContactDuplicate,
+    ContactMatchKey,
+    ContactMerge,
+    ContactSearchString,
+    DuplicateSearchStringSetup,
+)
+from marketing_setup.models import MarketingSetup
+from tests.duplicates.factories import cannon_pair
+from tests.factories import CompanyFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _pairs():
+    return set(ContactDuplicate.objects.values_list("contact_id", "duplicate_id"))
+
+
+def test_migration_creates_the_16_default_lines():
+    lines = set(DuplicateSearchStringSetup.objects.values_list("field", "part", "length"))
+    assert len(lines) == 16
+    assert ("name", "first", 5) in lines
+    assert ("mobile_phone_no", "last", 5) in lines
+    assert services.setup_create_default_lines() == 0
+
+
+def test_strings_are_maintained_on_save(setup):
+    company = CompanyFactory(name="The Cannon Group PLC", phone_no="+44 (0)20 7946 0000")
+    strings = dict(
+        ((f, p), s)
+        for f, p, s in company.duplicate_search_strings.values_list("field", "part", "string")
+    )
+    assert strings[("name", "first")] == "THECA"
+    assert strings[("phone_no", "last")] == "60000"
+    assert ("email", "first") not in strings  # blank field: no row
+
+    company.name = "Anvil Works"
+    company.save()
+    assert company.duplicate_search_strings.get(field="name", part="first").string == "ANVIL"
+
+
+def test_strings_not_maintained_when_setup_off(setup):
+    MarketingSetup.objects.update(maintain_search_strings=False, autosearch_for_duplicates=False)
+    company = CompanyFactory(name="Cannon")
+    assert not ContactSearchString.objects.filter(contact=company).exists()
+
+
+def test_unrelated_save_does_not_reindex(setup):
+    company = CompanyFactory(name="Cannon")
+    company.job_title = "x"
+    # pre_save reads the old values, contacts' own receivers run; no re-index.
+    ContactSearchString.objects.filter(contact=company).delete()
+    company.save()
+    assert not ContactSearchString.objects.filter(contact=company).exists()
+
+
+def test_persons_are_not_indexed(setup):
+    person = PersonFactory(name="The Cannon Group PLC")
+    assert not ContactSearchString.objects.filter(contact=person).exists()
+
+
+def test_autosearch_finds_moved_company_once(setup):
+    kept, other = cannon_pair()
+    pair = ContactDuplicate.objects.get()
+    assert (pair.contact_id, pair.duplicate_id) == (kept.pk, other.pk)
+    assert pair.score >= 80
+    assert "same_vat" in pair.reasons
+    # Saving either side again keeps one row per pair.
+    kept.address = "Storgata 2"
+    kept.save()
+    other.city = "OSLO"
+    other.save()
+    assert ContactDuplicate.objects.count() == 1
+
+
+def test_reference_method_misses_the_moved_company(setup):
+    kept, other = cannon_pair()
+    assert services.duplicates_search_for(contact=kept, method=services.REFERENCE) == []
+    assert [p.duplicate_id for p in services.duplicates_search_for(contact=kept)] == [other.pk]
+
+
+def test_pair_is_stored_in_one_direction_only(setup):
+    a, b = cannon_pair()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContactDuplicate.objects.create(contact=b, duplicate=a)
+
+
+def test_separate_mark_survives_rebuild(setup):
+    kept, other = cannon_pair()
+    pair = ContactDuplicate.objects.get()
+    services.duplicate_set_separate(pair=pair, separate=True)
+    services.search_strings_rebuild()
+    services.duplicates_find_all()
+    other.name = "Cannon Group"
+    other.save()
+    services.contact_index(contact=kept)
+    pair.refresh_from_db()
+    assert pair.separate_contacts
+    assert ContactDuplicate.objects.count() == 1
+
+
+def test_becoming_a_person_removes_index_and_pairs(setup):
+    _kept, other = cannon_pair()
+    Contact.objects.filter(pk=other.pk).update(type=Contact.Type.PERSON)
+    other.refresh_from_db()
+    services.contact_check_duplicates(contact=other, created=False, before={"type": "company"})
+    assert not ContactDuplicate.objects.exists()
+    assert not ContactMatchKey.objects.filter(contact=other).exists()
+
+
+def test_deleting_a_setup_line_deletes_its_strings(setup):
+    CompanyFactory(name="Cannon")
+    DuplicateSearchStringSetup.objects.get(field="name", part="first").delete()
+    assert not ContactSearchString.objects.filter(field="name", part="first").exists()
+
+
+def test_rebuild_and_find_all(setup):
+    MarketingSetup.objects.update(maintain_search_strings=False, autosearch_for_duplicates=False)
+    kept, other = cannon_pair()
+    CompanyFactory(name="Someone Else AS", city="Bergen")
+    assert not ContactDuplicate.objects.exists()
+    calls = []
+    assert services.search_strings_rebuild(progress=calls.append) == 3
+    assert sum(calls) == 3
+    assert ContactSearchString.objects.filter(contact=kept).count() == 14
+    result = services.duplicates_find_all()
+    assert result.pairs == [(kept.no, other.no, result.pairs[0][2])]
+    assert result.stored == 1
+    assert services.duplicates_find_all(method=services.REFERENCE).pairs == []
+
+
+def test_merge_moves_persons_and_records_everything(setup, admin_user):
+    kept, other = cannon_pair()
+    person = PersonFactory(company=other)
+    record = services.contacts_merge(
+        keep=kept,
+        merge=other,
+        field_choices={"address": "merge", "name": "keep", "post_code": "merge"},
+        user=admin_user,
+    )
+    kept.refresh_from_db()
+    person.refresh_from_db()
+    assert person.company_id == kept.pk
+    assert kept.address == "Kirkeveien 20"
+    assert kept.post_code == "0368"
+    assert kept.name == "Cannon Group AS"
+    assert not Contact.objects.filter(pk=other.pk).exists()
+    assert record.merged_contact_no == other.no
+    assert record.merged_values["name"] == "Cannon Group A/S"
+    assert record.field_choices == {"address": "Kirkeveien 20", "post_code": "0368"}
+    assert record.moved_rows["contacts.Contact.company"] == 1
+    assert record.user == admin_user
+    assert not ContactDuplicate.objects.exists()
+    # The kept company's strings follow its new address.
+    assert kept.duplicate_search_strings.get(field="address", part="first").string == "KIRKE"
+
+
+def test_merge_moves_rows_of_other_models(setup):
+    """Every FK to Contact moves, including this app's own merge history."""
+    kept, other = cannon_pair()
+    third = CompanyFactory(name="Third AS")
+    earlier = services.contacts_merge(keep=other, merge=third)
+    assert earlier.kept_contact == other
+    record = services.contacts_merge(keep=kept, merge=other)
+    earlier.refresh_from_db()
+    assert earlier.kept_contact == kept
+    assert record.moved_rows["duplicates.ContactMerge.kept_contact"] == 1
+
+
+def test_merge_is_one_transaction(setup, monkeypatch):
+    kept, other = cannon_pair()
+    person = PersonFactory(company=other)
+
+    def fail(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ContactMerge.objects, "create", fail)
+    with pytest.raises(RuntimeError):
+        services.contacts_merge(keep=kept, merge=other, field_choices={"address": "merge"})
+    person.refresh_from_db()
+    kept.refresh_from_db()
+    assert person.company_id == other.pk
+    assert Contact.objects.filter(pk=other.pk).exists()
+    assert kept.address == "Storgata 1"
+    assert ContactDuplicate.objects.count() == 1
+
+
+@pytest.mark.parametrize("choices", [{"no": "merge"}, {"name": "maybe"}, {"created_at": "merge"}])
+def test_merge_rejects_bad_choices(setup, choices):
+    from django.core.exceptions import ValidationError
+
+    kept, other = cannon_pair()
+    with pytest.raises(ValidationError):
+        services.contacts_merge(keep=kept, merge=other, field_choices=choices)
+    assert Contact.objects.filter(pk=other.pk).exists()
+
+
+def test_merge_refuses_itself_and_other_types(setup):
+    from django.core.exceptions import ValidationError
+
+    kept, _other = cannon_pair()
+    with pytest.raises(ValidationError):
+        services.contacts_merge(keep=kept, merge=kept)
+    with pytest.raises(ValidationError):
+        services.contacts_merge(keep=kept, merge=PersonFactory())
