@@ -41,36 +41,6 @@ from contacts.panels import card_panels
 logger = logging.getLogger(__name__)
 IMPORT_DIR = Path(tempfile.gettempdir()) / "crm-contact-imports"
 IMPORT_SESSION_KEY = "contacts_import"
-EXPORT_FIELDS = (
-    "no",
-    "type",
-    "name",
-    "name_2",
-    "search_name",
-    "company_no",
-    "first_name",
-    "middle_name",
-    "surname",
-    "initials",
-    "job_title",
-    "address",
-    "address_2",
-    "post_code",
-    "city",
-    "county",
-    "country",
-    "phone_no",
-    "mobile_phone_no",
-    "fax_no",
-    "email",
-    "home_page",
-    "correspondence_type",
-    "salesperson",
-    "territory",
-    "language",
-    "salutation",
-    "vat_registration_no",
-)
 
 
 def _services():
@@ -125,21 +95,13 @@ def contact_export_view(request):
     writer = csv.writer(Echo())
 
     def rows():
-        yield "\ufeff" + writer.writerow(EXPORT_FIELDS)
-        for contact in selectors.contact_export_rows(params=params):
-            yield writer.writerow([_export_value(contact, name) for name in EXPORT_FIELDS])
+        yield "\ufeff" + writer.writerow(list(selectors.EXPORT_COLUMNS))
+        for values in selectors.contact_export_rows(params=params):
+            yield writer.writerow(values)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
     return response
-
-
-def _export_value(contact: Contact, name: str) -> str:
-    if name == "company_no":
-        return contact.company.no if contact.company_id else ""
-    if name in ("salesperson", "territory", "language", "salutation"):
-        return getattr(contact, f"{name}_id") or ""
-    return str(getattr(contact, name) or "")
 
 
 # --- Card ---------------------------------------------------------------------------
@@ -451,11 +413,12 @@ def _run_import(text: str, *, skip_bad_rows: bool, dry_run: bool):
     return import_contacts(io.StringIO(text), skip_bad_rows=skip_bad_rows, dry_run=dry_run)
 
 
+def _import_help() -> dict:
+    return {"columns": list(selectors.EXPORT_COLUMNS)}
+
+
 def _import_errors(result) -> list[dict]:
-    return [
-        {"line": line, "field": field, "message": message}
-        for line, field, message in getattr(result, "errors", [])
-    ]
+    return [{"line": e.line, "field": e.column, "message": e.message} for e in result.errors]
 
 
 @require_http_methods(["GET", "POST"])
@@ -489,12 +452,14 @@ def contact_import_view(request):
                 "result": result,
                 "errors": errors,
                 "token": token,
-                "can_import": not errors or skip,
+                "can_import": result.rows > result.bad_rows and (not errors or skip),
+                "to_import": result.rows - result.bad_rows,
                 "file_name": request.FILES["file"].name,
+                **_import_help(),
                 "skip_bad_rows": skip,
             },
         )
-    return render(request, "contacts/contact_import.html", {"form": form})
+    return render(request, "contacts/contact_import.html", {"form": form, **_import_help()})
 
 
 def _import_confirm(request):
@@ -524,6 +489,7 @@ def _import_confirm(request):
                 "token": token,
                 "can_import": False,
                 "file_name": pending.get("name"),
+                **_import_help(),
             },
         )
     path.unlink(missing_ok=True)
@@ -533,11 +499,11 @@ def _import_confirm(request):
 
 
 def _import_summary(result) -> str:
-    created = getattr(result, "created", 0)
-    updated = getattr(result, "updated", 0)
-    skipped = getattr(result, "skipped", len(_import_errors(result)))
-    return _("Import finished: %(created)s created, %(updated)s updated, %(skipped)s skipped.") % {
-        "created": created,
-        "updated": updated,
-        "skipped": skipped,
+    return _(
+        "Import finished: %(companies)s companies and %(persons)s persons created, "
+        "%(skipped)s bad rows skipped."
+    ) % {
+        "companies": result.companies_created,
+        "persons": result.persons_created,
+        "skipped": result.bad_rows,
     }
