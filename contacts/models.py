@@ -3,16 +3,31 @@
 A company has `company = None`; a person points at its company, or has none
 (independent person). Saving a company pushes its inheritable fields to its
 persons: see `contacts/inheritance.py` and `contacts/signals.py`.
+
+Every save path gets the insert rules (number, names, inheritance, defaults): the
+services in `contacts/services.py` apply them explicitly, and a pre_save receiver
+applies them to plain ORM saves (`Contact.objects.create(...)`). Bulk paths
+(`bulk_create`, `update`) fire no signals and call the same functions themselves
+(`contacts/importing.py`, `contacts.services.company_bulk_update`).
 """
 
 from __future__ import annotations
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router, transaction
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from marketing_setup.models import CorrespondenceType, Language, Salesperson, Salutation, Territory
+
+
+def validate_no_letters(value: str) -> None:
+    """Phone and fax numbers must not contain letters (reference 2.1)."""
+    if any(ch.isalpha() for ch in value):
+        raise ValidationError(
+            _("%(value)s must not contain letters."), code="letters", params={"value": value}
+        )
 
 
 class Contact(models.Model):
@@ -53,9 +68,15 @@ class Contact(models.Model):
     county = models.CharField(_("county"), max_length=30, blank=True)
     country = CountryField(_("country/region"), blank=True)
 
-    phone_no = models.CharField(_("phone no."), max_length=30, blank=True)
-    mobile_phone_no = models.CharField(_("mobile phone no."), max_length=30, blank=True)
-    fax_no = models.CharField(_("fax no."), max_length=30, blank=True)
+    phone_no = models.CharField(
+        _("phone no."), max_length=30, blank=True, validators=[validate_no_letters]
+    )
+    mobile_phone_no = models.CharField(
+        _("mobile phone no."), max_length=30, blank=True, validators=[validate_no_letters]
+    )
+    fax_no = models.CharField(
+        _("fax no."), max_length=30, blank=True, validators=[validate_no_letters]
+    )
     telex_answer_back = models.CharField(_("telex answer back"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), max_length=80, blank=True)
     home_page = models.CharField(_("home page"), max_length=255, blank=True)
@@ -102,6 +123,14 @@ class Contact(models.Model):
             models.Index(fields=("phone_no",), name="contact_phone_no"),
             models.Index(fields=("email",), name="contact_email"),
             models.Index(fields=("vat_registration_no",), name="contact_vat_no"),
+            # Staff list (contacts/selectors.py): case-insensitive prefix search and
+            # filter + keyset pagination by no. without sorting the filtered set.
+            models.Index(Upper("city"), name="contact_upper_city"),
+            models.Index(Upper("email"), name="contact_upper_email"),
+            models.Index(fields=("territory", "no"), name="contact_territory_no"),
+            models.Index(fields=("salesperson", "no"), name="contact_salesperson_no"),
+            models.Index(fields=("country", "no"), name="contact_country_no"),
+            models.Index(fields=("company", "no"), name="contact_company_no"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -113,6 +142,29 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.no} {self.name}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        # Only opens a transaction: a new contact's number is drawn by the pre_save
+        # receiver (contacts.signals) and must be drawn in the transaction that inserts
+        # the row (numbering.services.series_draw refuses to run outside one). Inside
+        # a request (ATOMIC_REQUESTS) or a service this is just a savepoint.
+        if not self._state.adding:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            return super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors = {}
+        parts = (self.first_name, self.middle_name, self.surname)
+        if not (self.name or "").strip() and not any((p or "").strip() for p in parts):
+            errors["name"] = _("Enter a name.")
+        if self.company_id and self.is_company:
+            errors["company"] = _("A company cannot belong to another company.")
+        if self.company_id and self.pk and self.company_id == self.pk:
+            errors["company"] = _("A contact cannot be its own company.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_company(self) -> bool:

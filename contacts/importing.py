@@ -1,0 +1,605 @@
+"""Importing and exporting contacts as CSV (the header of sample-contacts.csv).
+
+`import_contacts` checks every row first (unknown codes, missing company, bad e-mail,
+over-long values, missing names, duplicate or disallowed numbers) and, when any row is
+bad, writes nothing unless asked to skip bad rows. It then writes fast: companies first,
+then persons, with bulk_create in batches, numbers drawn as a block under one lock,
+and names, inheritance and defaults applied with the same functions as a single save
+(contacts/services.py, contacts/inheritance.py). bulk_create sends no signals, so the
+rules are applied here explicitly and `contacts_bulk_created` is sent at the end.
+
+Rows may come in any order (a person before its company is fine); a person's
+company_no may name a company in the file or one already in the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from contacts import inheritance, names
+from contacts.models import Contact
+from contacts.services import contact_apply_defaults
+from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
+from numbering import formatting
+from numbering import services as numbering_services
+from numbering.models import NoSeriesLine
+
+HEADER = [
+    "type",
+    "no",
+    "name",
+    "company_no",
+    "first_name",
+    "middle_name",
+    "surname",
+    "job_title",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country_region_code",
+    "phone_no",
+    "mobile_phone_no",
+    "email",
+    "fax_no",
+    "language_code",
+    "territory_code",
+    "salesperson_code",
+    "vat_registration_no",
+]
+# Plain text columns written to the model field of the same name.
+TEXT_COLUMNS = [
+    "name",
+    "first_name",
+    "middle_name",
+    "surname",
+    "job_title",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "phone_no",
+    "mobile_phone_no",
+    "email",
+    "fax_no",
+    "vat_registration_no",
+]
+PHONE_COLUMNS = ("phone_no", "mobile_phone_no", "fax_no")
+CODE_COLUMNS = {
+    "language_code": (Language, "language_id"),
+    "territory_code": (Territory, "territory_id"),
+    "salesperson_code": (Salesperson, "salesperson_id"),
+}
+PREVIEW_ROWS = 20
+BATCH_SIZE = 1000
+_CHUNK = 900  # keeps IN (...) lists under SQLite's variable limit
+
+ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class RowError(NamedTuple):
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    companies_created: int = 0
+    persons_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    bad_rows: int = 0
+    written: bool = False
+    dry_run: bool = False
+    preview: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return self.companies_created + self.persons_created
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, str]
+    contact: Contact | None = None
+    bad: bool = False
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def _open_rows(source) -> tuple[list[str] | None, Iterator[tuple[int, dict[str, str]]]]:
+    """(header or None for dicts, iterator of (line no., row dict))."""
+    if isinstance(source, str | Path):
+        text = Path(source).read_text(encoding="utf-8-sig")
+        return _csv_rows(io.StringIO(text))
+    if hasattr(source, "read"):
+        data = source.read()
+        if isinstance(data, bytes):
+            data = data.decode("utf-8-sig")
+        return _csv_rows(io.StringIO(data.removeprefix("\ufeff")))
+    return None, ((i, dict(row)) for i, row in enumerate(source, start=2))
+
+
+def _csv_rows(handle: IO[str]):
+    first = handle.readline()
+    handle.seek(0)
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(handle, delimiter=delimiter)
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+
+    def rows():
+        for row in reader:
+            yield reader.line_num, row
+
+    return header, rows()
+
+
+# --- checking -----------------------------------------------------------------------
+
+
+def _max_lengths() -> dict[str, int]:
+    lengths = {c: Contact._meta.get_field(c).max_length for c in TEXT_COLUMNS}
+    lengths["no"] = Contact._meta.get_field("no").max_length
+    lengths["company_no"] = lengths["no"]
+    return lengths
+
+
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Checker:
+    def __init__(self, setup: MarketingSetup, renumber: bool):
+        self.setup = setup
+        self.renumber = renumber
+        self.lengths = _max_lengths()
+        self.codes = {
+            column: set(model.objects.values_list("pk", flat=True))
+            for column, (model, _attr) in CODE_COLUMNS.items()
+        }
+        self.errors: list[RowError] = []
+        self.manual_error: str | None = None
+        if not renumber:
+            try:
+                numbering_services.series_check_manual(setup.contact_nos_id or "")
+            except ValidationError as error:
+                self.manual_error = " ".join(error.messages)
+
+    def error(self, row: _Row, column: str, message: str) -> None:
+        row.bad = True
+        self.errors.append(RowError(row.line, column, message))
+
+    def code(self, column: str, value: str) -> str | None:
+        known = self.codes[column]
+        if value in known:
+            return value
+        if value.upper() in known:
+            return value.upper()
+        return None
+
+    def check(self, row: _Row) -> None:
+        v = row.values
+        kind = v["type"].lower()
+        if kind not in Contact.Type.values:
+            self.error(
+                row,
+                "type",
+                _("Type must be company or person, not “%(value)s”.") % {"value": v["type"]},
+            )
+        v["type"] = kind
+        for column, limit in self.lengths.items():
+            if len(v[column]) > limit:
+                self.error(
+                    row,
+                    column,
+                    _("%(column)s is longer than %(max)d characters (%(length)d).")
+                    % {"column": column, "max": limit, "length": len(v[column])},
+                )
+        if v["email"]:
+            try:
+                validate_email(v["email"])
+            except ValidationError:
+                self.error(
+                    row,
+                    "email",
+                    _("“%(value)s” is not a valid e-mail address.") % {"value": v["email"]},
+                )
+        for column in PHONE_COLUMNS:
+            if any(ch.isalpha() for ch in v[column]):
+                self.error(
+                    row, column, _("%(value)s must not contain letters.") % {"value": v[column]}
+                )
+        country = v["country_region_code"].upper()
+        if country and country not in countries:
+            self.error(
+                row,
+                "country_region_code",
+                _("Unknown country/region code “%(code)s”.") % {"code": v["country_region_code"]},
+            )
+        v["country_region_code"] = country
+        labels = {
+            "language_code": _("language"),
+            "territory_code": _("territory"),
+            "salesperson_code": _("salesperson"),
+        }
+        for column in CODE_COLUMNS:
+            if v[column]:
+                code = self.code(column, v[column])
+                if code is None:
+                    self.error(
+                        row,
+                        column,
+                        _("Unknown %(what)s code “%(code)s”.")
+                        % {"what": labels[column], "code": v[column]},
+                    )
+                else:
+                    v[column] = code
+        if kind == Contact.Type.PERSON:
+            if not (v["name"] or v["surname"] or v["first_name"]):
+                self.error(row, "name", _("A person needs a name or a surname."))
+        elif kind == Contact.Type.COMPANY:
+            if not v["name"]:
+                self.error(row, "name", _("A company needs a name."))
+            if v["company_no"] and v["company_no"] != v["no"]:
+                self.error(row, "company_no", _("A company cannot belong to another company."))
+        if v["no"] and self.manual_error:
+            self.error(row, "no", self.manual_error)
+
+
+def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:
+    """Duplicate numbers (file and database) and company references. Returns the
+    database companies referred to, by number."""
+    first_line: dict[str, int] = {}
+    for row in rows:
+        no = row.values["no"]
+        if not no:
+            continue
+        if no in first_line:
+            checker.error(
+                row,
+                "no",
+                _("Number %(no)s is already used on line %(line)d.")
+                % {"no": no, "line": first_line[no]},
+            )
+        else:
+            first_line[no] = row.line
+    file_companies = {
+        r.values["no"]: r
+        for r in rows
+        if r.values["no"] and r.values["type"] == Contact.Type.COMPANY
+    }
+    if not checker.renumber:
+        typed = list(first_line)
+        taken = set()
+        for chunk in _chunks(typed):
+            taken.update(Contact.objects.filter(no__in=chunk).values_list("no", flat=True))
+        if taken:
+            for row in rows:
+                if row.values["no"] in taken:
+                    checker.error(
+                        row, "no", _("Contact %(no)s already exists.") % {"no": row.values["no"]}
+                    )
+    wanted = sorted(
+        {
+            r.values["company_no"]
+            for r in rows
+            if r.values["type"] == Contact.Type.PERSON
+            and r.values["company_no"]
+            and r.values["company_no"] not in file_companies
+        }
+    )
+    db_contacts: dict[str, Contact] = {}
+    for chunk in _chunks(wanted):
+        db_contacts.update((c.no, c) for c in Contact.objects.filter(no__in=chunk))
+    for row in rows:
+        ref = row.values["company_no"]
+        if row.values["type"] != Contact.Type.PERSON or not ref:
+            continue
+        if ref in file_companies:
+            if file_companies[ref].bad and file_companies[ref] is not row:
+                checker.error(
+                    row,
+                    "company_no",
+                    _("Company %(no)s (line %(line)d) has errors.")
+                    % {"no": ref, "line": file_companies[ref].line},
+                )
+            continue
+        found = db_contacts.get(ref)
+        if found is None:
+            checker.error(
+                row,
+                "company_no",
+                _("Company %(no)s is neither in the file nor in the database.") % {"no": ref},
+            )
+        elif not found.is_company:
+            checker.error(row, "company_no", _("Contact %(no)s is not a company.") % {"no": ref})
+    return {no: c for no, c in db_contacts.items() if c.is_company}
+
+
+# --- building -----------------------------------------------------------------------
+
+
+def _build(row: _Row, setup: MarketingSetup, renumber: bool) -> Contact:
+    v = row.values
+    contact = Contact(type=v["type"], no="" if renumber else v["no"])
+    for column in TEXT_COLUMNS:
+        setattr(contact, column, v[column])
+    contact.country = v["country_region_code"]
+    for column, (_model, attr) in CODE_COLUMNS.items():
+        setattr(contact, attr, v[column] or None)
+    contact.vat_registration_no = contact.vat_registration_no.upper()
+    name_values = names.sync_names(
+        {
+            f: getattr(contact, f)
+            for f in ("name", "first_name", "middle_name", "surname", "search_name")
+        },
+        is_person=contact.is_person,
+        old=None,
+    )
+    for key, value in name_values.items():
+        setattr(contact, key, value)
+    return contact
+
+
+def _inherit_and_default(person: Contact, company: Contact | None, setup: MarketingSetup) -> None:
+    if company is not None:
+        person.company = company
+        keep = [
+            f
+            for f in inheritance.UNCONDITIONAL_FIELDS
+            if inheritance.raw_value(person, f) not in (None, "")
+        ]
+        inheritance.fill_from_company(person, company, None, setup, keep=keep)
+    contact_apply_defaults(person, setup)
+
+
+def _preview(row: _Row) -> dict[str, Any]:
+    c = row.contact
+    return {
+        "line": row.line,
+        "type": c.type,
+        "no": c.no,
+        "name": c.name,
+        "company_no": row.values["company_no"] if c.is_person else "",
+        "city": c.city,
+        "country": str(c.country or ""),
+        "language": c.language_id or "",
+        "territory": c.territory_id or "",
+        "salesperson": c.salesperson_id or "",
+        "email": c.email,
+    }
+
+
+def _draw_numbers(code: str, count: int) -> list[str]:
+    """`count` consecutive numbers of series `code` under one lock of its line."""
+    if count <= 0:
+        return []
+    draw_many = getattr(numbering_services, "series_draw_many", None)
+    if draw_many is not None:
+        return list(draw_many(code, count))
+    numbers: list[str] = []
+    while len(numbers) < count:
+        first = numbering_services.series_draw(code)  # checks the series, locks the line
+        numbers.append(first.number)
+        line = NoSeriesLine.objects.select_for_update().get(pk=first.line_id)
+        last = first.number
+        while len(numbers) < count:
+            following = formatting.next_number(
+                starting_no=line.starting_no, last_no_used=last, increment_by=line.increment_by
+            )
+            if len(following) > formatting.MAX_LENGTH or not formatting.in_range(
+                following, line.starting_no, line.ending_no
+            ):
+                break
+            numbers.append(following)
+            last = following
+        if last != first.number:
+            line.last_no_used = last
+            line.open = line.compute_open()
+            line.save(update_fields=["last_no_used", "open"])
+    return numbers
+
+
+def _assign_numbers(contacts: list[Contact], setup: MarketingSetup, typed: set[str]) -> None:
+    blank = [c for c in contacts if not c.no]
+    if not blank:
+        return
+    code = setup.contact_nos_id
+    if not code:
+        raise ValidationError(_("Contact Nos. must have a value in Marketing Setup."))
+    pending = blank
+    while pending:
+        numbers = _draw_numbers(code, len(pending))
+        taken = set(typed)
+        for chunk in _chunks(numbers):
+            taken.update(Contact.objects.filter(no__in=chunk).values_list("no", flat=True))
+        still = []
+        free = iter(n for n in numbers if n not in taken)
+        for contact in pending:
+            number = next(free, None)
+            if number is None:
+                still.append(contact)
+            else:
+                contact.no = number
+                contact.no_series = code
+        pending = still
+
+
+# --- the service --------------------------------------------------------------------
+
+
+def import_contacts(
+    source: Iterable[dict[str, str]] | IO | str | Path,
+    *,
+    skip_bad_rows: bool = False,
+    dry_run: bool = False,
+    renumber: bool = False,
+    progress: ProgressFn | None = None,
+) -> ImportResult:
+    """Import contacts from a CSV file (path or file object) or from row dicts.
+
+    Checks every row first; with any bad row nothing is written unless `skip_bad_rows`.
+    `dry_run` checks and prepares (inheritance, defaults) but writes nothing; the result's
+    `preview` shows the first rows as they would be saved. `renumber` treats the file's
+    numbers as row keys only: every contact gets a number from the contact series and
+    persons follow their company's new number. `progress(stage, done, total)` is called
+    with stage "check" and "write".
+    """
+    setup = MarketingSetup.get()
+    result = ImportResult(dry_run=dry_run)
+    header, raw_rows = _open_rows(source)
+    if header is not None:
+        unknown = [h for h in header if h not in HEADER]
+        for column in unknown:
+            result.errors.append(
+                RowError(1, column, _("Unknown column “%(column)s”.") % {"column": column})
+            )
+        if "type" not in header:
+            result.errors.append(RowError(1, "type", _("The file has no “type” column.")))
+        if result.errors:
+            result.bad_rows = 0
+            return result
+    rows: list[_Row] = []
+    for line, raw in raw_rows:
+        values = {c: str(raw.get(c) or "").strip() for c in HEADER}
+        rows.append(_Row(line=line, values=values))
+    result.rows = len(rows)
+    total = len(rows)
+
+    checker = _Checker(setup, renumber)
+    for done, row in enumerate(rows, start=1):
+        checker.check(row)
+        if progress and (done % 1000 == 0 or done == total):
+            progress("check", done, total)
+    db_companies = _check_numbers(rows, checker)
+    result.errors = sorted(checker.errors, key=lambda e: (e.line, e.column))
+    result.bad_rows = sum(1 for r in rows if r.bad)
+    if result.errors and not skip_bad_rows:
+        return result
+
+    good = [r for r in rows if not r.bad]
+    companies = [r for r in good if r.values["type"] == Contact.Type.COMPANY]
+    persons = [r for r in good if r.values["type"] == Contact.Type.PERSON]
+    for row in companies:
+        row.contact = _build(row, setup, renumber)
+        contact_apply_defaults(row.contact, setup)
+    file_companies = {r.values["no"]: r.contact for r in companies if r.values["no"]}
+    for row in persons:
+        row.contact = _build(row, setup, renumber)
+        ref = row.values["company_no"]
+        company = (file_companies.get(ref) or db_companies.get(ref)) if ref else None
+        _inherit_and_default(row.contact, company, setup)
+    ordered = companies + persons
+    result.preview = [_preview(r) for r in sorted(ordered, key=lambda r: r.line)[:PREVIEW_ROWS]]
+    if dry_run:
+        return result
+
+    typed = {r.values["no"] for r in good if r.values["no"]} if not renumber else set()
+    with transaction.atomic():
+        _assign_numbers([r.contact for r in ordered], setup, typed)
+        done = 0
+        created_ids: list[int] = []
+        for group in (companies, persons):
+            for batch in _chunks(group, BATCH_SIZE):
+                contacts = [r.contact for r in batch]
+                if group is persons:
+                    for contact in contacts:
+                        if contact.company is not None:
+                            contact.company_id = contact.company.pk
+                Contact.objects.bulk_create(contacts)
+                created_ids.extend(c.pk for c in contacts if c.pk)
+                done += len(batch)
+                if progress:
+                    progress("write", done, len(ordered))
+        if created_ids and created_ids[0] is None:  # backends without RETURNING
+            created_ids = []
+        from contacts.signals import contacts_bulk_created
+
+        transaction.on_commit(
+            lambda: contacts_bulk_created.send(sender=Contact, contact_ids=created_ids)
+        )
+    result.companies_created = len(companies)
+    result.persons_created = len(persons)
+    result.written = True
+    return result
+
+
+# --- export -------------------------------------------------------------------------
+
+_EXPORT_FIELDS = [
+    "type",
+    "no",
+    "name",
+    "company__no",
+    "first_name",
+    "middle_name",
+    "surname",
+    "job_title",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country",
+    "phone_no",
+    "mobile_phone_no",
+    "email",
+    "fax_no",
+    "language_id",
+    "territory_id",
+    "salesperson_id",
+    "vat_registration_no",
+]
+
+
+def export_contacts(
+    target: IO[str] | str | Path,
+    *,
+    queryset=None,
+    progress: ProgressFn | None = None,
+) -> int:
+    """Write contacts as CSV with the import header (companies first, then persons, each
+    by number), so the file imports again as it is. Returns the number of rows."""
+    if isinstance(target, str | Path):
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            return export_contacts(handle, queryset=queryset, progress=progress)
+    queryset = queryset if queryset is not None else Contact.objects.all()
+    total = queryset.count() if progress else 0
+    writer = csv.writer(target, lineterminator="\n")
+    writer.writerow(HEADER)
+    written = 0
+    for kind in (Contact.Type.COMPANY, Contact.Type.PERSON):
+        rows = (
+            queryset.filter(type=kind)
+            .order_by("no")
+            .values_list(*_EXPORT_FIELDS)
+            .iterator(chunk_size=2000)
+        )
+        for values in rows:
+            writer.writerow(["" if v is None else v for v in values])
+            written += 1
+            if progress and (written % 1000 == 0 or written == total):
+                progress("export", written, total)
+    return written

@@ -1,0 +1,413 @@
+"""Writing contacts: create, update, move, change type, delete (reference document, section 2).
+
+Insert rules (2.3) in the order the reference applies them:
+1. Names: a person's first/middle/surname compose the Name, or a typed Name is split;
+   the search name follows the Name (2.10).
+2. Inheritance: a person created under a company copies its fields (2.4), so the
+   company's values win over the setup's defaults. A value typed on the new person is
+   kept (better than the reference, which overwrites salesperson, territory,
+   country/region and language; it also makes an export re-import faithfully).
+3. Defaults: salesperson, territory, country/region, language, correspondence type and
+   the salutation for the contact's type, each only where still blank.
+4. Number: drawn from the Marketing Setup's Contact Nos. when blank, in the transaction
+   that inserts the row; a typed number only where the series allows manual numbers.
+
+The same functions run for every save path: the services call them explicitly, the
+pre_save receiver (contacts/signals.py) calls `contact_before_save` for plain ORM
+saves, and bulk paths (contacts/importing.py) call them per row before bulk_create.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts import inheritance, names
+from contacts.models import Contact
+from marketing_setup.models import MarketingSetup
+from numbering.services import NumberSeriesError, series_check_manual, series_draw
+
+# Flags upper apps set on their models (contacts never imports them).
+BLOCKS_TYPE_CHANGE_FLAG = "BLOCKS_CONTACT_TYPE_CHANGE"
+BLOCKS_DELETE_FLAG = "BLOCKS_CONTACT_DELETE"
+# Rows of models with this flag move to the person's company when the person is deleted.
+MOVES_TO_COMPANY_FLAG = "CONTACT_DELETE_MOVES_TO_COMPANY"
+
+NAME_FIELDS = ("name", "first_name", "middle_name", "surname", "search_name")
+_PREPARE_FIELDS = {
+    *NAME_FIELDS,
+    "type",
+    "company",
+    "company_id",
+    "correspondence_type",
+    "vat_registration_no",
+    *inheritance.INHERITED_FIELDS,
+    *(inheritance.attname(f) for f in inheritance.INHERITED_FIELDS),
+}
+_OLD_ROW_FIELDS = (
+    "type",
+    "company_id",
+    "correspondence_type",
+    *NAME_FIELDS,
+    *(inheritance.attname(f) for f in inheritance.INHERITED_FIELDS),
+)
+
+
+# --- the rules, applied in memory --------------------------------------------------
+
+
+def contact_apply_defaults(contact: Contact, setup: MarketingSetup) -> None:
+    """Fill the setup's defaults into the fields that are still blank (2.3 step 2)."""
+    if (
+        not contact.salesperson_id
+        and setup.default_salesperson_id
+        and not setup.default_salesperson.blocked
+    ):
+        contact.salesperson_id = setup.default_salesperson_id
+    if not contact.territory_id and setup.default_territory_id:
+        contact.territory_id = setup.default_territory_id
+    if not contact.country and setup.default_country:
+        contact.country = setup.default_country
+    if not contact.language_id and setup.default_language_id:
+        contact.language_id = setup.default_language_id
+    if not contact.correspondence_type and setup.default_correspondence_type:
+        contact.correspondence_type = setup.default_correspondence_type
+    if not contact.salutation_id:
+        default = (
+            setup.default_company_salutation_id
+            if contact.is_company
+            else setup.default_person_salutation_id
+        )
+        if default:
+            contact.salutation_id = default
+
+
+def _sync_names(contact: Contact, old: dict[str, Any] | None) -> None:
+    values = {f: getattr(contact, f) or "" for f in NAME_FIELDS}
+    old_names = {f: old[f] or "" for f in NAME_FIELDS} if old else None
+    for field, value in names.sync_names(
+        values, is_person=contact.is_person, old=old_names
+    ).items():
+        setattr(contact, field, value)
+
+
+def _old_row(contact: Contact) -> dict[str, Any] | None:
+    if contact._state.adding or not contact.pk:
+        return None
+    return Contact.objects.filter(pk=contact.pk).values(*_OLD_ROW_FIELDS).first()
+
+
+def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) -> None:
+    """Apply names, inheritance and defaults to a contact about to be saved (in memory).
+
+    New contact: names, inheritance from its company (typed values kept), defaults.
+    Existing person whose company changed: inheritance from the new company with the
+    2.4 rules (stale address, communication fields equal to the previous company's);
+    fields changed in this same save are kept. Existing company: remembers its stored
+    inheritable values so the save can push changes to its persons (post_save).
+    """
+    setup = setup or MarketingSetup.get()
+    old = _old_row(contact)
+    if old is None and not contact._state.adding:
+        contact._state.adding = True  # pk given but no row yet: an insert
+    _sync_names(contact, old)
+    contact.vat_registration_no = (contact.vat_registration_no or "").strip().upper()
+    contact._contacts_push_old_values = None
+    if old is None:
+        if contact.is_person and contact.company_id:
+            keep = [
+                f
+                for f in inheritance.UNCONDITIONAL_FIELDS
+                if inheritance.raw_value(contact, f) not in (None, "")
+            ]
+            inheritance.fill_from_company(contact, contact.company, None, setup, keep=keep)
+        contact_apply_defaults(contact, setup)
+    else:
+        if contact.is_person and contact.company_id and contact.company_id != old["company_id"]:
+            keep = [
+                f
+                for f in (*inheritance.INHERITED_FIELDS, "correspondence_type")
+                if inheritance.raw_value(contact, f) != _old_value(old, f)
+            ]
+            previous = (
+                Contact.objects.filter(pk=old["company_id"]).first() if old["company_id"] else None
+            )
+            inheritance.fill_from_company(contact, contact.company, previous, setup, keep=keep)
+        if contact.is_company and old["type"] == Contact.Type.COMPANY:
+            contact._contacts_push_old_values = {
+                f: _old_value(old, f) for f in inheritance.INHERITED_FIELDS
+            }
+    contact._contacts_setup = setup
+    contact._contacts_prepared = True
+
+
+def _old_value(old: dict[str, Any], field: str) -> Any:
+    value = old[inheritance.attname(field)]
+    return "" if value is None and field not in ("salesperson", "territory", "language") else value
+
+
+def contact_check_manual_no(contact: Contact, setup: MarketingSetup) -> None:
+    """A typed number is allowed only when Contact Nos. is blank or allows manual nos."""
+    try:
+        series_check_manual(setup.contact_nos_id or "")
+    except NumberSeriesError as error:
+        raise ValidationError({"no": error.messages}) from None
+
+
+def contact_assign_number(contact: Contact, setup: MarketingSetup) -> None:
+    """Give a new contact its number (5.6); must run in the inserting transaction.
+
+    A blank number is drawn from Contact Nos., skipping numbers already typed by hand
+    on other contacts; a typed one is checked against the series' Manual Nos.
+    """
+    if contact.no:
+        contact_check_manual_no(contact, setup)
+        contact.no_series = ""
+        return
+    code = setup.contact_nos_id
+    if not code:
+        raise ValidationError(
+            {"no": _("Contact Nos. must have a value in Marketing Setup.")}, code="no_series"
+        )
+    try:
+        number = series_draw(code).number
+        while Contact.objects.filter(no=number).exists():
+            number = series_draw(code).number
+    except NumberSeriesError as error:
+        raise ValidationError({"no": error.messages}) from None
+    contact.no = number
+    contact.no_series = code
+
+
+# --- the save hooks (called by contacts/signals.py) --------------------------------
+
+
+def contact_before_save(contact: Contact, *, update_fields=None) -> None:
+    """pre_save: the insert/modify rules for any save path not already prepared."""
+    if update_fields is not None and not _PREPARE_FIELDS.intersection(update_fields):
+        contact._contacts_push_old_values = None
+        return
+    if not getattr(contact, "_contacts_prepared", False):
+        contact_prepare(contact)
+    if contact._state.adding:
+        contact_assign_number(contact, contact._contacts_setup)
+
+
+def contact_after_save(contact: Contact) -> None:
+    """post_save: push a company's changed inheritable fields to its persons."""
+    old_values = getattr(contact, "_contacts_push_old_values", None)
+    setup = getattr(contact, "_contacts_setup", None)
+    contact._contacts_prepared = False
+    contact._contacts_push_old_values = None
+    if old_values:
+        inheritance.push_company_fields(contact, old_values, setup=setup)
+
+
+# --- services -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_save(*, contact: Contact, setup: MarketingSetup | None = None) -> Contact:
+    """Validate and save a new or changed contact with all the rules (see module doc)."""
+    setup = setup or MarketingSetup.get()
+    contact_prepare(contact, setup=setup)
+    if contact._state.adding and contact.no:
+        contact_check_manual_no(contact, setup)
+    try:
+        contact.full_clean()
+    except ValidationError:
+        contact._contacts_prepared = False
+        raise
+    contact.save()
+    return contact
+
+
+def _assign(contact: Contact, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        field = key.removesuffix("_id")
+        try:
+            Contact._meta.get_field(field)
+        except Exception:
+            raise ValidationError(
+                _("Unknown contact field: %(field)s."), params={"field": key}
+            ) from None
+        setattr(contact, key, "" if value is None and key in _TEXT_FIELDS else value)
+
+
+_TEXT_FIELDS = {
+    f.name
+    for f in Contact._meta.get_fields()
+    if getattr(f, "get_internal_type", None) and f.get_internal_type() == "CharField"
+}
+
+
+def contact_create(*, data: dict[str, Any], user=None) -> Contact:
+    """Create a contact from field values: numbering, names, inheritance, defaults.
+
+    `user` is accepted for the reference's user-setup salesperson, which is not
+    modelled here.
+    """
+    contact = Contact()
+    _assign(contact, data)
+    return contact_save(contact=contact)
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, data: dict[str, Any]) -> Contact:
+    """Change a contact's fields. A type change follows 2.7 (contact_change_type), a
+    company change 2.4, and a company's changes reach its persons (2.5)."""
+    data = dict(data)
+    new_type = data.pop("type", None)
+    if new_type and new_type != contact.type:
+        contact = contact_change_type(contact=contact, new_type=new_type)
+    _assign(contact, data)
+    return contact_save(contact=contact)
+
+
+@transaction.atomic
+def person_change_company(*, person: Contact, company: Contact | None) -> Contact:
+    """Attach a person to another company (or none), with the 2.4 inheritance rules."""
+    if not person.is_person:
+        raise ValidationError(
+            {"company": _("Only a person can be attached to a company.")}, code="not_person"
+        )
+    if company is not None and not company.is_company:
+        raise ValidationError(
+            {"company": _("%(contact)s is not a company.") % {"contact": company}},
+            code="not_company",
+        )
+    person.company = company
+    return contact_save(contact=person)
+
+
+def _linked(contact_ids: list[int], flag: str) -> list[str]:
+    """verbose_name_plural of each flagged related model with rows for these contacts."""
+    found = []
+    for rel in Contact._meta.related_objects:
+        model = rel.related_model
+        if not getattr(model, flag, False):
+            continue
+        if model._default_manager.filter(**{f"{rel.field.name}__in": contact_ids}).exists():
+            found.append(str(model._meta.verbose_name_plural))
+    return found
+
+
+@transaction.atomic
+def contact_change_type(*, contact: Contact, new_type: str) -> Contact:
+    """Turn a company into a person or back (reference 2.7)."""
+    if new_type not in Contact.Type.values:
+        raise ValidationError({"type": _("Unknown contact type.")}, code="invalid")
+    if new_type == contact.type:
+        return contact
+    setup = MarketingSetup.get()
+    linked = _linked([contact.pk], BLOCKS_TYPE_CHANGE_FLAG) if contact.pk else []
+    if linked:
+        raise ValidationError(
+            {
+                "type": _(
+                    "Type cannot be changed because one or more %(records)s are linked "
+                    "to the contact."
+                )
+                % {"records": ", ".join(linked)}
+            },
+            code="linked",
+        )
+    if new_type == Contact.Type.PERSON:
+        if contact.pk and Contact.objects.filter(company_id=contact.pk).exists():
+            raise ValidationError(
+                {
+                    "type": _(
+                        "Type cannot be changed because there are one or more related "
+                        "people linked to the contact."
+                    )
+                },
+                code="has_persons",
+            )
+        if contact.vat_registration_no:
+            raise ValidationError(
+                {
+                    "type": _(
+                        "Type cannot be changed to Person while the VAT registration no. "
+                        "is filled in."
+                    )
+                },
+                code="vat",
+            )
+        contact.type = Contact.Type.PERSON
+        parts = names.split_name(contact.name)
+        contact.first_name, contact.middle_name, contact.surname = parts
+        contact.salutation_id = setup.default_person_salutation_id
+    else:
+        contact.type = Contact.Type.COMPANY
+        contact.company = None
+        contact.first_name = contact.middle_name = contact.surname = contact.job_title = ""
+        contact.salutation_id = setup.default_company_salutation_id
+    return contact_save(contact=contact, setup=setup)
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact) -> None:
+    """Delete a contact (2.8): a company takes its persons with it; refused while
+    records of a model flagged BLOCKS_CONTACT_DELETE point at it (or its persons)."""
+    ids = [contact.pk]
+    if contact.is_company:
+        ids += list(Contact.objects.filter(company_id=contact.pk).values_list("pk", flat=True))
+    linked = _linked(ids, BLOCKS_DELETE_FLAG)
+    if linked:
+        raise ValidationError(
+            _("You cannot delete contact %(no)s because one or more %(records)s are linked to it.")
+            % {"no": contact.no, "records": ", ".join(linked)},
+            code="linked",
+        )
+    if contact.is_person and contact.company_id:
+        for rel in Contact._meta.related_objects:
+            model = rel.related_model
+            if getattr(model, MOVES_TO_COMPANY_FLAG, False) and not rel.many_to_many:
+                model._default_manager.filter(**{rel.field.name: contact}).update(
+                    **{rel.field.name: contact.company_id}
+                )
+    if contact.is_company:
+        Contact.objects.filter(company_id=contact.pk).delete()
+    contact.delete()
+
+
+@transaction.atomic
+def person_follow_company(*, person: Contact, fields: list[str]) -> Contact:
+    """Make overridden fields of a person follow its company again (copy the company's
+    values now; later company changes then reach the person). An address field brings
+    the whole address block, since the address is inherited as a block."""
+    unknown = [f for f in fields if f not in inheritance.INHERITED_FIELDS]
+    if unknown:
+        raise ValidationError(
+            _("These fields are not inherited from the company: %(fields)s."),
+            params={"fields": ", ".join(unknown)},
+            code="not_inherited",
+        )
+    if not person.is_person or not person.company_id:
+        raise ValidationError(
+            _("Only a person attached to a company can follow the company."), code="no_company"
+        )
+    wanted = list(fields)
+    if set(wanted) & set(inheritance.ADDRESS_FIELDS):
+        wanted = [f for f in wanted if f not in inheritance.ADDRESS_FIELDS]
+        wanted += list(inheritance.ADDRESS_FIELDS)
+    company = person.company
+    for field in wanted:
+        setattr(person, inheritance.attname(field), inheritance.raw_value(company, field))
+    return contact_save(contact=person)
+
+
+@transaction.atomic
+def company_bulk_update(*, companies, values: dict[str, Any]) -> int:
+    """Set `values` on many companies with one UPDATE and pass the change on to their
+    persons set-based (the bulk path fires no signals, so this calls the inheritance
+    explicitly). Returns the number of companies updated."""
+    companies = companies.filter(type=Contact.Type.COMPANY)
+    inheritance.push_bulk_company_values(companies, values)
+    return Contact.objects.filter(pk__in=companies.values("pk")).update(
+        **values, updated_at=timezone.now()
+    )
