@@ -178,7 +178,8 @@ def _rendered_panels(request, contact: Contact) -> list[dict]:
                 raise
             logger.exception("Contact card panel %s failed", panel["key"])
             html = format_html('<p class="error">{}</p>', _("This section could not be shown."))
-        panels.append({"key": panel["key"], "html": mark_safe(html)})  # our own templates
+        if html.strip():
+            panels.append({"key": panel["key"], "html": mark_safe(html)})  # our own templates
     return panels
 
 
@@ -203,6 +204,9 @@ def contact_detail_view(request, no: str):
             "sections": _card_sections(contact, states),
             "states": states,
             "overridden": overridden,
+            "overridden_labels": [
+                Contact._meta.get_field(name).verbose_name for name in overridden
+            ],
             "persons": persons,
             "greeting": greeting,
             "greeting_error": greeting_error,
