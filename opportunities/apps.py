@@ -10,3 +10,24 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunities")
     # What each role (Django group) may do with this app's models.
     role_permissions = {ADMINISTRATORS: ALL, STAFF: ALL}
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
+        from contacts.models import Contact
+        from contacts.panels import register_card_panel
+        from opportunities import signals
+        from opportunities.views import contact_panel_context
+
+        pre_delete.connect(
+            signals.refuse_contact_delete_with_open_opportunities,
+            sender=Contact,
+            dispatch_uid="opportunities.refuse_contact_delete_with_open_opportunities",
+        )
+        register_card_panel(
+            "opportunities",
+            "opportunities/_contact_panel.html",
+            contact_panel_context,
+            order=50,
+            permission="opportunities.view_opportunity",
+        )

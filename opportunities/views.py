@@ -1,0 +1,172 @@
+"""Staff pages for opportunities and the contact card panel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contacts.models import Contact
+from opportunities import services
+from opportunities.forms import OpportunityFilterForm, OpportunityForm
+from opportunities.models import Opportunity
+
+PAGE_SIZE = 50
+PANEL_SIZE = 10
+
+
+def _contact_url(contact: Contact | None) -> str | None:
+    if contact is None:
+        return None
+    try:
+        return reverse("contacts:detail", kwargs={"no": contact.no})
+    except NoReverseMatch:
+        return None
+
+
+@require_GET
+@permission_required("opportunities.view_opportunity", raise_exception=True)
+def opportunity_list(request):
+    form = OpportunityFilterForm(request.GET or None)
+    qs = Opportunity.objects.select_related(
+        "contact", "salesperson", "sales_cycle", "current_stage"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["salesperson"]:
+            qs = qs.filter(salesperson=data["salesperson"])
+        if data["contact"]:
+            no = data["contact"].strip()
+            qs = qs.filter(contact__no=no) | qs.filter(contact_company__no=no)
+    page = Paginator(qs.order_by("-no"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "opportunities/opportunity_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_add": request.user.has_perm("opportunities.add_opportunity"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("opportunities.add_opportunity", raise_exception=True)
+def opportunity_create(request):
+    initial = {}
+    contact = None
+    if request.GET.get("contact"):
+        contact = Contact.objects.filter(no=request.GET["contact"]).first()
+        if contact is not None:
+            initial["contact"] = contact.no
+    form = OpportunityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.opportunity_create(data=form.cleaned_data, user=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Opportunity %(no)s has been created.") % {"no": opportunity.no},
+            )
+            return redirect(opportunity.get_absolute_url())
+    return render(
+        request,
+        "opportunities/opportunity_form.html",
+        {"form": form, "opportunity": None, "contact": contact},
+    )
+
+
+@require_GET
+@permission_required("opportunities.view_opportunity", raise_exception=True)
+def opportunity_detail(request, no: str):
+    opportunity = get_object_or_404(
+        Opportunity.objects.select_related(
+            "contact", "contact_company", "salesperson", "sales_cycle", "current_stage"
+        ),
+        no=no,
+    )
+    stages = list(opportunity.sales_cycle.stages.all()) if opportunity.sales_cycle_id else []
+    return render(
+        request,
+        "opportunities/opportunity_detail.html",
+        {
+            "opportunity": opportunity,
+            "stages": stages,
+            "contact_url": _contact_url(opportunity.contact),
+            "company_url": _contact_url(opportunity.contact_company),
+            "can_change": request.user.has_perm("opportunities.change_opportunity"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("opportunities.change_opportunity", raise_exception=True)
+def opportunity_edit(request, no: str):
+    opportunity = get_object_or_404(Opportunity, no=no)
+    form = OpportunityForm(request.POST or None, instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_update(
+                opportunity=opportunity, data=form.cleaned_data, user=request.user
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(opportunity.get_absolute_url())
+    return render(
+        request,
+        "opportunities/opportunity_form.html",
+        {"form": form, "opportunity": opportunity, "contact": opportunity.contact},
+    )
+
+
+@require_POST
+@permission_required("opportunities.change_opportunity", raise_exception=True)
+def opportunity_close(request, no: str):
+    opportunity = get_object_or_404(Opportunity, no=no)
+    won = request.POST.get("result") == "won"
+    try:
+        services.opportunity_close(opportunity=opportunity, won=won, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Opportunity %(no)s was closed as won.") % {"no": no}
+            if won
+            else _("Opportunity %(no)s was closed as lost.") % {"no": no},
+        )
+    return redirect(opportunity.get_absolute_url())
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def contact_panel_context(request, contact: Contact) -> dict:
+    """Context of the "Opportunities" panel on the contact card."""
+    qs = Opportunity.objects.select_related("salesperson", "current_stage")
+    qs = qs.filter(contact_company=contact) if contact.is_company else qs.filter(contact=contact)
+    return {
+        "opportunities": list(qs.order_by("-no")[:PANEL_SIZE]),
+        "opportunities_total": qs.count(),
+        "opportunities_can_add": request.user.has_perm("opportunities.add_opportunity"),
+    }
