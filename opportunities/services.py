@@ -80,10 +80,12 @@ def _apply_rules(opportunity: Opportunity, old: Opportunity | None) -> None:
     if old is None or old.sales_cycle_id != opportunity.sales_cycle_id:
         sales_cycle_check(opportunity.sales_cycle)
         if (
-            opportunity.current_stage_id
+            old is not None
+            and opportunity.current_stage_id == old.current_stage_id
+            and opportunity.current_stage_id
             and opportunity.current_stage.sales_cycle_id != opportunity.sales_cycle_id
         ):
-            opportunity.current_stage = None
+            opportunity.current_stage = None  # the old cycle's stage goes with it
     stage_changed = opportunity.current_stage_id and (
         old is None or old.current_stage_id != opportunity.current_stage_id
     )
