@@ -285,11 +285,10 @@ def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:
             )
         else:
             first_line[no] = row.line
-    file_companies = {
-        r.values["no"]: r
-        for r in rows
-        if r.values["no"] and r.values["type"] == Contact.Type.COMPANY
-    }
+    file_companies: dict[str, _Row] = {}
+    for r in rows:  # the first row with a number is the one persons refer to
+        if r.values["no"] and r.values["type"] == Contact.Type.COMPANY:
+            file_companies.setdefault(r.values["no"], r)
     if not checker.renumber:
         typed = list(first_line)
         taken = set()

@@ -158,6 +158,16 @@ def contact_check_manual_no(contact: Contact, setup: MarketingSetup) -> None:
         raise ValidationError({"no": error.messages}) from None
 
 
+def contact_check_new_no(contact: Contact, setup: MarketingSetup) -> None:
+    """Before inserting: a typed number must be allowed, a blank one needs Contact Nos."""
+    if contact.no:
+        contact_check_manual_no(contact, setup)
+    elif not setup.contact_nos_id:
+        raise ValidationError(
+            {"no": _("Contact Nos. must have a value in Marketing Setup.")}, code="no_series"
+        )
+
+
 def contact_assign_number(contact: Contact, setup: MarketingSetup) -> None:
     """Give a new contact its number (5.6); must run in the inserting transaction.
 
@@ -215,8 +225,8 @@ def contact_save(*, contact: Contact, setup: MarketingSetup | None = None) -> Co
     """Validate and save a new or changed contact with all the rules (see module doc)."""
     setup = setup or MarketingSetup.get()
     contact_prepare(contact, setup=setup)
-    if contact._state.adding and contact.no:
-        contact_check_manual_no(contact, setup)
+    if contact._state.adding:
+        contact_check_new_no(contact, setup)
     try:
         contact.full_clean()
     except ValidationError:
@@ -296,14 +306,12 @@ def _linked(contact_ids: list[int], flag: str) -> list[str]:
     return found
 
 
-@transaction.atomic
-def contact_change_type(*, contact: Contact, new_type: str) -> Contact:
-    """Turn a company into a person or back (reference 2.7)."""
+def contact_check_type_change(*, contact: Contact, new_type: str) -> None:
+    """Raise a ValidationError (key "type") when the contact may not change to new_type."""
     if new_type not in Contact.Type.values:
         raise ValidationError({"type": _("Unknown contact type.")}, code="invalid")
     if new_type == contact.type:
-        return contact
-    setup = MarketingSetup.get()
+        return
     linked = _linked([contact.pk], BLOCKS_TYPE_CHANGE_FLAG) if contact.pk else []
     if linked:
         raise ValidationError(
@@ -337,6 +345,16 @@ def contact_change_type(*, contact: Contact, new_type: str) -> Contact:
                 },
                 code="vat",
             )
+
+
+@transaction.atomic
+def contact_change_type(*, contact: Contact, new_type: str) -> Contact:
+    """Turn a company into a person or back (reference 2.7)."""
+    contact_check_type_change(contact=contact, new_type=new_type)
+    if new_type == contact.type:
+        return contact
+    setup = MarketingSetup.get()
+    if new_type == Contact.Type.PERSON:
         contact.type = Contact.Type.PERSON
         parts = names.split_name(contact.name)
         contact.first_name, contact.middle_name, contact.surname = parts

@@ -1,0 +1,46 @@
+"""Contact admin: changelist, search, add through the services."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Contact
+from contacts.services import contact_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superclient(client, django_user_model):
+    user = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+def test_changelist_and_search(superclient, setup_with_series):
+    contact_create(data={"type": "company", "name": "Fjord Data AS", "city": "Bergen"})
+    url = reverse("admin:contacts_contact_changelist")
+    assert superclient.get(url).status_code == 200
+    response = superclient.get(url, {"q": "fjord"})
+    assert b"Fjord Data AS" in response.content
+
+
+def test_add_page_draws_number_and_applies_rules(superclient, full_setup):
+    url = reverse("admin:contacts_contact_add")
+    assert superclient.get(url).status_code == 200
+    response = superclient.post(
+        url, {"type": "person", "first_name": "Kari", "surname": "Nordmann", "no": ""}
+    )
+    assert response.status_code == 302, response.content[:3000]
+    kari = Contact.objects.get()
+    assert (kari.no, kari.name, kari.language_id) == ("CT000001", "Kari Nordmann", "NOR")
+
+
+def test_add_page_shows_number_error(superclient, setup):
+    response = superclient.post(
+        reverse("admin:contacts_contact_add"), {"type": "company", "name": "X AS", "no": ""}
+    )
+    assert response.status_code == 200
+    assert b"Contact Nos. must have a value in Marketing Setup" in response.content
+    assert not Contact.objects.exists()
