@@ -69,18 +69,30 @@ def _prefix_q(lookup: str, value: str) -> Q:
     return q
 
 
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _sql_upper_variants(text: str) -> set[str]:
+    """What UPPER(column) in SQL may look like for a column matching `text`.
+
+    PostgreSQL's UPPER() follows the locale, like Python's. SQLite's only knows ASCII
+    letters (Tromsø -> TROMSø, Ålesund -> ÅLESUND): try both the ASCII-only and the
+    full upper-casing, which covers non-ASCII letters stored as typed in either case
+    except a lower-case letter stored and an upper-case one typed.
+    """
+    if connection.vendor != "sqlite":
+        return {text.upper()}
+    return {text.translate(_ASCII_UPPER), text.upper()}
+
+
 def _search_q(text: str) -> Q:
-    upper = text.upper()
-    q = (
-        _prefix_q("no", upper)
-        | _prefix_q("search_name", upper)
-        | _prefix_q("upper_city", upper)
-        | _prefix_q("post_code", upper)
-        | _prefix_q("phone_no", text)
-        | _prefix_q("upper_email", upper)
-    )
-    if len(text) >= NAME_CONTAINS_MIN_LENGTH:
-        q |= Q(upper_name__contains=upper)
+    upper = text.upper()  # search_name and no. are upper-cased in Python
+    q = _prefix_q("no", upper) | _prefix_q("search_name", upper) | _prefix_q("post_code", upper)
+    q |= _prefix_q("phone_no", text)
+    for sql_upper in _sql_upper_variants(text):  # compared with UPPER(column) in SQL
+        q |= _prefix_q("upper_city", sql_upper) | _prefix_q("upper_email", sql_upper)
+        if len(text) >= NAME_CONTAINS_MIN_LENGTH:
+            q |= Q(upper_name__contains=sql_upper)
     return q
 
 

@@ -74,6 +74,8 @@ def sample():
         ("tegels", ["C003"]),  # name contains (3+ characters)
         ("delft", ["C003"]),  # name and city
         ("berg", ["C001", "P001"]),  # city prefix, case-insensitive
+        ("ålesund", ["C002"]),  # non-ASCII city in the same case
+        ("sund", []),  # city: prefix only
         ("+47 9", ["P001"]),  # phone prefix
         ("015", ["C003"]),
         ("salg@fjord", ["C002"]),  # e-mail prefix, case-insensitive
