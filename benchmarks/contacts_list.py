@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -361,12 +362,12 @@ def main() -> None:
             f"{'rows':>9}  queries  plan (ours)"
         )
         for label, params, after, naive_page_no in cases:
-            ours_ms, ours_q, (total, rows) = _time(lambda: _ours(params, after), args.repeat)
+            ours_ms, ours_q, (total, _rows) = _time(partial(_ours, params, after), args.repeat)
             if args.no_naive:
                 naive_ms, ratio = float("nan"), float("nan")
             else:
                 naive_ms, _q, _r = _time(
-                    lambda: _naive_page(params, naive_page_no), max(1, args.repeat // 2)
+                    partial(_naive_page, params, naive_page_no), max(1, args.repeat // 2)
                 )
                 ratio = naive_ms / ours_ms if ours_ms else float("inf")
             plan = _plans(params, after) if connection.vendor == "postgresql" else ""
@@ -393,7 +394,7 @@ def main() -> None:
             ("view: search name", {"q": sample.name.split()[0][:4]}),
             ("view: territory + next", {"territory": "T03", "after": late_no}),
         ):
-            ms, q, response = _time(lambda: client.get("/contacts/", query), args.repeat)
+            ms, q, response = _time(partial(client.get, "/contacts/", query), args.repeat)
             assert response.status_code == 200, response.status_code
             print(f"{label:<46}{ms:>9.1f} ms  {q} queries")
     finally:
