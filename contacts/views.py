@@ -41,6 +41,7 @@ from contacts.panels import card_panels
 logger = logging.getLogger(__name__)
 IMPORT_DIR = Path(tempfile.gettempdir()) / "crm-contact-imports"
 IMPORT_SESSION_KEY = "contacts_import"
+CARD_PERSONS = 50
 
 
 def _services():
@@ -192,9 +193,9 @@ def contact_detail_view(request, no: str):
     )
     states = _field_states(contact)
     greeting, greeting_error = _greeting(contact)
-    persons = (
-        contact.persons.select_related("salesperson").order_by("no") if contact.is_company else []
-    )
+    # A company may have thousands of persons: the card shows the first ones and links
+    # to the list filtered by the company for the rest.
+    persons = list(contact.persons.order_by("no")[: CARD_PERSONS + 1]) if contact.is_company else []
     overridden = [name for name, state in states.items() if state == "overridden"]
     return render(
         request,
@@ -207,7 +208,8 @@ def contact_detail_view(request, no: str):
             "overridden_labels": [
                 Contact._meta.get_field(name).verbose_name for name in overridden
             ],
-            "persons": persons,
+            "persons": persons[:CARD_PERSONS],
+            "more_persons": len(persons) > CARD_PERSONS,
             "greeting": greeting,
             "greeting_error": greeting_error,
             "panels": _rendered_panels(request, contact),

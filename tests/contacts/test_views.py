@@ -202,6 +202,16 @@ def test_company_card_shows_persons_and_new_person_button(staff_client, acme):
     assert "Bergen" in html and "Norway" in html
 
 
+def test_company_card_lists_the_first_persons_and_links_to_all(staff_client, acme, monkeypatch):
+    monkeypatch.setattr("contacts.views.CARD_PERSONS", 2)
+    for i in range(3):
+        person(f"P10{i}", "Person", f"No{i}", of=acme)
+    response = staff_client.get(reverse("contacts:detail", args=["C100"]))
+    html = response.content.decode()
+    assert "P100" in html and "P101" in html and "P102" not in html
+    assert "?company=C100&amp;type=person" in html
+
+
 def test_person_card_shows_inheritance_badges(staff_client, acme):
     kari = person("P100", "Kari", "Nordmann", of=acme)
     Contact.objects.filter(pk=kari.pk).update(phone_no="900 00 000")  # typed by hand
