@@ -64,6 +64,12 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _filter_params(form: ContactFilterForm) -> dict:
+    """The filters that are valid (an unknown salesperson code is left out, not fatal)."""
+    form.is_valid()
+    return getattr(form, "cleaned_data", {})
+
+
 # --- List ---------------------------------------------------------------------------
 
 
@@ -71,7 +77,7 @@ def _add_service_errors(form, error: ValidationError) -> None:
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_list_view(request):
     form = ContactFilterForm(request.GET or None)
-    params = form.cleaned_data if form.is_valid() else {}
+    params = _filter_params(form)
     page = selectors.contact_list(
         params=params,
         after=request.GET.get("after") or None,
@@ -87,7 +93,7 @@ def contact_list_view(request):
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_export_view(request):
     form = ContactFilterForm(request.GET or None)
-    params = form.cleaned_data if form.is_valid() else {}
+    params = _filter_params(form)
 
     class Echo:
         def write(self, value):

@@ -140,6 +140,13 @@ def test_list_filters(staff_client, acme):
     assert names({"country": "NL"}) == ["Delft Tegels BV"]
 
 
+def test_list_with_an_unknown_filter_value_says_so(staff_client, acme):
+    response = staff_client.get(reverse("contacts:list"), {"salesperson": "NOPE", "q": "acme"})
+    html = response.content.decode()
+    assert "Select a valid choice" in html
+    assert "Acme Shipping AS" in html  # the valid filters still apply
+
+
 def test_list_pagination_links(staff_client):
     Contact.objects.bulk_create(
         Contact(no=f"K{i:04d}", name=f"Firma {i}", search_name=f"FIRMA {i}") for i in range(60)
