@@ -126,6 +126,35 @@ def line_is_open(*, last_no_used: str, ending_no: str, increment_by: int = 1) ->
     return True
 
 
+def normalise_line_numbers(
+    *, starting_no: str, ending_no: str = "", warning_no: str = "", last_no_used: str = ""
+) -> dict[str, str]:
+    """Give a line's numbers one digit width, as BC does when they are entered (5.2):
+    ``A1`` .. ``A10`` becomes ``A01`` .. ``A10``.
+
+    Only when every filled-in value has the same non-digit characters and some are
+    present (purely numeric values are left alone, as in BC). Unlike BC, widths only
+    grow (to the widest value), so a typed ``A0001`` is never shortened.
+    """
+    values = {
+        "starting_no": starting_no,
+        "ending_no": ending_no,
+        "warning_no": warning_no,
+        "last_no_used": last_no_used,
+    }
+    filled = {name: value for name, value in values.items() if value}
+    if not filled or not all(has_number(value) for value in filled.values()):
+        return values
+    parts = {name: split_number(value) for name, value in filled.items()}
+    skeletons = {p.skeleton for p in parts.values()}
+    if len(skeletons) != 1 or skeletons == {"\x00"}:
+        return values
+    width = max(len(p.digits) for p in parts.values())
+    for name, p in parts.items():
+        values[name] = f"{p.prefix}{p.digits.zfill(width)}{p.suffix}"
+    return values
+
+
 def validate_line_numbers(
     *,
     starting_no: str,

@@ -81,6 +81,15 @@ class NoSeriesLine(models.Model):
         return f"{self.series_id} {self.line_no}: {self.starting_no}..{self.ending_no}"
 
     def clean(self) -> None:
+        normalised = formatting.normalise_line_numbers(
+            starting_no=self.starting_no,
+            ending_no=self.ending_no,
+            warning_no=self.warning_no,
+            last_no_used=self.last_no_used,
+        )
+        if all(len(value) <= formatting.MAX_LENGTH for value in normalised.values()):
+            for name, value in normalised.items():
+                setattr(self, name, value)
         errors = formatting.validate_line_numbers(
             starting_no=self.starting_no,
             ending_no=self.ending_no,

@@ -103,3 +103,10 @@ def test_editing_last_no_used_recomputes_open(admin_site_client):
     assert response.status_code == 302, response.content.decode()[:3000]
     line.refresh_from_db()
     assert (line.last_no_used, line.open) == ("A10", False)
+
+
+def test_line_numbers_get_one_width(admin_site_client):
+    data = {"code": "W", "default_nos": "on", **inline_data(starting_no="W1", ending_no="W999")}
+    assert admin_site_client.post(reverse("admin:numbering_noseries_add"), data).status_code == 302
+    line = NoSeriesLine.objects.get(series_id="W")
+    assert (line.starting_no, line.ending_no) == ("W001", "W999")

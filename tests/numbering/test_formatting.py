@@ -8,6 +8,7 @@ from numbering.formatting import (
     increment_number,
     line_is_open,
     next_number,
+    normalise_line_numbers,
     reaches_warning,
     same_format,
     split_number,
@@ -132,3 +133,18 @@ def test_validate_line_numbers_message_names_the_field():
     errors = validate_line_numbers(starting_no="NODIGITS")
     assert "Starting No." in errors["starting_no"]
     assert "must have a number" in errors["starting_no"]
+
+
+def test_normalise_gives_one_digit_width():
+    assert normalise_line_numbers(starting_no="A1", ending_no="A10", last_no_used="A5") == {
+        "starting_no": "A01",
+        "ending_no": "A10",
+        "warning_no": "",
+        "last_no_used": "A05",
+    }
+
+
+def test_normalise_never_shortens_and_leaves_mixed_or_numeric_values_alone():
+    assert normalise_line_numbers(starting_no="A0001", ending_no="A10")["ending_no"] == "A0010"
+    assert normalise_line_numbers(starting_no="1", ending_no="1000")["starting_no"] == "1"
+    assert normalise_line_numbers(starting_no="A1", ending_no="B10")["starting_no"] == "A1"
