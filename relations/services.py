@@ -30,7 +30,6 @@ from numbering.models import NoSeries
 from numbering.services import series_next_number, series_peek
 from relations.models import (
     ENTITY_MODELS,
-    SYNCED_FIELDS,
     BankAccount,
     BusinessRelationSummary,
     ContactBusinessRelation,
@@ -220,11 +219,16 @@ def bank_account_create(*, data: dict, user=None) -> BankAccount:
 
 @transaction.atomic
 def entity_update(*, entity: SyncedEntity, data: dict, user=None) -> SyncedEntity:
-    """Change an entity; its post_save syncs the linked contact (7.4). The no. stays."""
+    """Change an entity; its post_save syncs the linked contact (7.4). The no. stays.
+    The search name follows the name unless it was hand-edited (as on contacts, 2.10)."""
+    old = type(entity).objects.filter(pk=entity.pk).values("name", "search_name").first()
     for name, value in data.items():
         if name == "no":
             continue
         setattr(entity, name, value)
+    follows = old is not None and old["search_name"] in ("", old["name"].upper())
+    if follows and entity.name != old["name"] and entity.search_name in ("", old["search_name"]):
+        entity.search_name = entity.name.upper()
     entity.full_clean()
     entity.save()
     return entity
@@ -305,6 +309,69 @@ def contact_create_vendor(*, contact: Contact, user=None) -> Vendor:
 def contact_create_bank_account(*, contact: Contact, user=None) -> BankAccount:
     """Create a bank account from a contact (see contact_create_entity)."""
     return contact_create_entity(contact=contact, link_to=LinkToTable.BANK_ACCOUNT, user=user)
+
+
+class Master:
+    """Which side's values win right after "link with existing" (BC: Current Master Fields)."""
+
+    CONTACT = "contact"
+    ENTITY = "entity"
+
+
+@transaction.atomic
+def contact_link_entity(
+    *, contact: Contact, link_to: str, no: str, master: str = Master.CONTACT, user=None
+) -> SyncedEntity:
+    """ "Link with existing customer/vendor/bank account" (7.5): same checks as "create
+    as..."; then the master side's synced fields overwrite the other side's."""
+    model = ENTITY_MODELS[link_to]
+    code = setup_code_for(link_to, required=True)
+    target = _target_contact(contact, link_to)
+    _ensure_not_linked(target, link_to)
+    entity = model.objects.filter(no=no).first()
+    if entity is None:
+        raise ValidationError(
+            _("%(table)s %(no)s does not exist.") % {"table": LinkToTable(link_to).label, "no": no},
+            code="not_found",
+        )
+    ContactBusinessRelation.objects.filter(
+        contact=target, business_relation=code, link_to=""
+    ).delete()
+    relation = ContactBusinessRelation(
+        contact=target, business_relation=code, link_to=link_to, no=entity.no
+    )
+    relation.full_clean()
+    relation.save()
+    if master == Master.ENTITY:
+        entity_to_contact_sync(entity)
+    else:
+        contact_to_entities_sync(target)
+        entity.refresh_from_db()
+    return entity
+
+
+def entities_without_contact(link_to: str):
+    """The customers/vendors/bank accounts of this type that no contact is linked to."""
+    model = ENTITY_MODELS[link_to]
+    linked = ContactBusinessRelation.objects.filter(link_to=link_to).values("no")
+    return model.objects.exclude(no__in=linked).order_by("no")
+
+
+def entities_create_contacts(*, link_to: str, progress=None) -> list[Contact]:
+    """Batch job "Create Contacts from Customers/Vendors/Bank Accounts" (7.3): a linked
+    company contact for every entity of this type that has none. Requires the setup
+    code. `progress(iterable)` may wrap the loop (a progress bar). One transaction per
+    entity, so a long run keeps what it made if stopped."""
+    code = setup_code_for(link_to, required=True)
+    pending = entities_without_contact(link_to)
+    created = []
+    iterable = pending.iterator(chunk_size=500)
+    if progress is not None:
+        iterable = progress(iterable, total=pending.count())
+    for entity in iterable:
+        with transaction.atomic():
+            created.append(_contact_create_for_entity(entity, code))
+    return created
 
 
 # --- plain business relations ------------------------------------------------------
@@ -395,24 +462,3 @@ def contact_business_relation_summary(contact: Contact) -> str:
     if len(links) == 1:
         return BusinessRelationSummary(linked[0])
     return BusinessRelationSummary.MULTIPLE
-
-
-__all__ = [
-    "SYNCED_FIELDS",
-    "bank_account_create",
-    "contact_business_relation_add",
-    "contact_business_relation_delete",
-    "contact_business_relation_summary",
-    "contact_create_bank_account",
-    "contact_create_customer",
-    "contact_create_entity",
-    "contact_create_vendor",
-    "contact_to_entities_sync",
-    "customer_create",
-    "entity_create",
-    "entity_relations_delete",
-    "entity_to_contact_sync",
-    "entity_update",
-    "setup_code_for",
-    "vendor_create",
-]

@@ -12,6 +12,11 @@ urlpatterns = [
         name="create_from_contact",
     ),
     path(
+        "contacts/<str:contact_no>/link/<str:link_to>/",
+        views.link_from_contact,
+        name="link_from_contact",
+    ),
+    path(
         "contacts/<str:contact_no>/business-relations/add/",
         views.business_relation_add,
         name="business_relation_add",

@@ -244,6 +244,38 @@ def create_from_contact(request, contact_no: str, link_to: str):
 
 
 @require_POST
+def link_from_contact(request, contact_no: str, link_to: str):
+    """ "Link with existing customer/vendor/bank account" on the contact card."""
+    model = ENTITY_MODELS.get(link_to)
+    if model is None:
+        raise Http404
+    _check(request, _perm(model, "change"))
+    _check(request, "relations.add_contactbusinessrelation")
+    contact = get_object_or_404(Contact, no=contact_no)
+    master = request.POST.get("master", services.Master.CONTACT)
+    if master not in (services.Master.CONTACT, services.Master.ENTITY):
+        master = services.Master.CONTACT
+    try:
+        entity = services.contact_link_entity(
+            contact=contact,
+            link_to=link_to,
+            no=request.POST.get("no", "").strip(),
+            master=master,
+            user=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The contact is now linked with %(table)s %(no)s.")
+            % {"table": LinkToTable(link_to).label, "no": entity.no},
+        )
+    return _back_to_contact(request, contact)
+
+
+@require_POST
 @permission_required("relations.add_contactbusinessrelation", raise_exception=True)
 def business_relation_add(request, contact_no: str):
     contact = get_object_or_404(Contact, no=contact_no)
@@ -305,6 +337,12 @@ def contact_panel_context(request, contact: Contact) -> dict:
         LinkToTable.VENDOR: _("Create as vendor"),
         LinkToTable.BANK_ACCOUNT: _("Create as bank account"),
     }
+    link_labels = {
+        LinkToTable.CUSTOMER: _("Link with existing customer"),
+        LinkToTable.VENDOR: _("Link with existing vendor"),
+        LinkToTable.BANK_ACCOUNT: _("Link with existing bank account"),
+    }
+    can_link = request.user.has_perm("relations.add_contactbusinessrelation")
     for link_to, model in ENTITY_MODELS.items():
         if link_to in linked or not request.user.has_perm(_perm(model, "add")):
             continue
@@ -315,6 +353,9 @@ def contact_panel_context(request, contact: Contact) -> dict:
             {
                 "link_to": link_to,
                 "label": labels[link_to],
+                "link_label": link_labels[link_to],
+                "entity_label": LinkToTable(link_to).label,
+                "can_link": can_link and request.user.has_perm(_perm(model, "change")),
                 "missing_code": "" if code else str(services.MISSING_CODE_MESSAGES[link_to]),
             }
         )

@@ -370,3 +370,13 @@ def test_series_manual_flag_does_not_matter_for_typed_numbers():
 
 def test_link_to_labels():
     assert LinkToTable("bank_account").label == "Bank account"
+
+
+def test_search_name_follows_name_unless_hand_edited():
+    setup_sync(customers=False)
+    customer = services.customer_create(data={"name": "Alfa AS"})
+    services.entity_update(entity=customer, data={"name": "Beta AS"})
+    assert Customer.objects.get(pk=customer.pk).search_name == "BETA AS"
+    services.entity_update(entity=customer, data={"search_name": "MY OWN"})
+    services.entity_update(entity=customer, data={"name": "Gamma AS"})
+    assert Customer.objects.get(pk=customer.pk).search_name == "MY OWN"
