@@ -197,15 +197,28 @@ def fold(value: object) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-def normalise_name(value: object) -> str:
-    """Name for comparison: folded, punctuation gone, legal forms removed."""
+def _name_words(value: object) -> list[str]:
     text = fold(value)
     text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
     text = _SLASHED.sub(r"\1\2", text)
+    text = text.replace("public limited company", "plc").replace("limited", "ltd")
     text = _MULTIWORD_LEGAL.sub(" ", text)
-    text = _NON_ALNUM.sub(" ", text)
-    tokens = [token for token in text.split() if token not in LEGAL_FORMS]
-    return " ".join(tokens)
+    return _NON_ALNUM.sub(" ", text).split()
+
+
+def normalise_name(value: object) -> str:
+    """Name for comparison: folded, punctuation gone, legal forms removed."""
+    return " ".join(word for word in _name_words(value) if word not in LEGAL_FORMS)
+
+
+#: Legal forms that name the same kind of company ("a/s" is the Norwegian "as").
+_LEGAL_FAMILY = {"mbh": "gmbh", "limited": "ltd", "co": ""}
+
+
+def legal_forms(value: object) -> frozenset[str]:
+    """The legal forms in a name, e.g. {"bv"} for "Joy Catering B.V."."""
+    forms = {_LEGAL_FAMILY.get(word, word) for word in _name_words(value) if word in LEGAL_FORMS}
+    return frozenset(forms - {""})
 
 
 def name_tokens(value: object) -> list[str]:
@@ -346,6 +359,7 @@ class Profile:
     vat: str
     email: str
     domain: str
+    legal: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, record: Mapping) -> Profile:
@@ -366,6 +380,7 @@ class Profile:
             vat=normalise_vat(record.get("vat_registration_no")),
             email=normalise_email(record.get("email")),
             domain=email_domain_stem(record.get("email")),
+            legal=legal_forms(record.get("name")),
         )
 
 
@@ -387,6 +402,7 @@ R_SIMILAR_ADDRESS = "similar_address"
 R_SAME_POST_CODE = "same_post_code"
 R_SAME_CITY = "same_city"
 R_OTHER_ENTITY = "other_entity"
+R_OTHER_LEGAL_FORM = "other_legal_form"
 
 #: A pair scoring at least this is reported as a duplicate by our method.
 SCORE_THRESHOLD = 80
@@ -417,6 +433,34 @@ def name_similarity(a: Profile, b: Profile) -> int:
     set_ratio = fuzz.token_set_ratio(a.name, b.name)
     # A subset ("Madsen" in "Madsen Elektro") counts for less than a full match.
     return round(max(plain, sort_ratio, joined, set_ratio * 0.9))
+
+
+def _same_words(a: Profile, b: Profile) -> bool:
+    """Every word has a twin on the other side with at most a slip of the finger.
+
+    Long words tolerate one typo; short ones (surnames such as Kraus/Krause) do not.
+    """
+    if not a.tokens or not b.tokens:
+        return False
+    if "".join(sorted(a.tokens)) == "".join(sorted(b.tokens)):
+        return True
+
+    def covered(xs, ys):
+        return all(max(fuzz.ratio(x, y) for y in ys) >= 95 for x in xs)
+
+    return covered(a.tokens, b.tokens) and covered(b.tokens, a.tokens)
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def address_similarity(a: str, b: str) -> int:
+    """0..100; addresses with different house numbers are different addresses."""
+    if not a or not b:
+        return 0
+    if set(_NUMBER.findall(a)) != set(_NUMBER.findall(b)):
+        return 0
+    return round(fuzz.ratio(a, b))
 
 
 def score(a: Profile, b: Profile) -> Match:
@@ -451,7 +495,7 @@ def score(a: Profile, b: Profile) -> Match:
         evidence += 15
         reasons.append(R_SAME_DOMAIN)
     if a.address and b.address:
-        address = fuzz.ratio(a.address, b.address)
+        address = address_similarity(a.address, b.address)
         if address >= 97:
             evidence += 20
             reasons.append(R_SAME_ADDRESS)
@@ -465,7 +509,10 @@ def score(a: Profile, b: Profile) -> Match:
         evidence += 10
         reasons.append(R_SAME_CITY)
         other_domain = a.domain and b.domain and a.domain != b.domain
-        if name >= 97 and not other_domain:
+        other_form = a.legal and b.legal and a.legal.isdisjoint(b.legal)
+        if other_form:
+            reasons.append(R_OTHER_LEGAL_FORM)
+        if name >= 97 and _same_words(a, b) and not other_domain and not other_form:
             # The same name in the same town: most likely the company moved.
             evidence += 20
     value = 0.6 * name + min(evidence, 40)
@@ -478,7 +525,13 @@ _MIN_TOKEN = 3
 
 
 def blocking_keys(profile: Profile) -> set[str]:
-    """Keys under which a record's possible duplicates are looked for."""
+    """Keys under which a record's possible duplicates are looked for.
+
+    Exact keys (VAT number, phone, e-mail, web domain) and name keys within a
+    place: each name word within the post code, and each pair of name-word
+    prefixes within the city (a typo after the fourth letter, a moved address
+    or another word order still meets the twin).
+    """
     keys: set[str] = set()
     if profile.vat:
         keys.add(f"vat:{profile.vat}")
@@ -488,18 +541,16 @@ def blocking_keys(profile: Profile) -> set[str]:
         keys.add(f"mail:{profile.email}")
     if profile.domain:
         keys.add(f"dom:{profile.domain}")
-    places = []
+    tokens = sorted({token for token in profile.tokens if len(token) >= _MIN_TOKEN})
     if profile.post_code:
-        places.append(f"pc={profile.post_code}")
+        for token in tokens:
+            keys.add(f"tok:{token}@{profile.post_code}")
     if profile.city:
-        places.append(f"city={profile.city}")
-    tokens = [token for token in profile.tokens if len(token) >= _MIN_TOKEN]
-    for token in tokens:
-        for place in places:
-            keys.add(f"tok:{token}@{place}")
-    if profile.name:
-        joined = "".join(profile.tokens)
-        keys.add(f"nm5:{joined[:5]}@{places[-1] if places else ''}")
+        prefixes = sorted({token[:4] for token in tokens})
+        if len(prefixes) == 1:
+            keys.add(f"np:{prefixes[0]}@{profile.city}")
+        for first, second in combinations(prefixes, 2):
+            keys.add(f"np:{first}+{second}@{profile.city}")
     return keys
 
 

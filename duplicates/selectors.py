@@ -17,6 +17,7 @@ REASON_LABELS = {
     matching.R_SAME_VAT: gettext_lazy("same VAT registration no."),
     matching.R_DIFFERENT_VAT: gettext_lazy("different VAT registration no."),
     matching.R_OTHER_ENTITY: gettext_lazy("holding or group on one side only"),
+    matching.R_OTHER_LEGAL_FORM: gettext_lazy("different legal form"),
     matching.R_SAME_PHONE: gettext_lazy("same phone no."),
     matching.R_SAME_EMAIL: gettext_lazy("same e-mail"),
     matching.R_SAME_DOMAIN: gettext_lazy("same e-mail domain"),
