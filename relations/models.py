@@ -215,7 +215,13 @@ ENTITY_MODELS: dict[str, type[SyncedEntity]] = {
 
 
 class ContactBusinessRelation(models.Model):
-    """A contact's business relation; with link_to/no set, its link to an entity (7.2)."""
+    """A contact's business relation; with link_to/no set, its link to an entity (7.2).
+
+    A contact with business relations cannot change type (2.7; the flag is read by
+    contacts.services). Deleting the contact deletes its relations; the entity stays.
+    """
+
+    BLOCKS_CONTACT_TYPE_CHANGE = True
 
     contact = models.ForeignKey(
         Contact,

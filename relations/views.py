@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -194,7 +195,8 @@ def entity_delete(request, kind: str, no: str):
     entity = get_object_or_404(model, no=no)
     entity.delete()
     messages.success(
-        request, _("%(name)s %(no)s was deleted.") % {"name": model._meta.verbose_name, "no": no}
+        request,
+        _("%(name)s %(no)s was deleted.") % {"name": capfirst(model._meta.verbose_name), "no": no},
     )
     return redirect(f"{reverse('relations:list')}?tab={kind}")
 

@@ -380,3 +380,15 @@ def test_search_name_follows_name_unless_hand_edited():
     services.entity_update(entity=customer, data={"search_name": "MY OWN"})
     services.entity_update(entity=customer, data={"name": "Gamma AS"})
     assert Customer.objects.get(pk=customer.pk).search_name == "MY OWN"
+
+
+def test_business_relation_blocks_type_change():
+    from contacts import services as contact_services
+
+    setup_sync()
+    company = CompanyFactory()
+    services.contact_create_customer(contact=company)
+    with pytest.raises(ValidationError) as exc:
+        contact_services.contact_change_type(contact=company, new_type=Contact.Type.PERSON)
+    assert "contact business relations" in " ".join(exc.value.messages)
+    assert Contact.objects.get(pk=company.pk).type == Contact.Type.COMPANY
