@@ -19,7 +19,7 @@ import contextvars
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -234,6 +234,19 @@ def entity_update(*, entity: SyncedEntity, data: dict, user=None) -> SyncedEntit
     return entity
 
 
+def _relation_save(relation: ContactBusinessRelation) -> ContactBusinessRelation:
+    """Validate and insert a relation. A concurrent insert that slipped past the checks
+    hits the unique constraints: that is reported like the check would have."""
+    relation.full_clean()
+    try:
+        with transaction.atomic():
+            relation.save()
+    except IntegrityError:
+        relation.full_clean()  # now sees the other row and raises its message
+        raise
+    return relation
+
+
 # --- "create as..." from a contact ---------------------------------------------------
 
 
@@ -288,11 +301,11 @@ def contact_create_entity(*, contact: Contact, link_to: str, user=None) -> Synce
     ContactBusinessRelation.objects.filter(
         contact=target, business_relation=code, link_to=""
     ).delete()
-    relation = ContactBusinessRelation(
-        contact=target, business_relation=code, link_to=link_to, no=entity.no
+    _relation_save(
+        ContactBusinessRelation(
+            contact=target, business_relation=code, link_to=link_to, no=entity.no
+        )
     )
-    relation.full_clean()
-    relation.save()
     return entity
 
 
@@ -337,11 +350,11 @@ def contact_link_entity(
     ContactBusinessRelation.objects.filter(
         contact=target, business_relation=code, link_to=""
     ).delete()
-    relation = ContactBusinessRelation(
-        contact=target, business_relation=code, link_to=link_to, no=entity.no
+    _relation_save(
+        ContactBusinessRelation(
+            contact=target, business_relation=code, link_to=link_to, no=entity.no
+        )
     )
-    relation.full_clean()
-    relation.save()
     if master == Master.ENTITY:
         entity_to_contact_sync(entity)
     else:
@@ -382,10 +395,9 @@ def contact_business_relation_add(
     *, contact: Contact, business_relation: BusinessRelation
 ) -> ContactBusinessRelation:
     """Add a plain (unlinked) business relation such as PROSPECT to a contact."""
-    relation = ContactBusinessRelation(contact=contact, business_relation=business_relation)
-    relation.full_clean()
-    relation.save()
-    return relation
+    return _relation_save(
+        ContactBusinessRelation(contact=contact, business_relation=business_relation)
+    )
 
 
 @transaction.atomic
