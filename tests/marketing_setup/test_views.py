@@ -1,0 +1,139 @@
+"""The staff page /setup/marketing/ and the reference-data page."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import NoReverseMatch, reverse
+
+from marketing_setup.models import MarketingSetup
+from tests.conftest import PASSWORD
+from tests.marketing_setup.test_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+URL = "/setup/marketing/"
+
+
+def test_url_name():
+    assert reverse("marketing_setup:setup") == URL
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_staff_gets_403(staff_client, setup):
+    assert staff_client.get(URL).status_code == 403
+    response = staff_client.post(URL, form_data(setup, search_hit_pct="90"))
+    assert response.status_code == 403
+    assert MarketingSetup.objects.get().search_hit_pct == 60
+
+
+def test_view_only_user_gets_403(client, django_user_model):
+    user = django_user_model.objects.create_user("viewer", password=PASSWORD)
+    user.user_permissions.add(Permission.objects.get(codename="view_marketingsetup"))
+    client.force_login(user)
+    assert client.get(URL).status_code == 403
+
+
+def test_admin_sees_sections_in_order_on_empty_database(admin_client):
+    response = admin_client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    positions = [
+        html.index(f"<legend>{title}</legend>")
+        for title in (
+            "Inheritance",
+            "Defaults",
+            "Interactions",
+            "Synchronisation",
+            "Numbering",
+            "Duplicates",
+            "Salutations",
+        )
+    ]
+    assert positions == sorted(positions)
+    assert 'name="search_hit_pct"' in html
+    assert MarketingSetup.objects.count() == 1
+
+
+def test_admin_saves_and_sees_success_message(admin_client, setup):
+    response = admin_client.post(
+        URL, form_data(setup, search_hit_pct="75", inherit_territory=False), follow=True
+    )
+    assert response.redirect_chain == [(URL, 302)]
+    assert "Marketing Setup saved." in response.content.decode()
+    stored = MarketingSetup.objects.get()
+    assert stored.search_hit_pct == 75
+    assert stored.inherit_territory is False
+
+
+@pytest.mark.parametrize("value", ["0", "101"])
+def test_invalid_search_hit_pct_shows_error_and_saves_nothing(admin_client, setup, value):
+    response = admin_client.post(URL, form_data(setup, search_hit_pct=value, inherit_address=False))
+    assert response.status_code == 200
+    assert "Search Hit % must be between 1 and 100." in response.content.decode()
+    stored = MarketingSetup.objects.get()
+    assert stored.search_hit_pct == 60
+    assert stored.inherit_address is True
+
+
+def test_unticking_maintain_shows_note_and_saves_both_off(admin_client, setup):
+    response = admin_client.post(URL, form_data(setup, maintain_search_strings=False), follow=True)
+    html = response.content.decode()
+    assert "Autosearch for duplicates was switched off as well" in html
+    stored = MarketingSetup.objects.get()
+    assert (stored.maintain_search_strings, stored.autosearch_for_duplicates) == (False, False)
+
+
+def test_switching_maintain_on_asks_to_regenerate(admin_client, setup):
+    setup.maintain_search_strings = setup.autosearch_for_duplicates = False
+    setup.save()
+    response = admin_client.post(URL, form_data(setup, maintain_search_strings=True), follow=True)
+    html = response.content.decode()
+    assert "generate the duplicate search strings" in html
+    try:
+        rebuild = reverse("duplicates:rebuild")
+    except NoReverseMatch:
+        rebuild = None
+    if rebuild:
+        assert f'href="{rebuild}"' in html
+
+
+def test_saving_without_changing_maintain_does_not_ask_to_regenerate(admin_client, setup):
+    response = admin_client.post(URL, form_data(setup, search_hit_pct="61"), follow=True)
+    assert "generate the duplicate search strings" not in response.content.decode()
+
+
+def test_menu_shows_setup_for_admins_only(admin_client, client, staff_user):
+    assert f'href="{URL}"' in admin_client.get("/").content.decode()
+    client.force_login(staff_user)
+    assert f'href="{URL}"' not in client.get("/").content.decode()
+
+
+def test_reference_data_page_lists_admin_changelists(admin_client, admin_user):
+    admin_user.is_staff = True
+    admin_user.save()
+    response = admin_client.get(reverse("marketing_setup:reference_data"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for model in ("salesperson", "territory", "language", "businessrelation", "salescycle"):
+        assert f'href="{reverse(f"admin:marketing_setup_{model}_changelist")}"' in html
+    assert f'href="{reverse("admin:marketing_setup_salutation_changelist")}"' in html
+    try:
+        series = reverse("admin:numbering_noseries_changelist")
+    except NoReverseMatch:
+        series = None
+    if series:
+        assert f'href="{series}"' in html
+
+
+def test_reference_data_page_without_admin_site_access(admin_client):
+    response = admin_client.get(reverse("marketing_setup:reference_data"))
+    assert response.status_code == 200
+    assert "You have no access to the administration site" in response.content.decode()
+
+
+def test_reference_data_page_forbidden_for_staff(staff_client):
+    assert staff_client.get(reverse("marketing_setup:reference_data")).status_code == 403
