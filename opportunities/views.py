@@ -63,7 +63,7 @@ def opportunity_list(request):
 @require_http_methods(["GET", "POST"])
 @permission_required("opportunities.add_opportunity", raise_exception=True)
 def opportunity_create(request):
-    initial = {}
+    initial = {"sales_cycle": services.default_sales_cycle()}
     contact = None
     if request.GET.get("contact"):
         contact = Contact.objects.filter(no=request.GET["contact"]).first()

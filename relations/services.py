@@ -143,7 +143,13 @@ def _entity_save_new(entity: SyncedEntity) -> SyncedEntity:
 # Contact fields the setup's defaults fill on insert (2.3 step 2); BC skips them for
 # contacts created from customers/vendors/bank accounts. The company salutation is not
 # one of them: the type normalisation sets it anyway (2.3 step 4).
-_DEFAULTED_ATTNAMES = ("salesperson_id", "territory_id", "country", "language_id")
+_DEFAULTED_ATTNAMES = (
+    "salesperson_id",
+    "territory_id",
+    "country",
+    "language_id",
+    "correspondence_type",
+)
 
 
 def _contact_create_for_entity(entity: SyncedEntity, code: BusinessRelation) -> Contact:

@@ -62,6 +62,7 @@ def test_create_page_with_contact_preselected(staff_client):
     company = CompanyFactory(no="CT9")
     response = staff_client.get(reverse("opportunities:create"), {"contact": "CT9"})
     assert 'value="CT9"' in response.content.decode()
+    assert '<option value="NEW" selected>' in response.content.decode()  # setup default
     response = staff_client.post(
         reverse("opportunities:create"),
         {

@@ -77,11 +77,17 @@ def test_new_customer_skips_marketing_setup_defaults():
     setup = setup_sync()
     setup.default_language = LanguageFactory()
     setup.default_country = "SE"
+    setup.default_salesperson = SalespersonFactory(code="DEF")
+    setup.default_territory = TerritoryFactory(code="DEF")
+    setup.default_correspondence_type = "email"
     setup.save()
     customer = services.customer_create(data={"name": "Bare AS"})
     contact = contact_for_entity("customer", customer.no)
     assert contact.language_id is None
     assert str(contact.country) == ""
+    assert contact.salesperson_id is None
+    assert contact.territory_id is None
+    assert contact.correspondence_type == ""
 
 
 def test_new_customer_without_code_creates_no_contact():
