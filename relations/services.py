@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contacts.models import Contact
-from contacts.services import contact_prepare
+from contacts.services import contact_create, contact_prepare
 from marketing_setup.models import BusinessRelation, MarketingSetup
 from numbering.models import NoSeries
 from numbering.services import series_next_number, series_peek
@@ -205,6 +205,7 @@ def entity_create(*, model: type[SyncedEntity], data: dict, user=None) -> Synced
     code = setup_code_for(model.LINK_TO, required=False)
     if code is not None:
         _contact_create_for_entity(entity, code)
+        _primary_person_create(entity)
     return entity
 
 
@@ -237,7 +238,26 @@ def entity_update(*, entity: SyncedEntity, data: dict, user=None) -> SyncedEntit
         entity.search_name = entity.name.upper()
     entity.full_clean()
     entity.save()
+    _primary_person_create(entity)
     return entity
+
+
+def _primary_person_create(entity: SyncedEntity) -> Contact | None:
+    """A "Contact" name typed on a linked entity without a primary contact becomes a
+    person under the entity's company contact (7.3): inserted with the normal contact
+    rules (defaults, inheritance from the company) and made the primary contact."""
+    if not entity.contact.strip() or entity.primary_contact_id:
+        return None
+    company = contact_for_entity(entity.LINK_TO, entity.no)
+    if company is None or not company.is_company:
+        return None
+    person = contact_create(
+        data={"type": Contact.Type.PERSON, "company": company, "name": entity.contact.strip()}
+    )
+    entity.primary_contact = person
+    with _sync_in_progress():
+        entity.save(update_fields=["primary_contact", "updated_at"])
+    return person
 
 
 def _relation_save(relation: ContactBusinessRelation) -> ContactBusinessRelation:

@@ -398,3 +398,31 @@ def test_business_relation_blocks_type_change():
         contact_services.contact_change_type(contact=company, new_type=Contact.Type.PERSON)
     assert "contact business relations" in " ".join(exc.value.messages)
     assert Contact.objects.get(pk=company.pk).type == Contact.Type.COMPANY
+
+
+def test_contact_name_on_new_customer_becomes_primary_person():
+    setup_sync()
+    customer = services.customer_create(
+        data={"name": "Fjord AS", "city": "Bergen", "contact": "Kari Nordmann"}
+    )
+    company = contact_for_entity("customer", customer.no)
+    person = Contact.objects.get(type=Contact.Type.PERSON)
+    assert person.company == company
+    assert (person.first_name, person.surname) == ("Kari", "Nordmann")
+    assert person.city == "Bergen"  # inherited from the company
+    assert Customer.objects.get(pk=customer.pk).primary_contact == person
+
+
+def test_contact_name_typed_later_creates_the_person_once():
+    setup_sync()
+    customer = services.customer_create(data={"name": "Fjord AS"})
+    services.entity_update(entity=customer, data={"contact": "Ola Nordmann"})
+    services.entity_update(entity=customer, data={"phone_no": "123"})
+    assert Contact.objects.filter(type=Contact.Type.PERSON).count() == 1
+    assert customer.primary_contact.name == "Ola Nordmann"
+
+
+def test_contact_name_without_linked_contact_creates_nothing():
+    setup_sync(customers=False)
+    services.customer_create(data={"name": "Alone AS", "contact": "Ola Nordmann"})
+    assert not Contact.objects.exists()
