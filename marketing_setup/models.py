@@ -193,7 +193,16 @@ class SalutationFormula(models.Model):
             models.UniqueConstraint(
                 fields=("salutation", "language", "salutation_type"),
                 name="salutationformula_unique",
-                nulls_distinct=False,
+            ),
+            # One blank-language ("any language") formula per type. A partial index rather
+            # than nulls_distinct=False, which SQLite cannot enforce.
+            models.UniqueConstraint(
+                fields=("salutation", "salutation_type"),
+                condition=models.Q(language__isnull=True),
+                name="salutationformula_unique_any_language",
+                violation_error_message=_(
+                    "This salutation already has a formula of this type for any language."
+                ),
             ),
         ]
 

@@ -103,3 +103,30 @@ def test_full_clean_rejects_blocked_default_salesperson_and_sales_cycle(setup):
 
 def test_str():
     assert str(MarketingSetup.get()) == "Marketing Setup"
+
+
+def test_one_any_language_formula_per_salutation_and_type():
+    from tests.factories import SalutationFactory, SalutationFormulaFactory
+
+    salutation = SalutationFactory(code="M")
+    SalutationFormulaFactory(salutation=salutation, language=None, salutation_type="formal")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SalutationFormulaFactory(salutation=salutation, language=None, salutation_type="formal")
+    # Another type, or a real language, is a different formula.
+    SalutationFormulaFactory(salutation=salutation, language=None, salutation_type="informal")
+
+
+def test_duplicate_any_language_formula_reported_by_validation():
+    from marketing_setup.models import SalutationFormula
+    from tests.factories import SalutationFactory, SalutationFormulaFactory
+
+    salutation = SalutationFactory(code="F")
+    SalutationFormulaFactory(salutation=salutation, language=None, salutation_type="formal")
+    duplicate = SalutationFormula(
+        salutation=salutation, language=None, salutation_type="formal", text="Dear %1,"
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        duplicate.full_clean()
+    assert "This salutation already has a formula of this type for any language." in str(
+        excinfo.value
+    )

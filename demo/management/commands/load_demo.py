@@ -13,6 +13,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo_load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
+        self.stdout.write(
+            _("Start the server with “manage.py runserver” and open http://127.0.0.1:8000/.")
+        )
         for username, password, _superuser, role in DEMO_USERS:
             self.stdout.write(
                 _("Log in as %(username)s / %(password)s (%(role)s).")
