@@ -121,3 +121,8 @@ class ContactBusinessRelationAdmin(admin.ModelAdmin):
     search_fields = ("contact__no", "contact__name", "no")
     list_select_related = ("contact", "business_relation")
     raw_id_fields = ("contact",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.link_to:  # a new or changed link: the contact's values reach the entity (7.4)
+            services.contact_to_entities_sync(obj.contact)

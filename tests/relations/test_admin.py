@@ -51,3 +51,31 @@ def test_admin_number_is_read_only_on_change(superuser_client):
     customer = CustomerFactory(no="C1")
     response = superuser_client.get(reverse("admin:relations_customer_change", args=[customer.pk]))
     assert 'name="no"' not in response.content.decode()
+
+
+def test_admin_link_syncs_contact_to_entity(superuser_client):
+    from tests.factories import CompanyFactory
+
+    setup_sync()
+    company = CompanyFactory(name="Linked AS", city="Oslo")
+    CustomerFactory(no="C1", name="Old", city="Bergen")
+    response = superuser_client.post(
+        reverse("admin:relations_contactbusinessrelation_add"),
+        {"contact": company.pk, "business_relation": "CUST", "link_to": "customer", "no": "C1"},
+    )
+    assert response.status_code == 302
+    customer = Customer.objects.get(no="C1")
+    assert (customer.name, customer.city) == ("Linked AS", "Oslo")
+
+
+def test_admin_refuses_setup_code_without_link(superuser_client):
+    from tests.factories import CompanyFactory
+
+    setup_sync()
+    company = CompanyFactory()
+    response = superuser_client.post(
+        reverse("admin:relations_contactbusinessrelation_add"),
+        {"contact": company.pk, "business_relation": "CUST", "link_to": "", "no": ""},
+    )
+    assert response.status_code == 200
+    assert "is used when a contact is linked with a customer" in response.content.decode()
