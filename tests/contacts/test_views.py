@@ -138,6 +138,8 @@ def test_list_filters(staff_client, acme):
     assert names({"salesperson": "JO", "type": "company"}) == ["Acme Shipping AS"]
     assert names({"territory": "VEST"}) == ["Acme Shipping AS", "Kari Nordmann"]
     assert names({"country": "NL"}) == ["Delft Tegels BV"]
+    html = staff_client.get(url, {"country": "NL"}).content.decode()
+    assert '<option value="NL" selected>Netherlands</option>' in html
 
 
 def test_list_with_an_unknown_filter_value_says_so(staff_client, acme):
