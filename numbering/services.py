@@ -125,12 +125,13 @@ def _usable_lines(code: str, on_date: datetime.date, *, lock: bool) -> list[NoSe
             for name in _SERIES_FIELDS
         )
         starting_date = f"l.{qn(NoSeriesLine._meta.get_field('starting_date').column)}"
+        series_id = f"l.{qn(NoSeriesLine._meta.get_field('series').column)}"
         sql = (
             f"SELECT {line_columns}, {series_columns} "
             f"FROM {qn(NoSeriesLine._meta.db_table)} l "
             f"INNER JOIN {qn(NoSeries._meta.db_table)} s "
-            f"ON s.{qn(NoSeries._meta.pk.column)} = l.{qn('series_id')} "
-            f"WHERE l.{qn('series_id')} = %s "
+            f"ON s.{qn(NoSeries._meta.pk.column)} = {series_id} "
+            f"WHERE {series_id} = %s "
             f"AND ({starting_date} <= %s OR {starting_date} IS NULL) "
             # A fixed order, so concurrent callers lock rows in the same order: no deadlocks.
             f"ORDER BY {starting_date} IS NULL, {starting_date} DESC, "
