@@ -88,7 +88,7 @@ class ContactSearchString(models.Model):
     class Meta:
         verbose_name = _("contact search string")
         verbose_name_plural = _("contact search strings")
-        ordering = ("contact", "field", "part")
+        # No default ordering: the hot lookups must not join and sort contacts.
         constraints = [
             models.UniqueConstraint(
                 fields=("contact", "field", "part"), name="dupl_string_contact_line_unique"
@@ -162,7 +162,7 @@ class ContactDuplicate(models.Model):
     class Meta:
         verbose_name = _("contact duplicate")
         verbose_name_plural = _("contact duplicates")
-        ordering = ("-score", "contact", "duplicate")
+        ordering = ("-score", "contact_id", "duplicate_id")
         constraints = [
             models.UniqueConstraint(fields=("contact", "duplicate"), name="dupl_pair_unique"),
             models.CheckConstraint(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
@@ -101,20 +101,44 @@ def contact_watched_values(contact: Contact) -> dict | None:
 # --- Strings and keys -------------------------------------------------------------
 
 
+def _index_tuples(
+    records: Iterable[Mapping], lines: list[matching.Line]
+) -> tuple[list[tuple], list[tuple]]:
+    """(contact_id, field, part, string) and (contact_id, key) rows for the records."""
+    strings, keys = [], []
+    for record in records:
+        contact_id = record["id"]
+        for (field_name, part), string in matching.search_strings(record, lines).items():
+            strings.append((contact_id, field_name, part, string))
+        for key in matching.blocking_keys(matching.Profile.of(record)):
+            keys.append((contact_id, key[:120]))
+    return strings, keys
+
+
 def _index_rows(
     records: Iterable[Mapping], lines: list[matching.Line]
 ) -> tuple[list[ContactSearchString], list[ContactMatchKey]]:
-    strings, keys = [], []
-    for record in records:
-        for (field_name, part), string in matching.search_strings(record, lines).items():
-            strings.append(
-                ContactSearchString(
-                    contact_id=record["id"], field=field_name, part=part, string=string
-                )
-            )
-        for key in matching.blocking_keys(matching.Profile.of(record)):
-            keys.append(ContactMatchKey(contact_id=record["id"], key=key[:120]))
-    return strings, keys
+    strings, keys = _index_tuples(records, lines)
+    return (
+        [ContactSearchString(contact_id=c, field=f, part=p, string=s) for c, f, p, s in strings],
+        [ContactMatchKey(contact_id=c, key=k) for c, k in keys],
+    )
+
+
+def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Plain multi-row INSERT for the bulk path: the ORM's per-object cost would dominate."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(model._meta.get_field(c).column) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10000):
+            cursor.executemany(sql, rows[start : start + 10000])
 
 
 def search_strings_build(*, contact: Contact, lines: list[matching.Line] | None = None) -> None:
@@ -158,9 +182,9 @@ def search_strings_rebuild(
         records = [
             {k: v or "" for k, v in record.items()} | {"id": record["id"]} for record in chunk
         ]
-        strings, keys = _index_rows(records, lines)
-        ContactSearchString.objects.bulk_create(strings, batch_size=5000)
-        ContactMatchKey.objects.bulk_create(keys, batch_size=5000)
+        strings, keys = _index_tuples(records, lines)
+        _insert(ContactSearchString, ("contact", "field", "part", "string"), strings)
+        _insert(ContactMatchKey, ("contact", "key"), keys)
         done += len(chunk)
         if progress:
             progress(len(chunk))
@@ -190,23 +214,83 @@ def _ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def _string_counts(contact_id: int, *, minimum: int, among: Iterable[int] | None = None):
-    """{other company id: number of this company's strings it shares} (4.4 step 3)."""
-    own = list(
-        ContactSearchString.objects.filter(contact_id=contact_id).values_list(
-            "field", "part", "string"
-        )
-    )
-    if not own:
+#: Setup lines from the usually most to the least selective. Any order gives the same
+#: result (see `_reference_counts`); a selective one keeps the candidate set small.
+_SELECTIVITY = (
+    ("phone_no", "last"),
+    ("mobile_phone_no", "last"),
+    ("vat_registration_no", "first"),
+    ("vat_registration_no", "last"),
+    ("email", "first"),
+    ("name", "first"),
+    ("address", "last"),
+    ("name", "last"),
+    ("phone_no", "first"),
+    ("mobile_phone_no", "first"),
+    ("address", "first"),
+    ("post_code", "last"),
+    ("post_code", "first"),
+    ("email", "last"),
+    ("city", "first"),
+    ("city", "last"),
+)
+
+
+def _rank(line: tuple[str, str]) -> int:
+    return _SELECTIVITY.index(line) if line in _SELECTIVITY else len(_SELECTIVITY) // 2
+
+
+def _own_strings(contact_id: int) -> dict[tuple[str, str], str]:
+    rows = ContactSearchString.objects.filter(contact_id=contact_id)
+    return {(f, p): s for f, p, s in rows.values_list("field", "part", "string")}
+
+
+def _count_shared(own: Mapping[tuple[str, str], str], others: Iterable[int]) -> dict[int, int]:
+    """{other company id: how many of `own` strings it has too}."""
+    counts: dict[int, int] = {}
+    others = list(others)
+    for start in range(0, len(others), 500):
+        rows = ContactSearchString.objects.filter(contact_id__in=others[start : start + 500])
+        for contact_id, f, p, s in rows.values_list("contact_id", "field", "part", "string"):
+            if own.get((f, p)) == s:
+                counts[contact_id] = counts.get(contact_id, 0) + 1
+    return counts
+
+
+_SIZE_CAP = 500
+
+
+def _group_size(line: tuple[str, str], string: str) -> int:
+    """How many companies have this string, counted up to a cap (a bounded index read)."""
+    rows = ContactSearchString.objects.filter(field=line[0], part=line[1], string=string)
+    return len(rows.values_list("id", flat=True)[:_SIZE_CAP])
+
+
+def _reference_counts(
+    contact_id: int, own: Mapping[tuple[str, str], str], threshold: int
+) -> dict[int, int]:
+    """Companies sharing at least `threshold` of the contact's strings (4.4 steps 3-5).
+
+    The same result as counting every shared string, but read through the index
+    for a few lines only: a company sharing `threshold` of the contact's n strings
+    shares at least one of any n - threshold + 1 of them (pigeonhole), so the
+    candidates come from the most selective lines and are then counted in full.
+    """
+    if not threshold or len(own) < threshold:
         return {}
+    sizes = {line: _group_size(line, own[line]) for line in own}
+    chosen = sorted(own, key=lambda line: (sizes[line], _rank(line)))
+    chosen = chosen[: len(own) - threshold + 1]
     condition = Q()
-    for field_name, part, string in own:
-        condition |= Q(field=field_name, part=part, string=string)
-    rows = ContactSearchString.objects.filter(condition).exclude(contact_id=contact_id)
-    if among is not None:
-        rows = rows.filter(contact_id__in=list(among))
-    counts = rows.values("contact_id").annotate(n=Count("id")).filter(n__gte=minimum)
-    return {row["contact_id"]: row["n"] for row in counts}
+    for field_name, part in chosen:
+        condition |= Q(field=field_name, part=part, string=own[(field_name, part)])
+    candidates = set(
+        ContactSearchString.objects.filter(condition)
+        .exclude(contact_id=contact_id)
+        .values_list("contact_id", flat=True)
+    )
+    counts = _count_shared(own, candidates)
+    return {other: n for other, n in counts.items() if n >= threshold}
 
 
 def _key_candidates(contact_id: int) -> set[int]:
@@ -237,7 +321,8 @@ def duplicates_search_for(
     setup = setup or MarketingSetup.get()
     lines = setup_lines()
     threshold = matching.reference_threshold(len(lines), setup.search_hit_pct)
-    reference = _string_counts(contact.pk, minimum=threshold) if threshold else {}
+    own = _own_strings(contact.pk)
+    reference = _reference_counts(contact.pk, own, threshold)
     if method == REFERENCE:
         candidates = set(reference)
     else:
@@ -249,9 +334,7 @@ def duplicates_search_for(
     others = list(
         Contact.objects.filter(pk__in=candidates, type=Contact.Type.COMPANY).values(*fields)
     )
-    counts = reference | _string_counts(
-        contact.pk, minimum=1, among=[o["id"] for o in others if o["id"] not in reference]
-    )
+    counts = reference | _count_shared(own, (o["id"] for o in others if o["id"] not in reference))
     own_profile = matching.Profile.of(contact_record(contact, lines))
     found = []
     for other in others:

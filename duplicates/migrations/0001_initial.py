@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'contact duplicate',
                 'verbose_name_plural': 'contact duplicates',
-                'ordering': ('-score', 'contact', 'duplicate'),
+                'ordering': ('-score', 'contact_id', 'duplicate_id'),
                 'indexes': [models.Index(fields=['duplicate', 'contact'], name='dupl_pair_reverse')],
                 'constraints': [models.UniqueConstraint(fields=('contact', 'duplicate'), name='dupl_pair_unique'), models.CheckConstraint(condition=models.Q(('contact__lt', models.F('duplicate'))), name='dupl_pair_ordered', violation_error_message='A pair is stored with the lower contact first.')],
             },
@@ -97,7 +97,6 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'contact search string',
                 'verbose_name_plural': 'contact search strings',
-                'ordering': ('contact', 'field', 'part'),
                 'indexes': [models.Index(fields=['field', 'part', 'string'], name='dupl_string_lookup')],
                 'constraints': [models.UniqueConstraint(fields=('contact', 'field', 'part'), name='dupl_string_contact_line_unique')],
             },

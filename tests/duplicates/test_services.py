@@ -208,3 +208,38 @@ def test_merge_refuses_itself_and_other_types(setup):
         services.contacts_merge(keep=kept, merge=kept)
     with pytest.raises(ValidationError):
         services.contacts_merge(keep=kept, merge=PersonFactory())
+
+
+@pytest.mark.parametrize("hit_pct", [30, 60])
+def test_stored_reference_search_equals_pure_reference(setup, hit_pct):
+    """The indexed per-company search gives exactly the reference's pairs."""
+    MarketingSetup.objects.update(search_hit_pct=hit_pct)
+    base = {
+        "name": "Cannon Group AS",
+        "address": "Storgata 1",
+        "post_code": "0155",
+        "city": "Oslo",
+        "phone_no": "22 33 44 55",
+        "email": "post@cannon.no",
+        "vat_registration_no": "NO912345678MVA",
+        "mobile_phone_no": "900 00 000",
+    }
+    variants = [
+        {},
+        {"name": "Anvil AS"},
+        {"phone_no": "", "mobile_phone_no": ""},
+        {"address": "Kirkeveien 9", "post_code": "0368", "email": ""},
+        {"city": "Bergen", "post_code": "5003", "vat_registration_no": ""},
+        {"name": "Other", "address": "Elsewhere 3", "phone_no": "55 55 55 55"},
+    ]
+    companies = [CompanyFactory(**(base | change)) for change in variants]
+    records = [services.contact_record(c, services.setup_lines()) for c in companies]
+    expected = services.matching.reference_find_pairs(records, services.setup_lines(), hit_pct)
+    got = {}
+    for company in companies:
+        for pair in services.duplicates_search_for(contact=company, method=services.REFERENCE):
+            other = Contact.objects.get(pk=pair.duplicate_id)
+            key = tuple(sorted((company.no, other.no)))
+            got[key] = pair.matching_strings
+    assert got == expected
+    assert expected  # the case is not empty
