@@ -455,6 +455,20 @@ def contact_to_entities_sync(contact: Contact, *, exclude: SyncedEntity | None =
     return count
 
 
+def contacts_to_entities_sync_bulk(contact_ids) -> int:
+    """For bulk paths that send no signals (QuerySet.update() on contacts): sync the
+    linked entities of those contacts that have any; return how many entities changed."""
+    linked_ids = (
+        ContactBusinessRelation.objects.filter(contact_id__in=contact_ids)
+        .exclude(link_to="")
+        .values("contact_id")
+    )
+    return sum(
+        contact_to_entities_sync(contact)
+        for contact in Contact.objects.filter(pk__in=linked_ids).iterator(chunk_size=500)
+    )
+
+
 def entity_to_contact_sync(entity: SyncedEntity) -> Contact | None:
     """Copy a linked entity's synced fields to its contact (a normal contact save, so the
     contact's persons inherit) and on to the contact's other linked entities."""

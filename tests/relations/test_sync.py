@@ -156,3 +156,12 @@ def test_unlinked_customer_save_touches_no_contact():
     customer.name = "Still alone"
     customer.save()
     assert Contact.objects.count() == 0
+
+
+def test_bulk_update_path_syncs_explicitly(linked):
+    company, customer = linked
+    other = CompanyFactory()
+    Contact.objects.filter(pk__in=[company.pk, other.pk]).update(city="Bodø")
+    assert services.contacts_to_entities_sync_bulk([company.pk, other.pk]) == 1
+    customer.refresh_from_db()
+    assert customer.city == "Bodø"
