@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.urls import reverse
 
 from marketing_setup.forms import SECTIONS, MarketingSetupForm
 from marketing_setup.models import (
@@ -21,6 +19,7 @@ from marketing_setup.models import (
     Territory,
 )
 from marketing_setup.services import marketing_setup_update
+from marketing_setup.views import regenerate_message
 
 
 @admin.register(MarketingSetup)
@@ -51,24 +50,7 @@ class MarketingSetupAdmin(admin.ModelAdmin):
         for note in form.info_messages:
             messages.info(request, note)
         if result.regenerate_search_strings:
-            text = gettext(
-                "Maintain duplicate search strings is on again: generate the duplicate "
-                "search strings so that existing contacts are found as duplicates."
-            )
-            try:
-                url = reverse("duplicates:rebuild")
-            except NoReverseMatch:
-                messages.warning(request, text)
-            else:
-                messages.warning(
-                    request,
-                    format_html(
-                        '{} <a href="{}">{}</a>',
-                        text,
-                        url,
-                        gettext("Generate duplicate search strings"),
-                    ),
-                )
+            messages.warning(request, regenerate_message(request))
 
 
 @admin.register(Salesperson)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -18,21 +19,24 @@ from marketing_setup.services import marketing_setup_snapshot, marketing_setup_u
 SETUP_PERMISSION = "marketing_setup.change_marketingsetup"
 
 
-def _regenerate_message() -> str:
+def regenerate_message(request) -> str:
+    """The note shown after Maintain duplicate search strings was switched on, with a button
+    that runs the duplicates app's rebuild (a POST view) when that app provides one."""
+    text = _(
+        "Maintain duplicate search strings is on again: generate the duplicate search "
+        "strings so that existing contacts are found as duplicates."
+    )
     try:
         url = reverse("duplicates:rebuild")
     except NoReverseMatch:
-        return _(
-            "Maintain duplicate search strings is on again: generate the duplicate search "
-            "strings so that existing contacts are found as duplicates."
-        )
+        return text
     return format_html(
-        '{} <a href="{}">{}</a>',
-        _(
-            "Maintain duplicate search strings is on again: generate the duplicate search "
-            "strings so that existing contacts are found as duplicates."
-        ),
+        '{} <form method="post" action="{}" class="inline">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button type="submit" class="link">{}</button></form>',
+        text,
         url,
+        get_token(request),
         _("Generate duplicate search strings"),
     )
 
@@ -51,7 +55,7 @@ def setup_edit(request):
                 messages.info(request, note)
             messages.success(request, _("Marketing Setup saved."))
             if change.regenerate_search_strings:
-                messages.warning(request, _regenerate_message())
+                messages.warning(request, regenerate_message(request))
             return redirect("marketing_setup:setup")
     else:
         form = MarketingSetupForm(instance=setup)

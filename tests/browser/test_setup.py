@@ -50,3 +50,19 @@ def test_invalid_search_hit_pct_shows_error(page, live_server, login, admin_user
     )
     page.goto(f"{live_server.url}/setup/marketing/")
     expect(page.locator("#id_search_hit_pct")).to_have_value("60")
+
+
+def test_switching_maintain_on_offers_to_generate_search_strings(
+    page, live_server, login, admin_user
+):
+    setup = MarketingSetup.get()
+    setup.maintain_search_strings = setup.autosearch_for_duplicates = False
+    setup.save()
+    login(admin_user)
+    page.goto(f"{live_server.url}/setup/marketing/")
+    page.check("#id_maintain_search_strings")
+    page.click("form.setup-form button[type=submit]")
+
+    expect(page.locator(".messages")).to_contain_text("generate the duplicate search strings")
+    page.click(".messages button:has-text('Generate duplicate search strings')")
+    page.wait_for_url(f"{live_server.url}/duplicates/")
