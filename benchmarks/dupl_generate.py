@@ -260,10 +260,12 @@ class _Maker:
     def post_code(self, c: dict, base: str) -> str:
         r = self.r
         if c is COUNTRIES["NL"]:
-            return f"{base[:2]}{r.randint(10, 99)} {r.choice('ABCDEFGHJKLMNPRSTVWXZ')}{r.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
+            letters = "ABCDEFGHJKLMNPRSTVWXZ"
+            return f"{base[:2]}{r.randint(10, 99)} {r.choice(letters)}{r.choice(letters)}"
         if c is COUNTRIES["GB"]:
             head = base.split()[0]
-            return f"{head} {r.randint(1, 9)}{r.choice('ABDEFGHJLNPQRSTUWXYZ')}{r.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+            letters = "ABDEFGHJLNPQRSTUWXYZ"
+            return f"{head} {r.randint(1, 9)}{r.choice(letters)}{r.choice(letters)}"
         digits = len(base)
         return f"{int(base) + r.randint(0, 80):0{digits}d}"
 
@@ -387,7 +389,7 @@ class _Maker:
             rec["vat_registration_no"] = self.unique(c["vat"])  # only one record has it
             base["_vat_added"] = True
         if rec["email"] and r.random() < 0.4:
-            local, domain = rec["email"].split("@")
+            domain = rec["email"].split("@")[1]
             rec["email"] = r.choice(
                 ["", f"{r.choice(['firmapost', 'admin', 'faktura', 'contact'])}@{domain}"]
             )
