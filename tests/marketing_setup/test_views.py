@@ -147,3 +147,21 @@ def test_reference_data_page_without_admin_site_access(admin_client):
 
 def test_reference_data_page_forbidden_for_staff(staff_client):
     assert staff_client.get(reverse("marketing_setup:reference_data")).status_code == 403
+
+
+def test_setup_page_query_count_does_not_grow_with_reference_data(admin_client, setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import SalespersonFactory, TerritoryFactory
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin_client.get(URL).status_code == 200
+        return len(ctx.captured_queries)
+
+    SalespersonFactory.create_batch(2)
+    few = count()
+    SalespersonFactory.create_batch(30)
+    TerritoryFactory.create_batch(30)
+    assert count() == few
