@@ -24,6 +24,7 @@ from typing import IO, Any, NamedTuple
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -84,7 +85,7 @@ CODE_COLUMNS = {
     "salesperson_code": (Salesperson, "salesperson_id"),
 }
 PREVIEW_ROWS = 20
-BATCH_SIZE = 1000
+BATCH_SIZE = 900  # rows per INSERT batch (and per IN (...) list when reading the ids back)
 _CHUNK = 900  # keeps IN (...) lists under SQLite's variable limit
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
@@ -446,6 +447,44 @@ def _assign_numbers(contacts: list[Contact], setup: MarketingSetup, typed: set[s
         pending = still
 
 
+_INSERT_FIELDS = [f for f in Contact._meta.concrete_fields if not f.primary_key]
+
+
+def _insert(contacts: list[Contact]) -> list[int]:
+    """Insert checked, prepared contacts with one executemany; sets and returns their pks.
+
+    bulk_create spends most of its time preparing every value of every row in Python;
+    these values are already plain strings, codes and ids, so they go straight to the
+    driver. The two timestamps get the same adapted "now" value.
+    """
+    connection = transaction.get_connection()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    for contact in contacts:
+        if contact.company is not None:
+            contact.company_id = contact.company.pk
+    rows = []
+    for contact in contacts:
+        values = contact.__dict__
+        rows.append(
+            [
+                now if f.attname in ("created_at", "updated_at") else values.get(f.attname)
+                for f in _INSERT_FIELDS
+            ]
+        )
+    quote = connection.ops.quote_name
+    table = quote(Contact._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in _INSERT_FIELDS)
+    placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    ids = dict(Contact.objects.filter(no__in=[c.no for c in contacts]).values_list("no", "pk"))
+    for contact in contacts:
+        contact.pk = ids[contact.no]
+        contact._state.adding = False
+        contact._state.db = connection.alias
+    return [contact.pk for contact in contacts]
+
+
 # --- the service --------------------------------------------------------------------
 
 
@@ -523,17 +562,10 @@ def import_contacts(
         for group in (companies, persons):
             for batch in _chunks(group, BATCH_SIZE):
                 contacts = [r.contact for r in batch]
-                if group is persons:
-                    for contact in contacts:
-                        if contact.company is not None:
-                            contact.company_id = contact.company.pk
-                Contact.objects.bulk_create(contacts)
-                created_ids.extend(c.pk for c in contacts if c.pk)
+                created_ids.extend(_insert(contacts))
                 done += len(batch)
                 if progress:
                     progress("write", done, len(ordered))
-        if created_ids and created_ids[0] is None:  # backends without RETURNING
-            created_ids = []
         from contacts.signals import contacts_bulk_created
 
         transaction.on_commit(

@@ -1,0 +1,311 @@
+"""Contacts core: import speed and company → person propagation, each against the naive
+way in the same run; `--part list` also runs benchmarks/contacts_list.py (the staff list).
+
+    .venv/bin/python benchmarks/contacts.py                       # 100k import + 10k persons, SQLite
+    .venv/bin/python benchmarks/contacts.py --rows 20000 --persons 2000      # quick
+    .venv/bin/python benchmarks/contacts.py --database-url postgres://root:root@127.0.0.1:5432/bench_contacts_core
+
+Import: the sample file (/work/shared/data/sample-contacts.csv) repeated with renumbered
+copies up to --rows rows, through contacts.importing.import_contacts (checks, numbering,
+names, inheritance, defaults, bulk writes) against a plain bulk_create of the same rows
+(no checks, no rules). Propagation: one company with --persons persons; the company's
+address changes by one save (the set-based push) against saving each person in a loop.
+PostgreSQL: the database is created and dropped by the run (unless --keep-db).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks")]
+SAMPLE = Path("/work/shared/data/sample-contacts.csv")
+
+
+def _setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "crm_site.settings"
+    os.environ["DEBUG"] = "true"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # DEBUG true gives the development settings; the query log it switches on (on SQLite
+    # it even re-quotes every parameter of every statement) is not part of production.
+    settings.DEBUG = False
+
+
+def _pg_admin(database_url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urlsplit(database_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _scaled_rows(n: int) -> list[dict[str, str]]:
+    """The sample rows repeated up to n rows; copy k gets numbers prefixed "Kk-"."""
+    with SAMPLE.open(encoding="utf-8-sig") as handle:
+        base = list(csv.DictReader(handle))
+    rows: list[dict[str, str]] = []
+    copy = 0
+    while len(rows) < n:
+        prefix = f"K{copy}-" if copy else ""
+        for row in base:
+            if len(rows) >= n:
+                break
+            new = dict(row)
+            new["no"] = prefix + row["no"]
+            new["company_no"] = prefix + row["company_no"] if row["company_no"] else ""
+            rows.append(new)
+        copy += 1
+    return rows
+
+
+def _reference_data(rows) -> None:
+    from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
+    from numbering.models import NoSeries, NoSeriesLine
+
+    for model, column in ((Language, "language_code"), (Territory, "territory_code")):
+        model.objects.bulk_create(
+            [model(code=c, description=c) for c in sorted({r[column] for r in rows} - {""})],
+            ignore_conflicts=True,
+        )
+    Salesperson.objects.bulk_create(
+        [Salesperson(code=c, name=c) for c in sorted({r["salesperson_code"] for r in rows} - {""})],
+        ignore_conflicts=True,
+    )
+    series, _ = NoSeries.objects.get_or_create(
+        code="CONT", defaults={"description": "Contacts", "manual_nos": True}
+    )
+    NoSeriesLine.objects.get_or_create(
+        series=series, line_no=10000, defaults={"starting_no": "CT0000001"}
+    )
+    setup = MarketingSetup.get()
+    setup.contact_nos = series
+    setup.save()
+
+
+def _wipe() -> None:
+    """Empty the contact table and the other apps' tables that point at it."""
+    from django.db import connection, transaction
+
+    from contacts.models import Contact
+
+    tables = {
+        rel.related_model._meta.db_table
+        for rel in Contact._meta.related_objects
+        if rel.related_model is not Contact
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f'DELETE FROM "{table}"')
+        cursor.execute("DELETE FROM contacts_contact WHERE company_id IS NOT NULL")
+        cursor.execute("DELETE FROM contacts_contact")
+
+
+def _plain_bulk_insert(rows) -> float:
+    """The naive baseline: the same rows straight into bulk_create, no checks, no rules."""
+    from django.db import transaction
+
+    from contacts.models import Contact
+
+    start = time.perf_counter()
+    with transaction.atomic():
+        companies = {}
+        objs = []
+        for row in rows:
+            if row["type"] == "company":
+                contact = _plain(row)
+                companies[row["no"]] = contact
+                objs.append(contact)
+        Contact.objects.bulk_create(objs, batch_size=1000)
+        persons = []
+        for row in rows:
+            if row["type"] == "person":
+                contact = _plain(row)
+                company = companies.get(row["company_no"])
+                contact.company_id = company.pk if company else None
+                persons.append(contact)
+        Contact.objects.bulk_create(persons, batch_size=1000)
+    return time.perf_counter() - start
+
+
+def _plain(row):
+    from contacts.models import Contact
+
+    return Contact(
+        type=row["type"],
+        no=row["no"],
+        name=row["name"],
+        search_name=row["name"].upper(),
+        first_name=row["first_name"],
+        middle_name=row["middle_name"],
+        surname=row["surname"],
+        job_title=row["job_title"],
+        address=row["address"],
+        address_2=row["address_2"],
+        post_code=row["post_code"],
+        city=row["city"],
+        county=row["county"],
+        country=row["country_region_code"],
+        phone_no=row["phone_no"],
+        mobile_phone_no=row["mobile_phone_no"],
+        email=row["email"],
+        fax_no=row["fax_no"],
+        language_id=row["language_code"] or None,
+        territory_id=row["territory_code"] or None,
+        salesperson_id=row["salesperson_code"] or None,
+        vat_registration_no=row["vat_registration_no"],
+    )
+
+
+def bench_import(n: int) -> None:
+    from django.db import connection
+
+    from contacts.importing import import_contacts
+    from contacts.models import Contact
+
+    rows = _scaled_rows(n)
+    _reference_data(rows)
+    naive = _plain_bulk_insert(rows)
+    assert Contact.objects.count() == len(rows)
+    _wipe()
+    start = time.perf_counter()
+    result = import_contacts(rows)
+    ours = time.perf_counter() - start
+    assert result.ok, result.errors[:5]
+    assert Contact.objects.count() == len(rows)
+    print(
+        f"{connection.vendor} import of {len(rows):,} rows "
+        f"({result.companies_created:,} companies, {result.persons_created:,} persons): "
+        f"import_contacts {ours:.1f} s ({len(rows) / ours:,.0f} rows/s); "
+        f"plain bulk_create {naive:.1f} s; ratio {ours / naive:.1f}x the plain insert"
+    )
+    _wipe()
+
+
+def bench_propagation(persons: int) -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from contacts.models import Contact
+    from contacts.services import contact_create
+
+    with transaction.atomic():
+        company = contact_create(
+            data={"type": "company", "name": "Propagation AS", "address": "Gate 1", "city": "Oslo"}
+        )
+        people = [
+            Contact(
+                type="person",
+                no=f"PP{i:07d}",
+                name=f"Person {i}",
+                search_name=f"PERSON {i}",
+                company=company,
+                address="Gate 1",
+                city="Oslo",
+            )
+            for i in range(persons)
+        ]
+        Contact.objects.bulk_create(people, batch_size=1000)
+
+    start = time.perf_counter()
+    with transaction.atomic():
+        company.address = "Ny gate 2"
+        company.city = "Bergen"
+        company.save()
+    ours = time.perf_counter() - start
+    # Once more, counting the queries (the log slows the run a little, so not timed).
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        company.address = "Gate 1"
+        company.city = "Oslo"
+        company.save()
+    queries = len(ctx.captured_queries)
+    company.address, company.city = "Ny gate 2", "Bergen"
+    company.save()
+    moved = Contact.objects.filter(company=company, city="Bergen").count()
+    assert moved == persons, moved
+
+    start = time.perf_counter()
+    with transaction.atomic():
+        for person in Contact.objects.filter(company=company).iterator(chunk_size=2000):
+            person.address = "Tredje gate 3"
+            person.city = "Trondheim"
+            person.save()
+        Contact.objects.filter(pk=company.pk).update(address="Tredje gate 3", city="Trondheim")
+    naive = time.perf_counter() - start
+    print(
+        f"{connection.vendor} propagation to {persons:,} persons: one company save "
+        f"{ours * 1000:.0f} ms ({queries} queries); saving each person in a loop "
+        f"{naive:.1f} s; ratio {naive / ours:,.0f}x"
+    )
+    _wipe()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", "--scale", type=int, default=100_000, dest="rows")
+    parser.add_argument("--persons", type=int, default=10_000)
+    parser.add_argument("--database-url", help="PostgreSQL URL (a database this run creates)")
+    parser.add_argument(
+        "--part",
+        choices=["all", "import", "propagate", "list"],
+        default="all",
+        help="'all' runs import and propagate; 'list' runs benchmarks/contacts_list.py",
+    )
+    parser.add_argument("--list-scale", type=int, default=1_000_000)
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+
+    if args.part == "list":
+        script = ROOT / "benchmarks" / "contacts_list.py"
+        if not script.exists():
+            print("benchmarks/contacts_list.py is not there; nothing to run.")
+            return
+        command = [sys.executable, str(script), "--scale", str(args.list_scale)]
+        if args.database_url:
+            command += ["--database-url", args.database_url]
+        raise SystemExit(subprocess.call(command))
+
+    tmp = None
+    if args.database_url:
+        url = args.database_url
+        name = urlsplit(url).path.lstrip("/")
+        _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}"')
+        _pg_admin(url, f'CREATE DATABASE "{name}"')
+    else:
+        tmp = tempfile.mkdtemp(prefix="bench-contacts-core-")
+        url = f"sqlite:///{tmp}/bench.sqlite3"
+    _setup_django(url)
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    try:
+        call_command("migrate", verbosity=0)
+        if args.part in ("all", "import"):
+            bench_import(args.rows)
+        if args.part in ("all", "propagate"):
+            bench_propagation(args.persons)
+    finally:
+        connection.close()
+        if args.database_url and not args.keep_db:
+            _pg_admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
+        if tmp and not args.keep_db:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
