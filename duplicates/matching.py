@@ -23,6 +23,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
@@ -98,33 +99,34 @@ def reference_find_pairs(
 ) -> dict[tuple[str, str], int]:
     """All pairs the reference flags: {(no_a, no_b) with no_a < no_b: matching strings}.
 
-    Exactly the reference result, computed without comparing every pair: a pair
-    sharing at least T of L strings shares at least one string among any L - T + 1
-    lines (pigeonhole), so candidates come from the most selective L - T + 1 lines
-    and are then counted over all lines.
+    Exactly the reference result, computed without comparing every pair: a record
+    with n strings shares at least one string with any record that shares
+    `threshold` of them, among ANY n - threshold + 1 of its lines (pigeonhole). So
+    each record looks only into its n - threshold + 1 smallest groups, then counts
+    the shared strings of those candidates.
     """
     threshold = reference_threshold(len(lines), hit_pct)
     if not threshold or threshold > len(lines):
         return {}
-    keys = [(field_name, part) for field_name, part, _length in lines]
     strings = [search_strings(record, lines) for record in records]
-    groups: dict[tuple[str, str], dict[str, list[int]]] = {key: defaultdict(list) for key in keys}
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for index, record_strings in enumerate(strings):
-        for key, string in record_strings.items():
-            groups[key][string].append(index)
-    cost = {key: sum(len(members) ** 2 for members in groups[key].values()) for key in groups}
-    filter_keys = sorted(keys, key=cost.__getitem__)[: len(keys) - threshold + 1]
+        for (field_name, part), string in record_strings.items():
+            groups[(field_name, part, string)].append(index)
     pairs: dict[tuple[str, str], int] = {}
-    for key in filter_keys:
-        for members in groups[key].values():
-            for a, b in combinations(members, 2):
-                no_a, no_b = records[a]["no"], records[b]["no"]
-                pair = (no_a, no_b) if no_a < no_b else (no_b, no_a)
-                if pair in pairs:
-                    continue
-                count = sum(1 for k, s in strings[a].items() if strings[b].get(k) == s)
-                pairs[pair] = count
-    return {pair: count for pair, count in pairs.items() if count >= threshold}
+    for a, own in enumerate(strings):
+        if len(own) < threshold:
+            continue
+        own_groups = sorted((groups[(*line, string)] for line, string in own.items()), key=len)
+        candidates: set[int] = set()
+        for members in own_groups[: len(own) - threshold + 1]:
+            candidates.update(b for b in members if b > a)
+        for b in candidates:
+            other = strings[b]
+            count = sum(1 for line, string in own.items() if other.get(line) == string)
+            if count >= threshold:
+                pairs[_pair(records[a]["no"], records[b]["no"])] = count
+    return pairs
 
 
 # --- Normalisation ----------------------------------------------------------
@@ -189,11 +191,20 @@ _SLASHED = re.compile(r"\b([a-z])/([a-z])\b")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+_FOLD_TABLE = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "đ": "d", "ł": "l"})
+
+
 def fold(value: object) -> str:
     """Casefold and strip accents (ø→o, æ→ae, ß→ss, å→a) for comparison only."""
     text = ("" if value is None else str(value)).casefold()
-    text = text.replace("æ", "ae").replace("ø", "o").replace("ß", "ss").replace("œ", "oe")
-    text = unicodedata.normalize("NFKD", text)
+    if text.isascii():
+        return text
+    return _fold_accents(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_accents(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE))
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
