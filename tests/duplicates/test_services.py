@@ -243,3 +243,34 @@ def test_stored_reference_search_equals_pure_reference(setup, hit_pct):
             got[key] = pair.matching_strings
     assert got == expected
     assert expected  # the case is not empty
+
+
+def test_merge_keeps_the_kept_contacts_row_on_a_unique_clash(setup):
+    """A business relation both contacts have stays once; the dropped one is recorded."""
+    from relations.models import ContactBusinessRelation
+    from tests.factories import BusinessRelationFactory
+
+    kept, other = cannon_pair()
+    shared, extra = BusinessRelationFactory(code="CUST"), BusinessRelationFactory(code="PRESS")
+    ContactBusinessRelation.objects.create(contact=kept, business_relation=shared)
+    ContactBusinessRelation.objects.create(contact=other, business_relation=shared)
+    ContactBusinessRelation.objects.create(contact=other, business_relation=extra)
+
+    record = services.contacts_merge(keep=kept, merge=other)
+
+    codes = sorted(kept.business_relations.values_list("business_relation_id", flat=True))
+    assert codes == ["CUST", "PRESS"]
+    assert record.moved_rows["relations.ContactBusinessRelation.contact"] == 1
+    assert [row["business_relation_id"] for row in record.dropped_rows] == ["CUST"]
+
+
+def test_demo_load_is_idempotent(setup):
+    from io import StringIO
+
+    from duplicates import demo
+
+    cannon_pair()
+    demo.load(StringIO())
+    demo.load(StringIO())
+    assert ContactDuplicate.objects.count() == 1
+    assert DuplicateSearchStringSetup.objects.count() == 16
