@@ -274,3 +274,34 @@ def test_demo_load_is_idempotent(setup):
     demo.load(StringIO())
     assert ContactDuplicate.objects.count() == 1
     assert DuplicateSearchStringSetup.objects.count() == 16
+
+
+def test_index_query_count_does_not_grow_with_the_table(setup):
+    """Re-indexing one company costs the same number of queries at any table size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_new_company(name):
+        company = CompanyFactory(name=name, city="Oslo", post_code="0150")
+        with CaptureQueriesContext(connection) as ctx:
+            services.contact_index(contact=company)
+        return len(ctx.captured_queries)
+
+    def add_fillers(start, stop):
+        for i in range(start, stop):
+            CompanyFactory(name=f"Filler{i} Bygg AS", city="Oslo", post_code="0150")
+
+    add_fillers(0, 5)
+    small = queries_for_new_company("Alpha Bygg AS")
+    add_fillers(5, 45)
+    assert queries_for_new_company("Beta Bygg AS") == small
+
+
+def test_rebuild_for_some_companies_only(setup):
+    MarketingSetup.objects.update(maintain_search_strings=False, autosearch_for_duplicates=False)
+    first, second = CompanyFactory(name="Alpha AS"), CompanyFactory(name="Beta AS")
+    done = services.search_strings_rebuild(contacts=Contact.objects.filter(pk=first.pk))
+    assert done == 1
+    assert ContactSearchString.objects.filter(contact=first).exists()
+    assert not ContactSearchString.objects.filter(contact=second).exists()
+    assert ContactMatchKey.objects.filter(contact=first).exists()

@@ -191,3 +191,13 @@ def test_admin_changelists(client, django_user_model, setup, url_name):
     user = django_user_model.objects.create_superuser("root", "r@example.com", "x")
     client.force_login(user)
     assert client.get(reverse(url_name), {"q": "Cannon"}).status_code == 200
+
+
+def test_rebuild_command_with_find(setup):
+    MarketingSetup.objects.update(maintain_search_strings=False, autosearch_for_duplicates=False)
+    cannon_pair()
+    out = StringIO()
+    call_command("rebuild_search_strings", "--no-progress", "--find", stdout=out)
+    assert "Search strings rebuilt for 2 companies." in out.getvalue()
+    assert "1 possible duplicates found." in out.getvalue()
+    assert ContactDuplicate.objects.count() == 1
