@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,8 +47,13 @@ class PairView:
     reasons: list[str]
 
 
-def duplicate_list(*, show_separate: bool = True) -> QuerySet[ContactDuplicate]:
+def duplicate_list(
+    *, show_separate: bool = True, contact_no: str = ""
+) -> QuerySet[ContactDuplicate]:
+    """Pairs for the list page, optionally only those of one contact (either side)."""
     pairs = ContactDuplicate.objects.select_related("contact", "duplicate")
+    if contact_no:
+        pairs = pairs.filter(Q(contact__no=contact_no) | Q(duplicate__no=contact_no))
     return pairs if show_separate else pairs.open()
 
 

@@ -27,14 +27,14 @@ def _contact_url(contact) -> str | None:
 @permission_required("duplicates.view_contactduplicate", raise_exception=True)
 def duplicate_list_view(request):
     show_separate = request.GET.get("separate") != "0"
-    page = Paginator(selectors.duplicate_list(show_separate=show_separate), 50).get_page(
-        request.GET.get("page")
-    )
+    contact_no = request.GET.get("contact", "").strip()
+    pairs = selectors.duplicate_list(show_separate=show_separate, contact_no=contact_no)
+    page = Paginator(pairs, 50).get_page(request.GET.get("page"))
     rows = [(pair, selectors.reason_labels(pair.reasons)) for pair in page]
     return render(
         request,
         "duplicates/duplicate_list.html",
-        {"page": page, "rows": rows, "show_separate": show_separate},
+        {"page": page, "rows": rows, "show_separate": show_separate, "contact_no": contact_no},
     )
 
 

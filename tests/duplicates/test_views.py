@@ -201,3 +201,12 @@ def test_rebuild_command_with_find(setup):
     assert "Search strings rebuilt for 2 companies." in out.getvalue()
     assert "1 possible duplicates found." in out.getvalue()
     assert ContactDuplicate.objects.count() == 1
+
+
+def test_list_filtered_by_contact(staff_client, setup):
+    kept, other = cannon_pair()
+    third = CompanyFactory(name="Zeta Holding AS", city="Bergen")
+    response = staff_client.get(reverse("duplicates:list"), {"contact": other.no})
+    assert kept.no in response.content.decode()
+    response = staff_client.get(reverse("duplicates:list"), {"contact": third.no})
+    assert "No possible duplicates found." in response.content.decode()
