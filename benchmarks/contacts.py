@@ -1,7 +1,7 @@
 """Contacts core: import speed and company → person propagation, each against the naive
 way in the same run; `--part list` also runs benchmarks/contacts_list.py (the staff list).
 
-    .venv/bin/python benchmarks/contacts.py                       # 100k import + 10k persons, SQLite
+    .venv/bin/python benchmarks/contacts.py              # 100k import + 10k persons, SQLite
     .venv/bin/python benchmarks/contacts.py --rows 20000 --persons 2000      # quick
     .venv/bin/python benchmarks/contacts.py --database-url postgres://root:root@127.0.0.1:5432/bench_contacts_core
 

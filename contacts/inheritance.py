@@ -70,7 +70,12 @@ def attname(field: str) -> str:
 
 
 def raw_value(contact: Contact, field: str) -> Any:
-    value = getattr(contact, attname(field))
+    """The stored value of `field` (the FK id for a foreign key, the code for the country)."""
+    name = attname(field)
+    # Read the instance dict first: the country descriptor builds a Country object.
+    value = contact.__dict__[name] if name in contact.__dict__ else getattr(contact, name)
+    if field == "country":
+        return str(value or "")
     return "" if value is None and field not in _FOREIGN_KEYS else value
 
 
