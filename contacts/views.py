@@ -6,11 +6,13 @@ Views check permissions, validate a form and call one service or selector
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -425,6 +427,15 @@ def _run_import(text: str, *, skip_bad_rows: bool, dry_run: bool):
     return import_contacts(io.StringIO(text), skip_bad_rows=skip_bad_rows, dry_run=dry_run)
 
 
+def _remove_abandoned_imports(max_age_seconds: int = 24 * 3600) -> None:
+    """Uploads whose preview was never confirmed are kept a day at most."""
+    cutoff = time.time() - max_age_seconds
+    for path in IMPORT_DIR.glob("*.csv"):
+        with contextlib.suppress(OSError):  # another request removed it first
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
 def _import_help() -> dict:
     return {"columns": list(selectors.EXPORT_COLUMNS)}
 
@@ -446,6 +457,7 @@ def contact_import_view(request):
         result = _run_import(text, skip_bad_rows=skip, dry_run=True)
         token = secrets.token_urlsafe(24)
         IMPORT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _remove_abandoned_imports()
         _import_path(token).write_text(text, encoding="utf-8")
         old = request.session.get(IMPORT_SESSION_KEY)
         if old:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -525,3 +526,13 @@ def test_import_token_belongs_to_the_session(client, staff_user, admin_user, acm
     client.force_login(admin_user)
     client.post(reverse("contacts:import"), {"step": "confirm", "token": token})
     assert not Contact.objects.filter(no="C700").exists()
+
+
+def test_abandoned_uploads_are_removed(staff_client, acme, tmp_path, monkeypatch):
+    monkeypatch.setattr("contacts.views.IMPORT_DIR", tmp_path)
+    old = tmp_path / "old.csv"
+    old.write_text("type\n")
+    os.utime(old, (0, 0))
+    token = upload(staff_client, IMPORT_CSV).context["token"]
+    assert not old.exists()
+    assert (tmp_path / f"{token}.csv").exists()
