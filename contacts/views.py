@@ -132,24 +132,28 @@ def _card_sections(contact: Contact, states: dict[str, str]) -> list[dict]:
                 "job_title",
             ):
                 continue
-            model_field = Contact._meta.get_field(name)
-            if model_field.choices and not model_field.is_relation:
-                value = getattr(contact, f"get_{name}_display")()
-            elif name == "country":
-                value = contact.country.name if contact.country else ""
-            else:
-                value = getattr(contact, name)
             rows.append(
                 {
                     "name": name,
-                    "label": model_field.verbose_name,
-                    "value": value if value is not None else "",
+                    "label": Contact._meta.get_field(name).verbose_name,
+                    "value": _display(contact, name),
                     "state": states.get(name),
                 }
             )
         if rows:
             sections.append({"title": title, "rows": rows})
     return sections
+
+
+def _display(contact: Contact, name: str) -> str:
+    """A field's value as the card shows it."""
+    field = Contact._meta.get_field(name)
+    if field.choices and not field.is_relation:
+        return str(getattr(contact, f"get_{name}_display")())
+    if name == "country":
+        return contact.country.name if contact.country else ""
+    value = getattr(contact, name)
+    return "" if value is None else str(value)
 
 
 def _field_states(contact: Contact) -> dict[str, str]:
@@ -313,6 +317,14 @@ def contact_edit_view(request, no: str):
         else:
             messages.success(request, _("Contact %(no)s was saved.") % {"no": contact.no})
             return redirect("contacts:detail", no=contact.no)
+    for name, state in _field_states(contact).items():
+        if name in form.fields:
+            form.fields[name].help_text = (
+                _("Follows the company.")
+                if state == "inherited"
+                else _("Differs from the company (company: %(value)s).")
+                % {"value": _display(contact.company, name) or _("blank")}
+            )
     return render(
         request,
         "contacts/contact_form.html",

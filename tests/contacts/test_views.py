@@ -366,6 +366,14 @@ def test_edit_company_passes_changes_to_persons(staff_client, acme):
     assert (ola.address, ola.phone_no) == ("Strandkaien 2", "900 00 000")
 
 
+def test_person_edit_form_tells_which_fields_follow_the_company(staff_client, acme):
+    kari = person("P100", "Kari", "Nordmann", of=acme)
+    Contact.objects.filter(pk=kari.pk).update(phone_no="900 00 000")
+    html = staff_client.get(reverse("contacts:edit", args=["P100"])).content.decode()
+    assert "Differs from the company (company: 55 11 22 33)." in html
+    assert "Follows the company." in html
+
+
 def test_edit_shows_form_errors(staff_client, acme):
     data = form_data(name="Acme", email="not-an-address")
     response = staff_client.post(reverse("contacts:edit", args=["C100"]), data)
