@@ -181,7 +181,9 @@ def _save_counter(line: NoSeriesLine) -> None:
 _SQL_CACHE: dict[tuple, str] = {}
 
 
-def _choose_line(code: str, on_date: datetime.date, *, lock: bool) -> tuple[NoSeries, NoSeriesLine]:
+def _choose_line(
+    code: str, on_date: datetime.date, *, lock: bool
+) -> tuple[NoSeries, NoSeriesLine, list[NoSeriesLine]]:
     """The series and the line to draw from (one query on the happy path).
 
     With `lock`, every line usable on that date is locked (SELECT ... FOR UPDATE, in a
@@ -200,7 +202,8 @@ def _choose_line(code: str, on_date: datetime.date, *, lock: bool) -> tuple[NoSe
         has_lines = NoSeriesLine.objects.filter(series=series).exists()
     series_check_automatic(series)
     candidates = lines_on_latest_date(lines, on_date)
-    return series, _pick_open_line(series, candidates, has_lines=has_lines, on_date=on_date)
+    line = _pick_open_line(series, candidates, has_lines=has_lines, on_date=on_date)
+    return series, line, candidates
 
 
 def _compute(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> DrawnNumber:
@@ -274,13 +277,47 @@ def series_draw(code: str, *, on_date: datetime.date | None = None) -> DrawnNumb
             "that saves the numbered record."
         )
     on_date = on_date or timezone.localdate()
-    series, line = _choose_line(code, on_date, lock=True)
+    series, line, _candidates = _choose_line(code, on_date, lock=True)
     drawn = _compute(series, line, on_date)
     line.last_no_used = drawn.number
     line.last_date_used = on_date
     line.open = line.compute_open()
     _save_counter(line)
     return drawn
+
+
+def series_draw_many(code: str, count: int, *, on_date: datetime.date | None = None) -> list[str]:
+    """`count` consecutive numbers of series `code` under one lock (bulk imports).
+
+    Same rules and transaction contract as `series_draw`; moves on to the next range
+    (line) of the same starting date when one runs out. All or nothing: when the
+    series cannot supply `count` numbers it raises and changes nothing.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "series_draw_many() must run inside transaction.atomic(), in the transaction "
+            "that saves the numbered records."
+        )
+    if count <= 0:
+        return []
+    on_date = on_date or timezone.localdate()
+    series, line, candidates = _choose_line(code, on_date, lock=True)
+    numbers: list[str] = []
+    changed: dict[int, NoSeriesLine] = {}
+    while True:
+        # Lines are only changed in memory until every number is known.
+        drawn = _compute(series, line, on_date)
+        line.last_no_used = drawn.number
+        line.last_date_used = on_date
+        line.open = line.compute_open()
+        changed[line.pk] = line
+        numbers.append(drawn.number)
+        if len(numbers) == count:
+            break
+        line = _pick_open_line(series, candidates, has_lines=True, on_date=on_date)
+    for changed_line in changed.values():
+        _save_counter(changed_line)
+    return numbers
 
 
 def series_next_number(code: str, *, on_date: datetime.date | None = None) -> str:
@@ -291,7 +328,7 @@ def series_next_number(code: str, *, on_date: datetime.date | None = None) -> st
 def series_peek(code: str, *, on_date: datetime.date | None = None) -> str:
     """The number `series_next_number` would return now, without consuming it."""
     on_date = on_date or timezone.localdate()
-    series, line = _choose_line(code, on_date, lock=False)
+    series, line, _candidates = _choose_line(code, on_date, lock=False)
     return _compute(series, line, on_date).number
 
 

@@ -219,3 +219,26 @@ def test_draw_costs_two_queries(django_assert_num_queries):
     # pytest-django's test transaction is the caller's transaction here.
     with django_assert_num_queries(2):  # lock + read the lines (with the series), save the line
         assert series_next_number("S", on_date=D(2027, 1, 1)) == "B1"
+
+
+def test_draw_many_takes_consecutive_numbers_across_ranges():
+    from numbering.services import series_draw_many
+
+    make_series("S", {"starting_no": "A1", "ending_no": "A3"}, {"starting_no": "B1"})
+    with transaction.atomic():
+        assert series_draw_many("S", 5) == ["A1", "A2", "A3", "B1", "B2"]
+    assert next_no("S") == "B3"
+    assert NoSeriesLine.objects.get(starting_no="A1").open is False
+
+
+def test_draw_many_is_all_or_nothing():
+    from numbering.services import series_draw_many
+
+    make_series("S", {"starting_no": "A1", "ending_no": "A3"})
+    # No atomic() of its own here: the test's transaction stays open, so a save would show.
+    with pytest.raises(NumberSeriesError, match="greater than A3"):
+        series_draw_many("S", 4)
+    assert NoSeriesLine.objects.get().last_no_used == ""
+    with transaction.atomic():
+        assert series_draw_many("S", 0) == []
+        assert series_draw_many("S", 3) == ["A1", "A2", "A3"]
