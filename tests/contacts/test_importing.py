@@ -243,3 +243,56 @@ def test_export_round_trip(setup_with_series, sample_codes):
         Contact.objects.values_list("no", "name", "company__no", "city", "email", "language_id")
     )
     assert after == before
+
+
+def test_blank_numbers_drawn_as_a_block_across_lines(setup_with_series, contact_series):
+    from numbering.models import NoSeriesLine
+
+    contact_series.lines.all().delete()
+    NoSeriesLine.objects.create(
+        series=contact_series, line_no=1, starting_no="A01", ending_no="A03"
+    )
+    NoSeriesLine.objects.create(
+        series=contact_series, line_no=2, starting_no="B01", ending_no="B99"
+    )
+    import_contacts([row(no="A02", name="Typed AS")])
+    result = import_contacts([row(name=f"Firm {i}") for i in range(4)])
+    assert result.errors == []
+    assert sorted(Contact.objects.exclude(no="A02").values_list("no", flat=True)) == [
+        "A01",
+        "A03",
+        "B01",
+        "B02",
+    ]
+    assert contact_series.lines.get(line_no=2).last_no_used == "B02"
+
+
+def test_bulk_created_signal_after_commit(setup_with_series, django_capture_on_commit_callbacks):
+    from contacts.signals import contacts_bulk_created
+
+    received = []
+
+    def listener(sender, contact_ids, **kwargs):
+        received.extend(contact_ids)
+
+    contacts_bulk_created.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            import_contacts([row(no="C1"), row(no="C2", name="Two AS")])
+    finally:
+        contacts_bulk_created.disconnect(listener)
+    assert sorted(received) == sorted(Contact.objects.values_list("pk", flat=True))
+
+
+def test_demo_load_is_idempotent(setup_with_series, sample_codes):
+    from contacts import demo
+
+    out = io.StringIO()
+    demo.load(out)
+    count = Contact.objects.count()
+    assert count > 12
+    assert Contact.objects.filter(type="company", country="NO").count() == 6
+    assert Contact.objects.filter(type="company", country="NL").count() == 6
+    assert not Contact.objects.filter(type="person", company__isnull=True).exists()
+    demo.load(out)
+    assert Contact.objects.count() == count
