@@ -303,6 +303,7 @@ class _Maker:
             "_legal": legal,
             "_core": words,
             "_base": base,
+            "_domain": domain,
         }
 
     def _name_words(self, c: dict) -> list[str]:
@@ -394,7 +395,7 @@ class _Maker:
                 ["", f"{r.choice(['firmapost', 'admin', 'faktura', 'contact'])}@{domain}"]
             )
         elif not rec["email"] and r.random() < 0.3:
-            rec["email"] = f"info@{_slug(' '.join(base['_core']))}.{c['tld']}"
+            rec["email"] = f"info@{base['_domain']}"
         return rec
 
     def holding(self, base: dict) -> dict:
@@ -459,7 +460,7 @@ def generate(
             for i in range(len(group)):
                 for j in range(i + 1, len(group)):
                     truth.append((group[i]["no"], group[j]["no"]))
-        elif roll < dup_rate + 0.01:
+        elif roll < dup_rate + 0.01 and not {"Holding", "Beheer"} & set(base["_core"]):
             records.append(maker.holding(base))  # hard negative
         elif roll < dup_rate + 0.02:
             # Hard negative: the same name in another town.
@@ -469,6 +470,6 @@ def generate(
     kept = {rec["no"] for rec in records}
     truth = [(a, b) for a, b in truth if a in kept and b in kept]
     for rec in records:
-        for key in ("_legal", "_core", "_base", "_vat_added"):
+        for key in ("_legal", "_core", "_base", "_vat_added", "_domain"):
             rec.pop(key, None)
     return records, truth

@@ -526,6 +526,19 @@ def score(a: Profile, b: Profile) -> Match:
         if name >= 97 and _same_words(a, b) and not other_domain and not other_form:
             # The same name in the same town: most likely the company moved.
             evidence += 20
+    if name < 85:
+        # Other companies share buildings: the place alone does not make a match.
+        place = sum(
+            points
+            for reason, points in (
+                (R_SAME_ADDRESS, 20),
+                (R_SIMILAR_ADDRESS, 12),
+                (R_SAME_POST_CODE, 8),
+                (R_SAME_CITY, 10),
+            )
+            if reason in reasons
+        )
+        evidence -= max(0, place - 20)
     value = 0.6 * name + min(evidence, 40)
     return Match(score=max(0, min(cap, round(value))), reasons=reasons)
 
