@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +11,50 @@ from numbering.models import NoSeries, NoSeriesLine
 from numbering.services import lines_on_latest_date
 
 
+class NoSeriesLineForm(forms.ModelForm):
+    class Meta:
+        model = NoSeriesLine
+        fields = (
+            "line_no",
+            "starting_date",
+            "starting_no",
+            "ending_no",
+            "warning_no",
+            "increment_by",
+            "last_no_used",
+            "last_date_used",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "line_no" in self.fields:
+            self.fields["line_no"].required = False
+            self.fields["line_no"].help_text = _("Leave blank to number the line automatically.")
+
+
+class NoSeriesLineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # New lines without a line no. get the next multiple of 10000, as BC numbers lines.
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE", False)]
+        used = [f.cleaned_data["line_no"] for f in kept if f.cleaned_data.get("line_no")]
+        if self.instance.pk:
+            used += list(
+                self.instance.lines.exclude(
+                    pk__in=[f.instance.pk for f in kept if f.instance.pk]
+                ).values_list("line_no", flat=True)
+            )
+        following = (max(used, default=0) // 10000 + 1) * 10000
+        for form in kept:
+            if not form.cleaned_data.get("line_no"):
+                form.instance.line_no = form.cleaned_data["line_no"] = following
+                following += 10000
+
+
 class NoSeriesLineInline(admin.TabularInline):
     model = NoSeriesLine
+    form = NoSeriesLineForm
+    formset = NoSeriesLineFormSet
     extra = 0
     fields = (
         "line_no",

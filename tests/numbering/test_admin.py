@@ -110,3 +110,23 @@ def test_line_numbers_get_one_width(admin_site_client):
     assert admin_site_client.post(reverse("admin:numbering_noseries_add"), data).status_code == 302
     line = NoSeriesLine.objects.get(series_id="W")
     assert (line.starting_no, line.ending_no) == ("W001", "W999")
+
+
+def test_new_lines_get_line_numbers(admin_site_client):
+    data = {
+        "code": "AUTO",
+        "default_nos": "on",
+        **inline_data(line_no="", starting_no="A1", ending_no=""),
+        "lines-TOTAL_FORMS": "2",
+        "lines-1-line_no": "",
+        "lines-1-starting_date": "2030-01-01",
+        "lines-1-starting_no": "B1",
+        "lines-1-increment_by": "1",
+    }
+    response = admin_site_client.post(reverse("admin:numbering_noseries_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(
+        NoSeriesLine.objects.filter(series_id="AUTO")
+        .order_by("line_no")
+        .values_list("line_no", "starting_no")
+    ) == [(10000, "A1"), (20000, "B1")]
