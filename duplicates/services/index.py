@@ -1,0 +1,187 @@
+"""Search strings and match keys of companies (reference document, 4.1-4.3 and 4.6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from django.db import connections, models, router, transaction
+
+from contacts.models import Contact
+from duplicates import matching
+from duplicates.models import (
+    ContactDuplicate,
+    ContactMatchKey,
+    ContactSearchString,
+    DuplicateSearchStringSetup,
+    SearchField,
+)
+
+Progress = Callable[[int], None]  # called with the number of contacts just processed
+
+REFERENCE = "reference"
+OURS = "ours"
+METHODS = (REFERENCE, OURS)
+
+#: Contact fields our matching reads (beside the setup lines' fields).
+MATCH_FIELDS = (
+    "name",
+    "name_2",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "phone_no",
+    "mobile_phone_no",
+    "email",
+    "vat_registration_no",
+)
+#: Fields whose change re-indexes a company: the reference's trigger fields, the
+#: fields our keys use and the type (a person never takes part).
+WATCHED_FIELDS = tuple(
+    dict.fromkeys(("type", *matching.TRIGGER_FIELDS, *MATCH_FIELDS, *SearchField.values))
+)
+CHUNK = 2000
+
+
+# --- Setup ----------------------------------------------------------------------
+
+
+def setup_lines() -> list[matching.Line]:
+    """The configured search-string lines as (field, part, length)."""
+    return [(row.field, row.part, row.length) for row in DuplicateSearchStringSetup.objects.all()]
+
+
+def setup_create_default_lines() -> int:
+    """Create the reference's 16 default lines that are missing; returns how many."""
+    created = 0
+    for field_name, part, length in matching.DEFAULT_LINES:
+        _row, new = DuplicateSearchStringSetup.objects.get_or_create(
+            field=field_name, part=part, defaults={"length": length}
+        )
+        created += new
+    return created
+
+
+def setup_line_deleted(*, line: DuplicateSearchStringSetup) -> int:
+    """Deleting a setup line deletes the stored strings of that (field, part) (4.1)."""
+    deleted, _detail = ContactSearchString.objects.filter(field=line.field, part=line.part).delete()
+    return deleted
+
+
+# --- Values ---------------------------------------------------------------------
+
+
+def record_fields(lines: Iterable[matching.Line]) -> list[str]:
+    return list(dict.fromkeys(("id", "no", *MATCH_FIELDS, *(line[0] for line in lines))))
+
+
+def contact_record(contact: Contact, lines: Iterable[matching.Line] = ()) -> dict:
+    """The values matching reads, as a plain dict."""
+    return {name: getattr(contact, name) or "" for name in record_fields(lines)}
+
+
+def contact_watched_values(contact: Contact) -> dict | None:
+    """The stored values of the watched fields (None for a new contact)."""
+    if contact.pk is None:
+        return None
+    return Contact.objects.filter(pk=contact.pk).values(*WATCHED_FIELDS).first()
+
+
+# --- Strings and keys -------------------------------------------------------------
+
+
+def _index_tuples(
+    records: Iterable[Mapping], lines: list[matching.Line]
+) -> tuple[list[tuple], list[tuple]]:
+    """(contact_id, field, part, string) and (contact_id, key) rows for the records."""
+    strings, keys = [], []
+    for record in records:
+        contact_id = record["id"]
+        for (field_name, part), string in matching.search_strings(record, lines).items():
+            strings.append((contact_id, field_name, part, string))
+        for key in matching.blocking_keys(matching.Profile.of(record)):
+            keys.append((contact_id, key[:120]))
+    return strings, keys
+
+
+def _index_rows(
+    records: Iterable[Mapping], lines: list[matching.Line]
+) -> tuple[list[ContactSearchString], list[ContactMatchKey]]:
+    strings, keys = _index_tuples(records, lines)
+    return (
+        [ContactSearchString(contact_id=c, field=f, part=p, string=s) for c, f, p, s in strings],
+        [ContactMatchKey(contact_id=c, key=k) for c, k in keys],
+    )
+
+
+def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Plain multi-row INSERT for the bulk path: the ORM's per-object cost would dominate."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(model._meta.get_field(c).column) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10000):
+            cursor.executemany(sql, rows[start : start + 10000])
+
+
+def search_strings_build(*, contact: Contact, lines: list[matching.Line] | None = None) -> None:
+    """Replace one company's search strings and match keys (4.4 steps 1-2)."""
+    lines = setup_lines() if lines is None else lines
+    ContactSearchString.objects.filter(contact=contact).delete()
+    ContactMatchKey.objects.filter(contact=contact).delete()
+    strings, keys = _index_rows([contact_record(contact, lines)], lines)
+    ContactSearchString.objects.bulk_create(strings)
+    ContactMatchKey.objects.bulk_create(keys)
+
+
+@transaction.atomic
+def search_strings_rebuild(
+    *, contacts: models.QuerySet | None = None, progress: Progress | None = None
+) -> int:
+    """Rebuild the search strings and match keys of many companies in bulk.
+
+    Only strings: no duplicate search (reference document, section 9: imports want
+    strings without the search). Returns the number of companies processed.
+    """
+    lines = setup_lines()
+    companies = (contacts if contacts is not None else Contact.objects.all()).filter(
+        type=Contact.Type.COMPANY
+    )
+    if contacts is None:
+        ContactSearchString.objects.all().delete()
+        ContactMatchKey.objects.all().delete()
+    fields = record_fields(lines)
+    done = 0
+    last_id = 0
+    while True:
+        chunk = list(companies.filter(id__gt=last_id).order_by("id").values(*fields)[:CHUNK])
+        if not chunk:
+            break
+        last_id = chunk[-1]["id"]
+        ids = [record["id"] for record in chunk]
+        if contacts is not None:
+            ContactSearchString.objects.filter(contact_id__in=ids).delete()
+            ContactMatchKey.objects.filter(contact_id__in=ids).delete()
+        records = [
+            {k: v or "" for k, v in record.items()} | {"id": record["id"]} for record in chunk
+        ]
+        strings, keys = _index_tuples(records, lines)
+        _insert(ContactSearchString, ("contact", "field", "part", "string"), strings)
+        _insert(ContactMatchKey, ("contact", "key"), keys)
+        done += len(chunk)
+        if progress:
+            progress(len(chunk))
+    return done
+
+
+def contact_unindex(*, contact: Contact) -> None:
+    """Remove a contact's strings, keys and every pair, separate ones too (person, 4.7)."""
+    ContactSearchString.objects.filter(contact=contact).delete()
+    ContactMatchKey.objects.filter(contact=contact).delete()
+    ContactDuplicate.objects.involving(contact).delete()

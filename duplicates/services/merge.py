@@ -1,0 +1,201 @@
+"""Merging a duplicate into the kept contact (4.9), nothing lost, one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from contacts.models import Contact
+from duplicates.models import (
+    ContactDuplicate,
+    ContactMatchKey,
+    ContactMerge,
+    ContactSearchString,
+)
+from duplicates.services.index import contact_unindex
+from duplicates.services.search import contact_index
+from marketing_setup.models import MarketingSetup
+
+# --- Merge ------------------------------------------------------------------------
+
+#: Fields a merge may take from the merged contact.
+MERGE_FIELDS = (
+    "name",
+    "name_2",
+    "search_name",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "country",
+    "phone_no",
+    "mobile_phone_no",
+    "fax_no",
+    "email",
+    "home_page",
+    "vat_registration_no",
+    "correspondence_type",
+    "salesperson",
+    "territory",
+    "language",
+    "salutation",
+    "job_title",
+    "first_name",
+    "middle_name",
+    "surname",
+    "initials",
+)
+KEEP = "keep"
+MERGE = "merge"
+
+# Rows of this app that describe a contact rather than belong to it: rebuilt, not moved.
+_REBUILT = (ContactSearchString, ContactMatchKey, ContactDuplicate)
+
+
+def _relations() -> list:
+    """Every foreign key (or one-to-one) pointing at Contact, hidden ones ("+") too."""
+    return [
+        f
+        for f in Contact._meta.get_fields(include_hidden=True)
+        if f.auto_created
+        and not f.concrete
+        and (f.one_to_many or f.one_to_one)
+        and f.related_model not in _REBUILT
+    ]
+
+
+def merge_fields() -> list[models.Field]:
+    names = {f.name for f in Contact._meta.concrete_fields}
+    return [Contact._meta.get_field(name) for name in MERGE_FIELDS if name in names]
+
+
+def contact_values(contact: Contact) -> dict[str, object]:
+    """The contact's concrete field values as JSON-ready data (for the merge record)."""
+    values = {}
+    for f in Contact._meta.concrete_fields:
+        value = getattr(contact, f.attname)
+        values[f.attname] = value if isinstance(value, (int, bool, type(None))) else str(value)
+    return values
+
+
+def related_rows(contact: Contact) -> list[tuple[str, int]]:
+    """How many rows of each model refer to the contact (what a merge moves), labelled."""
+    counts = []
+    for relation in _relations():
+        n = relation.related_model._base_manager.filter(**{relation.field.name: contact}).count()
+        if n:
+            meta = relation.related_model._meta
+            label = f"{meta.verbose_name_plural} ({relation.field.verbose_name})"
+            counts.append((str(label[:1].upper() + label[1:]), n))
+    return counts
+
+
+def _describe(row: models.Model) -> dict:
+    data = {"model": row._meta.label, "pk": str(row.pk)}
+    for f in row._meta.concrete_fields:
+        value = getattr(row, f.attname)
+        data[f.attname] = value if isinstance(value, (int, bool, type(None))) else str(value)
+    return data
+
+
+def _move(relation, *, keep: Contact, merge: Contact) -> tuple[int, list[dict]]:
+    """Point every row of one relation from `merge` to `keep`; returns (moved, dropped)."""
+    model = relation.related_model
+    attname = relation.field.attname
+    rows = model._base_manager.filter(**{relation.field.name: merge})
+    try:
+        with transaction.atomic():
+            return rows.update(**{attname: keep.pk}), []
+    except IntegrityError:
+        pass
+    # A unique constraint clashes with a row of the kept contact: move row by row,
+    # keep the kept contact's row and record the dropped one.
+    moved, dropped = 0, []
+    for row in list(rows):
+        try:
+            with transaction.atomic():
+                model._base_manager.filter(pk=row.pk).update(**{attname: keep.pk})
+            moved += 1
+        except IntegrityError:
+            dropped.append(_describe(row))
+            row.delete()
+    return moved, dropped
+
+
+@transaction.atomic
+def contacts_merge(
+    *,
+    keep: Contact,
+    merge: Contact,
+    field_choices: Mapping[str, str] | None = None,
+    user=None,
+) -> ContactMerge:
+    """Merge `merge` into `keep` in one transaction and record what was merged.
+
+    `field_choices` maps a field name to "keep" or "merge" (take the merged
+    contact's value). Every row referring to the merged contact (persons,
+    interactions, business relations, opportunities...) moves to the kept one;
+    a row that would clash with a unique row of the kept contact is dropped and
+    recorded. The merged contact is deleted; the kept one is re-indexed.
+    """
+    field_choices = dict(field_choices or {})
+    if keep.pk == merge.pk:
+        raise ValidationError(_("A contact cannot be merged with itself."))
+    if keep.type != merge.type:
+        raise ValidationError(_("Only contacts of the same type can be merged."))
+    allowed = {f.name for f in merge_fields()}
+    for name, choice in field_choices.items():
+        if name not in allowed:
+            raise ValidationError(_("%(field)s cannot be merged.") % {"field": name})
+        if choice not in (KEEP, MERGE):
+            raise ValidationError(_("Choose keep or merge for %(field)s.") % {"field": name})
+    # Lock both rows so a concurrent edit cannot slip in between.
+    locked = {
+        c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])
+    }
+    if len(locked) != 2:
+        raise ValidationError(_("One of the contacts no longer exists."))
+    keep, merge = locked[keep.pk], locked[merge.pk]
+
+    snapshot = contact_values(merge)
+    taken = {}
+    for name, choice in field_choices.items():
+        if choice == MERGE:
+            f = Contact._meta.get_field(name)
+            setattr(keep, f.attname, getattr(merge, f.attname))
+            taken[name] = snapshot.get(f.attname)
+
+    moved: dict[str, int] = {}
+    dropped: list[dict] = []
+    strings = ContactSearchString.objects.filter(contact=merge).count()
+    if strings:
+        moved[f"{ContactSearchString._meta.label}.contact"] = strings
+    for relation in _relations():
+        count, lost = _move(relation, keep=keep, merge=merge)
+        if count:
+            label = f"{relation.related_model._meta.label}.{relation.field.name}"
+            moved[label] = moved.get(label, 0) + count
+        dropped.extend(lost)
+
+    merged_no = merge.no
+    contact_unindex(contact=merge)
+    merge.delete()
+    keep.full_clean(exclude=["no"])
+    keep.save()
+    record = ContactMerge.objects.create(
+        kept_contact=keep,
+        kept_contact_no=keep.no,
+        merged_contact_no=merged_no,
+        merged_values=snapshot,
+        field_choices=taken,
+        moved_rows=moved,
+        dropped_rows=dropped,
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if keep.is_company and MarketingSetup.get().maintain_search_strings:
+        contact_index(contact=keep)
+    return record
