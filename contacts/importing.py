@@ -3,10 +3,11 @@
 `import_contacts` checks every row first (unknown codes, missing company, bad e-mail,
 over-long values, missing names, duplicate or disallowed numbers) and, when any row is
 bad, writes nothing unless asked to skip bad rows. It then writes fast: companies first,
-then persons, with bulk_create in batches, numbers drawn as a block under one lock,
-and names, inheritance and defaults applied with the same functions as a single save
-(contacts/services.py, contacts/inheritance.py). bulk_create sends no signals, so the
-rules are applied here explicitly and `contacts_bulk_created` is sent at the end.
+then persons, in batches of multi-row inserts, with numbers drawn as one block under one
+lock (numbering.services.series_draw_many), and names, inheritance and defaults applied
+with the same functions as a single save (contacts/services.py, contacts/inheritance.py).
+Bulk inserts send no signals, so the rules are applied here explicitly and
+`contacts.signals.contacts_bulk_created` is sent after the commit.
 
 Rows may come in any order (a person before its company is fine); a person's
 company_no may name a company in the file or one already in the database.
@@ -32,9 +33,7 @@ from contacts import inheritance, names
 from contacts.models import Contact
 from contacts.services import contact_apply_defaults
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
-from numbering import formatting
 from numbering import services as numbering_services
-from numbering.models import NoSeriesLine
 
 HEADER = [
     "type",
@@ -392,36 +391,6 @@ def _preview(row: _Row) -> dict[str, Any]:
     }
 
 
-def _draw_numbers(code: str, count: int) -> list[str]:
-    """`count` consecutive numbers of series `code` under one lock of its line."""
-    if count <= 0:
-        return []
-    draw_many = getattr(numbering_services, "series_draw_many", None)
-    if draw_many is not None:
-        return list(draw_many(code, count))
-    numbers: list[str] = []
-    while len(numbers) < count:
-        first = numbering_services.series_draw(code)  # checks the series, locks the line
-        numbers.append(first.number)
-        line = NoSeriesLine.objects.select_for_update().get(pk=first.line_id)
-        last = first.number
-        while len(numbers) < count:
-            following = formatting.next_number(
-                starting_no=line.starting_no, last_no_used=last, increment_by=line.increment_by
-            )
-            if len(following) > formatting.MAX_LENGTH or not formatting.in_range(
-                following, line.starting_no, line.ending_no
-            ):
-                break
-            numbers.append(following)
-            last = following
-        if last != first.number:
-            line.last_no_used = last
-            line.open = line.compute_open()
-            line.save(update_fields=["last_no_used", "open"])
-    return numbers
-
-
 def _assign_numbers(contacts: list[Contact], setup: MarketingSetup, typed: set[str]) -> None:
     blank = [c for c in contacts if not c.no]
     if not blank:
@@ -431,7 +400,7 @@ def _assign_numbers(contacts: list[Contact], setup: MarketingSetup, typed: set[s
         raise ValidationError(_("Contact Nos. must have a value in Marketing Setup."))
     pending = blank
     while pending:
-        numbers = _draw_numbers(code, len(pending))
+        numbers = numbering_services.series_draw_many(code, len(pending))
         taken = set(typed)
         for chunk in _chunks(numbers):
             taken.update(Contact.objects.filter(no__in=chunk).values_list("no", flat=True))

@@ -339,3 +339,18 @@ def test_deleting_person_keeps_company(full_setup):
     employee = person(company=firm)
     contact_delete(contact=employee)
     assert list(Contact.objects.all()) == [firm]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plain_orm_create_outside_a_transaction_draws_a_number():
+    """Contact.save opens the transaction the number must be drawn in (autocommit mode)."""
+    from marketing_setup.models import MarketingSetup
+    from numbering.models import NoSeries, NoSeriesLine
+
+    series = NoSeries.objects.create(code="CONT", manual_nos=True)
+    NoSeriesLine.objects.create(series=series, line_no=10000, starting_no="CT000001")
+    setup = MarketingSetup.get()
+    setup.contact_nos = series
+    setup.save()
+    assert Contact.objects.create(type="company", name="Autocommit AS").no == "CT000001"
+    assert Contact.objects.create(type="company", name="Second AS").no == "CT000002"
