@@ -210,3 +210,18 @@ def test_list_filtered_by_contact(staff_client, setup):
     assert kept.no in response.content.decode()
     response = staff_client.get(reverse("duplicates:list"), {"contact": third.no})
     assert "No possible duplicates found." in response.content.decode()
+
+
+def test_admin_add_setup_line_validates_length(client, django_user_model, setup):
+    from duplicates.models import DuplicateSearchStringSetup
+
+    user = django_user_model.objects.create_superuser("root", "r@example.com", "x")
+    client.force_login(user)
+    url = reverse("admin:duplicates_duplicatesearchstringsetup_add")
+    assert client.get(url).status_code == 200
+    DuplicateSearchStringSetup.objects.filter(field="name_2").delete()
+    response = client.post(url, {"field": "name_2", "part": "first", "length": 11})
+    assert response.status_code == 200  # the form is shown again with the error
+    assert not DuplicateSearchStringSetup.objects.filter(field="name_2").exists()
+    client.post(url, {"field": "name_2", "part": "first", "length": 4})
+    assert DuplicateSearchStringSetup.objects.get(field="name_2").length == 4
