@@ -174,7 +174,7 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default="postgres://root:root@127.0.0.1:5432/bench_numbering"
     )
-    parser.add_argument("--count", type=int, default=500, help="numbers per process")
+    parser.add_argument("--count", type=int, default=300, help="numbers per process")
     parser.add_argument("--processes", default="1,4,8", help="comma-separated process counts")
     parser.add_argument("--keep-db", action="store_true", help="don't drop the database")
     args = parser.parse_args()
