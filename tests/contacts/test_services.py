@@ -354,3 +354,11 @@ def test_plain_orm_create_outside_a_transaction_draws_a_number():
     setup.save()
     assert Contact.objects.create(type="company", name="Autocommit AS").no == "CT000001"
     assert Contact.objects.create(type="company", name="Second AS").no == "CT000002"
+
+
+def test_correspondence_type_copied_on_attach_and_defaulted(full_setup):
+    full_setup.default_correspondence_type = "hard_copy"
+    full_setup.save()
+    firm = company(correspondence_type="email")
+    assert person(company=firm).correspondence_type == "email"
+    assert person(name="Per Olsen").correspondence_type == "hard_copy"
