@@ -117,6 +117,7 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) ->
     _sync_names(contact, old)
     contact.vat_registration_no = (contact.vat_registration_no or "").strip().upper()
     contact._contacts_push_old_values = None
+    contact._contacts_company_move = None
     if old is None:
         if contact.is_person and contact.company_id:
             keep = [
@@ -127,6 +128,8 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) ->
             inheritance.fill_from_company(contact, contact.company, None, setup, keep=keep)
         contact_apply_defaults(contact, setup)
     else:
+        if contact.is_person and contact.company_id != old["company_id"]:
+            contact._contacts_company_move = (old["company_id"], contact.company_id)
         if contact.is_person and contact.company_id and contact.company_id != old["company_id"]:
             keep = [
                 f
@@ -208,13 +211,22 @@ def contact_before_save(contact: Contact, *, update_fields=None) -> None:
 
 
 def contact_after_save(contact: Contact) -> None:
-    """post_save: push a company's changed inheritable fields to its persons."""
+    """post_save: push a company's changed inheritable fields to its persons; tell
+    upper apps when a person moved to another company (they re-home its history, 2.4)."""
+    from contacts.signals import person_company_changed
+
     old_values = getattr(contact, "_contacts_push_old_values", None)
+    move = getattr(contact, "_contacts_company_move", None)
     setup = getattr(contact, "_contacts_setup", None)
     contact._contacts_prepared = False
     contact._contacts_push_old_values = None
+    contact._contacts_company_move = None
     if old_values:
         inheritance.push_company_fields(contact, old_values, setup=setup)
+    if move:
+        person_company_changed.send(
+            sender=Contact, person=contact, old_company_id=move[0], new_company_id=move[1]
+        )
 
 
 # --- services -----------------------------------------------------------------------

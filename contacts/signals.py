@@ -16,6 +16,12 @@ from contacts import services
 # use it to maintain their own data in bulk.
 contacts_bulk_created = Signal()
 
+# Sent after a saved person moved from one company to another, or to/from none
+# (`person`, `old_company_id`, `new_company_id`). Upper apps (interactions,
+# opportunities) re-home the history recorded against (old company, person), as the
+# reference does (2.4); contacts never imports them.
+person_company_changed = Signal()
+
 
 def apply_contact_rules(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     """pre_save: number, names, inheritance and defaults for any save path."""

@@ -362,3 +362,23 @@ def test_correspondence_type_copied_on_attach_and_defaulted(full_setup):
     firm = company(correspondence_type="email")
     assert person(company=firm).correspondence_type == "email"
     assert person(name="Per Olsen").correspondence_type == "hard_copy"
+
+
+def test_moving_a_person_tells_upper_apps(full_setup):
+    from contacts.signals import person_company_changed
+
+    old, new = company(name="Old AS"), company(name="New AS")
+    employee = person(company=old)
+    moves = []
+
+    def listener(sender, person, old_company_id, new_company_id, **kwargs):
+        moves.append((person.pk, old_company_id, new_company_id))
+
+    person_company_changed.connect(listener)
+    try:
+        person_change_company(person=employee, company=new)
+        contact_update(contact=employee, data={"job_title": "CFO"})  # no move: no signal
+        person_change_company(person=employee, company=None)
+    finally:
+        person_company_changed.disconnect(listener)
+    assert moves == [(employee.pk, old.pk, new.pk), (employee.pk, new.pk, None)]
