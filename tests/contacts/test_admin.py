@@ -44,3 +44,23 @@ def test_add_page_shows_number_error(superclient, setup):
     assert response.status_code == 200
     assert b"Contact Nos. must have a value in Marketing Setup" in response.content
     assert not Contact.objects.exists()
+
+
+def test_admin_delete_of_company_takes_its_persons(superclient, setup_with_series):
+    firm = contact_create(data={"type": "company", "name": "Fjord Data AS"})
+    contact_create(data={"type": "person", "name": "Kari Nordmann", "company": firm})
+    url = reverse("admin:contacts_contact_delete", args=(firm.pk,))
+    response = superclient.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Contact.objects.exists()
+
+
+def test_admin_type_change_is_checked(superclient, full_setup):
+    firm = contact_create(data={"type": "company", "name": "Fjord Data AS"})
+    contact_create(data={"type": "person", "name": "Kari Nordmann", "company": firm})
+    url = reverse("admin:contacts_contact_change", args=(firm.pk,))
+    response = superclient.post(url, {"no": firm.no, "type": "person", "name": firm.name})
+    assert response.status_code == 200
+    assert b"related people" in response.content
+    firm.refresh_from_db()
+    assert firm.type == "company"

@@ -85,3 +85,13 @@ def test_export_command_round_trip(setup_with_series, tmp_path):
         rows = list(csv.DictReader(handle))
     assert [r["no"] for r in rows] == ["C1", "P1"]
     assert rows[1]["company_no"] == "C1" and rows[1]["city"] == "Bergen"
+
+
+def test_export_command_to_stdout(setup_with_series, tmp_path):
+    write_csv(tmp_path / "in.csv", GOOD)
+    call_command("import_contacts", str(tmp_path / "in.csv"), "--no-progress", stdout=StringIO())
+    out = StringIO()
+    call_command("export_contacts", "-", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == ",".join(HEADER)
+    assert [line.split(",")[1] for line in lines[1:]] == ["C1", "P1"]
