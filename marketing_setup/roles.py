@@ -2,6 +2,13 @@
 
     role_permissions = {"CRM administrators": ALL, "Back-office staff": ("view",)}
 
+A role's value is either the actions for every model of the app, or a dict of
+model name -> actions with "*" for the models not named:
+
+    {STAFF: {"*": ALL, "interactiontemplatesetup": ("view",)}}
+
+Members of CRM administrators get `is_staff`, so the Django admin opens for them.
+
 `sync_role_permissions` runs after every `migrate`, so a new app's permissions reach
 the groups without a hand-written data migration per app.
 """
@@ -25,18 +32,37 @@ def sync_role_permissions(*, app_configs=None, using: str = "default") -> None:
         declared = getattr(app_config, "role_permissions", None)
         if not declared:
             continue
-        for role, actions in declared.items():
-            codenames = [
+        app_perms = Permission.objects.using(using).filter(content_type__app_label=app_config.label)
+        for role, declaration in declared.items():
+            codenames = {
                 f"{action}_{model._meta.model_name}"
                 for model in app_config.get_models()
-                for action in actions
-            ]
-            perms = Permission.objects.using(using).filter(
-                content_type__app_label=app_config.label, codename__in=codenames
-            )
-            groups[role].permissions.add(*perms)
+                for action in _actions_for(declaration, model._meta.model_name)
+            }
+            group = groups[role]
+            # Exactly what is declared: a permission taken out of the declaration is revoked.
+            group.permissions.remove(*app_perms.exclude(codename__in=codenames))
+            group.permissions.add(*app_perms.filter(codename__in=codenames))
+
+
+def _actions_for(declaration, model_name: str) -> tuple[str, ...]:
+    if isinstance(declaration, dict):
+        return tuple(declaration.get(model_name, declaration.get("*", ())))
+    return tuple(declaration)
 
 
 def grant_roles_after_migrate(sender, using="default", **kwargs) -> None:
     """post_migrate receiver (once per app, after its permissions exist): grant them."""
     sync_role_permissions(app_configs=[sender], using=using)
+
+
+def make_administrators_staff(sender, instance, action, pk_set, model, **kwargs) -> None:
+    """m2m_changed receiver on User.groups: CRM administrators may open the Django admin."""
+    from django.contrib.auth.models import Group
+
+    if action != "post_add" or not pk_set or model is not Group:
+        return
+    is_admin_group = Group.objects.filter(pk__in=pk_set, name=ADMINISTRATORS).exists()
+    if is_admin_group and not instance.is_staff:
+        instance.is_staff = True
+        instance.save(update_fields=["is_staff"])

@@ -139,10 +139,21 @@ def test_reference_data_page_lists_admin_changelists(admin_client, admin_user):
         assert f'href="{series}"' in html
 
 
-def test_reference_data_page_without_admin_site_access(admin_client):
-    response = admin_client.get(reverse("marketing_setup:reference_data"))
+def test_reference_data_page_without_admin_site_access(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("setupeditor", password="pw-Secret-123")
+    user.user_permissions.add(Permission.objects.get(codename="change_marketingsetup"))
+    client.force_login(user)
+    response = client.get(reverse("marketing_setup:reference_data"))
     assert response.status_code == 200
     assert "You have no access to the administration site" in response.content.decode()
+
+
+def test_reference_data_page_links_to_admin_for_administrators(admin_client):
+    response = admin_client.get(reverse("marketing_setup:reference_data"))
+    assert response.status_code == 200
+    assert "/admin/marketing_setup/territory/" in response.content.decode()
 
 
 def test_reference_data_page_forbidden_for_staff(staff_client):
