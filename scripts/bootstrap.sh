@@ -28,4 +28,4 @@ if .venv/bin/python -m pip install -q uv 2>/dev/null; then
 else
   .venv/bin/python -m pip install -q -r requirements-dev.txt
 fi
-.venv/bin/python manage.py compilemessages --ignore=.venv -v0
+DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v0

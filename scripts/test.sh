@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --browser
 PY=.venv/bin/python
+# manage.py outside pytest runs with development settings (tests use tests/settings.py).
+DJ="env DEBUG=true $PY manage.py"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///:memory:}"
 T0=$SECONDS
 step() { echo "== [$((SECONDS - T0))s] $*"; }
@@ -13,9 +15,9 @@ step() { echo "== [$((SECONDS - T0))s] $*"; }
 step "static checks"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-$PY manage.py makemigrations --check --dry-run >/dev/null || {
+$DJ makemigrations --check --dry-run >/dev/null || {
   echo "Models changed without a migration: run manage.py makemigrations" >&2; exit 1; }
-$PY manage.py check --fail-level WARNING
+$DJ check --fail-level WARNING
 SECRET_KEY=ci-check-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ DEBUG=false \
   ALLOWED_HOSTS=crm.example.com $PY manage.py check --deploy --fail-level WARNING
 for lang in nb nl; do
@@ -24,7 +26,7 @@ for lang in nb nl; do
     echo "Translations for $lang are incomplete: $stats" >&2; exit 1
   fi
 done
-$PY manage.py collectstatic --noinput -v0
+$DJ collectstatic --noinput -v0
 
 step "tests on ${DATABASE_URL%%:*}"
 $PY -m pytest -q -p no:cacheprovider -m "not browser"
