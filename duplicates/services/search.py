@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact
@@ -128,24 +128,24 @@ def _reference_counts(
 
 
 def _key_candidates(contact_id: int) -> set[int]:
-    """Companies sharing a blocking key that is not too common (indexed lookups)."""
-    own = list(ContactMatchKey.objects.filter(contact_id=contact_id).values_list("key", flat=True))
-    if not own:
-        return set()
-    sizes = (
-        ContactMatchKey.objects.filter(key__in=own)
-        .values("key")
-        .annotate(n=Count("id"))
-        .filter(n__lte=matching.MAX_KEY_GROUP)
-    )
-    usable = [row["key"] for row in sizes]
-    if not usable:
-        return set()
-    return set(
-        ContactMatchKey.objects.filter(key__in=usable)
-        .exclude(contact_id=contact_id)
-        .values_list("contact_id", flat=True)
-    )
+    """Companies sharing a blocking key that is not too common.
+
+    One bounded index read per key: a key with more than MAX_KEY_GROUP companies
+    says too little and is skipped, so the cost per company does not grow with
+    the table.
+    """
+    own = ContactMatchKey.objects.filter(contact_id=contact_id).values_list("key", flat=True)
+    candidates: set[int] = set()
+    for key in list(own):
+        members = list(
+            ContactMatchKey.objects.filter(key=key).values_list("contact_id", flat=True)[
+                : matching.MAX_KEY_GROUP + 1
+            ]
+        )
+        if len(members) <= matching.MAX_KEY_GROUP:
+            candidates.update(members)
+    candidates.discard(contact_id)
+    return candidates
 
 
 def duplicates_search_for(
