@@ -8,10 +8,15 @@ dependencies stay one-way.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 ContextFn = Callable[[Any, Any], dict]  # (request, contact) -> template context
 
 
@@ -32,17 +37,30 @@ class _Registry:
         self.panels[panel.key] = panel
 
     def for_request(self, request, contact) -> list[dict]:
-        """The panels this user may see, each with its rendered context."""
+        """The panels this user may see, each with its rendered context. A panel whose
+        context function raises is logged and left out (re-raised when DEBUG is on)."""
         shown = []
         for panel in sorted(self.panels.values(), key=lambda p: (p.order, p.key)):
             if panel.permission and not request.user.has_perm(panel.permission):
                 continue
+            try:
+                # A savepoint, so a database error in one panel leaves the request's
+                # transaction usable for the others (PostgreSQL aborts it otherwise).
+                with transaction.atomic():
+                    context = panel.context(request, contact)
+            except Exception:
+                # One broken panel must not take the whole card down; in development
+                # the error shows at once.
+                if settings.DEBUG:
+                    raise
+                logger.exception(
+                    "Contact card panel %r failed for contact %s; panel left out.",
+                    panel.key,
+                    getattr(contact, "no", contact),
+                )
+                continue
             shown.append(
-                {
-                    "key": panel.key,
-                    "template_name": panel.template_name,
-                    "context": panel.context(request, contact),
-                }
+                {"key": panel.key, "template_name": panel.template_name, "context": context}
             )
         return shown
 

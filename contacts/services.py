@@ -435,9 +435,20 @@ def person_follow_company(*, person: Contact, fields: list[str]) -> Contact:
 def company_bulk_update(*, companies, values: dict[str, Any]) -> int:
     """Set `values` on many companies with one UPDATE and pass the change on to their
     persons set-based (the bulk path fires no signals, so this calls the inheritance
-    explicitly). Returns the number of companies updated."""
+    explicitly), then send `contacts_bulk_updated` (in this transaction) so upper apps
+    can sync their copies. Returns the number of companies updated."""
+    from contacts.signals import contacts_bulk_updated
+
     companies = companies.filter(type=Contact.Type.COMPANY)
+    pks = companies.values("pk")  # a subquery: no parameter limit on large updates
+    # The ids for the signal are read first: the update may change what the caller's
+    # queryset selects.
+    contact_ids = [
+        *companies.values_list("pk", flat=True),
+        *Contact.objects.filter(company__in=pks).values_list("pk", flat=True),
+    ]
     inheritance.push_bulk_company_values(companies, values)
-    return Contact.objects.filter(pk__in=companies.values("pk")).update(
-        **values, updated_at=timezone.now()
-    )
+    count = Contact.objects.filter(pk__in=pks).update(**values, updated_at=timezone.now())
+    if contact_ids:
+        contacts_bulk_updated.send(sender=Contact, contact_ids=contact_ids)
+    return count

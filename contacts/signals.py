@@ -16,6 +16,12 @@ from contacts import services
 # use it to maintain their own data in bulk.
 contacts_bulk_created = Signal()
 
+# Sent inside the transaction of a bulk update of contacts (QuerySet.update(), no
+# post_save), e.g. contacts.services.company_bulk_update: `contact_ids` lists the
+# updated companies and their persons. Upper apps (relations) bring their own copies of
+# those contacts' fields up to date in the same transaction.
+contacts_bulk_updated = Signal()
+
 # Sent after a saved person moved from one company to another, or to/from none
 # (`person`, `old_company_id`, `new_company_id`). Upper apps (interactions,
 # opportunities) re-home the history recorded against (old company, person), as the

@@ -16,13 +16,22 @@ class InteractionsConfig(AppConfig):
 
         from contacts.models import Contact
         from contacts.panels import register_card_panel
+        from contacts.signals import person_company_changed
         from interactions.selectors import contact_panel_context
-        from interactions.signals import rehome_entries_of_deleted_person
+        from interactions.signals import (
+            rehome_entries_of_deleted_person,
+            rehome_entries_of_moved_person,
+        )
 
         pre_delete.connect(
             rehome_entries_of_deleted_person,
             sender=Contact,
             dispatch_uid="interactions.rehome_entries_of_deleted_person",
+        )
+        person_company_changed.connect(
+            rehome_entries_of_moved_person,
+            sender=Contact,
+            dispatch_uid="interactions.rehome_entries_of_moved_person",
         )
         register_card_panel(
             "interactions",

@@ -253,3 +253,32 @@ def entries_rehome_to_company(*, person: Contact) -> int:
     return InteractionLogEntry.objects.filter(contact=person).update(
         contact=company, contact_company=company, contact_no=company.no, contact_name=company.name
     )
+
+
+@transaction.atomic
+def entries_rehome_after_company_change(
+    *, person: Contact, old_company_id: int | None, new_company_id: int | None
+) -> int:
+    """A saved person moved company (section 2.4, "re-home history"); returns the count.
+
+    Had a previous company: the entries recorded against (old company, person) now
+    belong to the old company itself, their contact number and name describing it.
+    Had none: the person's entries with a blank company get the new company.
+    """
+    if old_company_id:
+        old = Contact.objects.filter(pk=old_company_id).values("no", "name").first()
+        if old is None:  # the old company is gone: nothing to hand the entries to
+            return 0
+        return InteractionLogEntry.objects.filter(
+            contact=person, contact_company_id=old_company_id
+        ).update(
+            contact_id=old_company_id,
+            contact_company_id=old_company_id,
+            contact_no=old["no"],
+            contact_name=old["name"],
+        )
+    if new_company_id:
+        return InteractionLogEntry.objects.filter(
+            contact=person, contact_company__isnull=True
+        ).update(contact_company_id=new_company_id)
+    return 0

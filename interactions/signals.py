@@ -1,4 +1,4 @@
-"""Receivers: one-line adapters from contact deletes to the rule in `services`."""
+"""Receivers: one-line adapters from contact deletes and moves to the rules in `services`."""
 
 from __future__ import annotations
 
@@ -8,3 +8,14 @@ def rehome_entries_of_deleted_person(sender, instance, **kwargs) -> None:
     from interactions.services import entries_rehome_to_company
 
     entries_rehome_to_company(person=instance)
+
+
+def rehome_entries_of_moved_person(
+    sender, person, old_company_id=None, new_company_id=None, **kwargs
+) -> None:
+    """contacts.signals.person_company_changed: re-home the person's history (section 2.4)."""
+    from interactions.services import entries_rehome_after_company_change
+
+    entries_rehome_after_company_change(
+        person=person, old_company_id=old_company_id, new_company_id=new_company_id
+    )

@@ -16,6 +16,7 @@ class OpportunitiesConfig(AppConfig):
 
         from contacts.models import Contact
         from contacts.panels import register_card_panel
+        from contacts.signals import person_company_changed
         from opportunities import signals
         from opportunities.views import contact_panel_context
 
@@ -23,6 +24,11 @@ class OpportunitiesConfig(AppConfig):
             signals.refuse_contact_delete_with_open_opportunities,
             sender=Contact,
             dispatch_uid="opportunities.refuse_contact_delete_with_open_opportunities",
+        )
+        person_company_changed.connect(
+            signals.rehome_opportunities_of_moved_person,
+            sender=Contact,
+            dispatch_uid="opportunities.rehome_opportunities_of_moved_person",
         )
         register_card_panel(
             "opportunities",

@@ -195,3 +195,25 @@ def contact_check_delete(contact: Contact) -> None:
             % {"no": contact.no},
             code="open_opportunities",
         )
+
+
+@transaction.atomic
+def opportunities_rehome_after_company_change(
+    *, person: Contact, old_company_id: int | None, new_company_id: int | None
+) -> int:
+    """A saved person moved company (reference 2.4, "re-home history"); returns the count.
+
+    Had a previous company: the opportunities recorded against (old company, person)
+    now belong to the old company itself. Had none: the person's opportunities with a
+    blank contact company get the new company.
+    """
+    now = timezone.now()  # update() skips auto_now
+    if old_company_id:
+        return Opportunity.objects.filter(contact=person, contact_company_id=old_company_id).update(
+            contact_id=old_company_id, contact_company_id=old_company_id, updated_at=now
+        )
+    if new_company_id:
+        return Opportunity.objects.filter(contact=person, contact_company__isnull=True).update(
+            contact_company_id=new_company_id, updated_at=now
+        )
+    return 0

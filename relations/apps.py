@@ -16,6 +16,7 @@ class RelationsConfig(AppConfig):
 
         from contacts.models import Contact
         from contacts.panels import register_card_panel
+        from contacts.signals import contacts_bulk_updated
         from relations import signals
         from relations.models import ENTITY_MODELS
         from relations.views import contact_panel_context
@@ -24,6 +25,11 @@ class RelationsConfig(AppConfig):
             signals.sync_contact_to_entities,
             sender=Contact,
             dispatch_uid="relations.sync_contact_to_entities",
+        )
+        contacts_bulk_updated.connect(
+            signals.sync_bulk_updated_contacts,
+            sender=Contact,
+            dispatch_uid="relations.sync_bulk_updated_contacts",
         )
         for link_to, model in ENTITY_MODELS.items():
             post_save.connect(

@@ -455,18 +455,27 @@ def contact_to_entities_sync(contact: Contact, *, exclude: SyncedEntity | None =
     return count
 
 
+_BULK_IDS_CHUNK = 5000
+
+
 def contacts_to_entities_sync_bulk(contact_ids) -> int:
     """For bulk paths that send no signals (QuerySet.update() on contacts): sync the
     linked entities of those contacts that have any; return how many entities changed."""
-    linked_ids = (
-        ContactBusinessRelation.objects.filter(contact_id__in=contact_ids)
-        .exclude(link_to="")
-        .values("contact_id")
-    )
-    return sum(
-        contact_to_entities_sync(contact)
-        for contact in Contact.objects.filter(pk__in=linked_ids).iterator(chunk_size=500)
-    )
+    contact_ids = list(contact_ids)
+    count = 0
+    for start in range(0, len(contact_ids), _BULK_IDS_CHUNK):  # bounded query parameters
+        linked_ids = (
+            ContactBusinessRelation.objects.filter(
+                contact_id__in=contact_ids[start : start + _BULK_IDS_CHUNK]
+            )
+            .exclude(link_to="")
+            .values("contact_id")
+        )
+        count += sum(
+            contact_to_entities_sync(contact)
+            for contact in Contact.objects.filter(pk__in=linked_ids).iterator(chunk_size=500)
+        )
+    return count
 
 
 def entity_to_contact_sync(entity: SyncedEntity) -> Contact | None:

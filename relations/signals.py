@@ -1,7 +1,9 @@
 """One-line adapters from saves/deletes to the sync rules in relations/services.py.
 
 Wired in RelationsConfig.ready(). Bulk paths (QuerySet.update(), bulk_create()) send no
-signals: callers run `contact_to_entities_sync` / `entity_to_contact_sync` themselves.
+signals: callers run `contact_to_entities_sync` / `entity_to_contact_sync` themselves,
+or send `contacts.signals.contacts_bulk_updated` (contacts.services.company_bulk_update
+does), which reaches `contacts_to_entities_sync_bulk` through the adapter below.
 """
 
 from __future__ import annotations
@@ -31,3 +33,8 @@ def sync_entity_to_contact(sender, instance, created, raw=False, **kwargs):
 def delete_entity_relations(sender, instance, **kwargs):
     """Customer/vendor/bank account deleted: drop its relation rows; the contact stays."""
     services.entity_relations_delete(instance)
+
+
+def sync_bulk_updated_contacts(sender, contact_ids, **kwargs):
+    """contacts.signals.contacts_bulk_updated: sync the entities linked to those contacts."""
+    services.contacts_to_entities_sync_bulk(contact_ids)
