@@ -9,7 +9,16 @@ class InteractionsConfig(AppConfig):
     name = "interactions"
     verbose_name = _("Interactions")
     # What each role (Django group) may do with this app's models.
-    role_permissions = {ADMINISTRATORS: ALL, STAFF: ALL}
+    # Staff log and read interactions; templates and their setup are administrators'.
+    role_permissions = {
+        ADMINISTRATORS: ALL,
+        STAFF: {
+            "*": ALL,
+            "interactiongroup": ("view",),
+            "interactiontemplate": ("view",),
+            "interactiontemplatesetup": ("view",),
+        },
+    }
 
     def ready(self) -> None:
         from django.db.models.signals import pre_delete

@@ -229,3 +229,14 @@ def test_template_setup_rejects_unknown_template(admin_client):
 def test_template_setup_needs_change_permission(django_user_model, client):
     client.force_login(django_user_model.objects.create_user("nobody"))
     assert client.get(reverse("interactions:template_setup")).status_code == 403
+
+
+def test_staff_may_not_change_the_template_setup(staff_client):
+    assert staff_client.get(reverse("interactions:template_setup")).status_code == 403
+
+
+def test_staff_may_log_but_not_edit_templates(staff_user):
+    assert staff_user.has_perm("interactions.add_interactionlogentry")
+    assert staff_user.has_perm("interactions.view_interactiontemplate")
+    assert not staff_user.has_perm("interactions.change_interactiontemplate")
+    assert not staff_user.has_perm("interactions.change_interactiontemplatesetup")
