@@ -15,6 +15,7 @@ class DuplicatesConfig(AppConfig):
     def ready(self) -> None:
         from contacts.models import Contact
         from contacts.panels import register_card_panel
+        from contacts.signals import contacts_bulk_created, contacts_bulk_updated
         from duplicates import selectors, signals
         from duplicates.models import DuplicateSearchStringSetup
 
@@ -25,6 +26,12 @@ class DuplicatesConfig(AppConfig):
         )
         post_save.connect(
             signals.check_duplicates, sender=Contact, dispatch_uid="duplicates.check_duplicates"
+        )
+        contacts_bulk_created.connect(
+            signals.index_bulk_changed_contacts, dispatch_uid="duplicates.index_bulk_created"
+        )
+        contacts_bulk_updated.connect(
+            signals.index_bulk_changed_contacts, dispatch_uid="duplicates.index_bulk_updated"
         )
         post_delete.connect(
             signals.delete_line_strings,

@@ -24,3 +24,8 @@ def check_duplicates(sender, instance, created, raw=False, **kwargs) -> None:
 def delete_line_strings(sender, instance, **kwargs) -> None:
     """post_delete of a setup line: its stored strings go too (4.1)."""
     services.setup_line_deleted(line=instance)
+
+
+def index_bulk_changed_contacts(sender, contact_ids, **kwargs) -> None:
+    """contacts_bulk_created / contacts_bulk_updated: bulk writes fire no save signals."""
+    services.contacts_bulk_changed(contact_ids=contact_ids)

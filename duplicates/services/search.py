@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from duplicates.services.index import (
     contact_unindex,
     record_fields,
     search_strings_build,
+    search_strings_rebuild,
     setup_lines,
 )
 from marketing_setup.models import MarketingSetup
@@ -259,6 +260,37 @@ def contact_check_duplicates(
         if not changed:
             return None
     return contact_index(contact=contact, setup=setup)
+
+
+#: A bulk change (import, bulk update) of at most this many companies is searched at
+#: once, as a save would be; a larger one gets its strings and keys only (the
+#: reference's advice for migrations) and is searched with `find_duplicates`.
+BULK_SEARCH_LIMIT = 200
+
+
+def contacts_bulk_changed(*, contact_ids: Sequence[int]) -> int:
+    """After contacts were written in bulk (no save signals): maintain their index.
+
+    Companies among `contact_ids` get fresh search strings and match keys when the
+    setup maintains them; a small batch is also searched for duplicates. Returns the
+    number of companies indexed.
+    """
+    setup = MarketingSetup.get()
+    ids = list(contact_ids)
+    if not setup.maintain_search_strings or not ids:
+        return 0
+    companies = Contact.objects.filter(type=Contact.Type.COMPANY)
+    if len(ids) <= BULK_SEARCH_LIMIT:
+        found = list(companies.filter(pk__in=ids))
+        if len(found) <= BULK_SEARCH_LIMIT:
+            with transaction.atomic():
+                for company in found:
+                    contact_index(contact=company, setup=setup)
+            return len(found)
+    return sum(
+        search_strings_rebuild(contacts=companies.filter(pk__in=ids[start : start + CHUNK]))
+        for start in range(0, len(ids), CHUNK)
+    )
 
 
 @dataclass
