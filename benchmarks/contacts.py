@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks")]
-SAMPLE = Path("/work/shared/data/sample-contacts.csv")
+SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sample-contacts.csv"
 
 
 def _setup_django(database_url: str) -> None:
