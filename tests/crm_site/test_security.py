@@ -1,0 +1,190 @@
+"""Every URL of the project, walked from the resolver: nothing leaks to an anonymous
+visitor, and a signed-in user without a role gets 403 (never 200, 404 or 500) on
+every page that needs a permission.
+
+New URL patterns are picked up automatically; a pattern with a parameter this file
+does not know how to fill fails `test_every_parameter_has_a_value` until it is added
+to `_values`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.regex_helper import normalize
+
+from contacts.models import Contact
+from duplicates.models import ContactDuplicate
+from interactions.models import InteractionLogEntry
+from opportunities.models import Opportunity
+from tests.factories import BusinessRelationFactory, CompanyFactory, PersonFactory
+from tests.relations.factories import (
+    BankAccountFactory,
+    ContactBusinessRelationFactory,
+    CustomerFactory,
+    VendorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open: signing in, the language switcher (also on the login page),
+# and the admin's own login page.
+PUBLIC = {"login", "set_language", "admin:login"}
+# Pages any signed-in user may open, whatever their role.
+SIGNED_IN = PUBLIC | {"home", "logout", "admin:logout"}
+LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    """(url name or None, regex text of the whole path) for every endpoint."""
+    for pattern in patterns:
+        regex = pattern.pattern.regex.pattern.lstrip("^").rstrip("$").replace(r"\Z", "")
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + regex, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, prefix + regex
+
+
+ENDPOINTS = sorted(_walk(get_resolver().url_patterns), key=lambda item: item[1])
+
+
+@pytest.fixture
+def objects():
+    """One real object behind every kind of parameter, so a view that looks its
+    object up before checking permissions shows up (as a 200 or a 404)."""
+    company = CompanyFactory(no="SEC-CO")
+    person = PersonFactory(no="SEC-PE", company=company)
+    other = CompanyFactory(no="SEC-C2")
+    first, second = sorted((company, other), key=lambda c: c.pk)
+    pair = ContactDuplicate.objects.create(contact=first, duplicate=second, score=90)
+    relation = ContactBusinessRelationFactory(
+        contact=company, business_relation=BusinessRelationFactory(code="SECBR")
+    )
+    entry = InteractionLogEntry.objects.create(
+        contact=person, contact_no=person.no, contact_name=person.name, date=datetime.date.today()
+    )
+    opportunity = Opportunity.objects.create(no="SEC-OP", description="Deal", contact=company)
+    return {
+        "contact": company,
+        "person": person,
+        "customer": CustomerFactory(no="SEC-CU"),
+        "vendor": VendorFactory(no="SEC-VE"),
+        "bank_account": BankAccountFactory(no="SEC-BA"),
+        "pair": pair,
+        "relation": relation,
+        "entry": entry,
+        "opportunity": opportunity,
+    }
+
+
+def _values(name: str | None, objects: dict) -> dict[str, str]:
+    """Parameter values for the endpoint called `name` (None: unnamed patterns)."""
+    if name and name.startswith("contacts:"):
+        return {"no": objects["contact"].no}
+    if name and name.startswith("relations:"):
+        for kind in ("customer", "vendor", "bank_account"):
+            if name.startswith(f"relations:{kind}_"):
+                return {"no": objects[kind].no}
+        return {
+            "contact_no": objects["contact"].no,
+            "link_to": "customer",
+            "pk": str(objects["relation"].pk),
+        }
+    if name and name.startswith("duplicates:"):
+        return {"pk": str(objects["pair"].pk)}
+    if name and name.startswith("interactions:"):
+        return {"pk": str(objects["entry"].pk), "no": objects["person"].no}
+    if name and name.startswith("opportunities:"):
+        return {"no": objects["opportunity"].no}
+    # The admin: its parameters don't matter, every page sends strangers to its login.
+    return {
+        "app_label": "numbering",
+        "object_id": str(objects["contact"].pk),
+        "content_type_id": "1",
+        "url": "no-such-page/",
+        "uidb64": "MQ",
+        "token": "x-y",
+        "id": str(objects["contact"].pk),
+    }
+
+
+def _url(name: str | None, regex: str, objects: dict) -> str:
+    template, params = normalize(regex)[0]
+    values = _values(name, objects)
+    missing = [param for param in params if param not in values]
+    assert not missing, f"no value for {missing} in {regex!r} ({name}): extend _values()"
+    return "/" + template % {param: values[param] for param in params}
+
+
+def test_every_parameter_has_a_value(objects):
+    assert len(ENDPOINTS) > 50
+    for name, regex in ENDPOINTS:
+        _url(name, regex, objects)
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code == 302 and response.url.startswith(LOGIN_PREFIXES)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_visitors_see_nothing(client, objects, method):
+    leaks = []
+    for name, regex in ENDPOINTS:
+        if name in PUBLIC:
+            continue
+        url = _url(name, regex, objects)
+        response = getattr(client, method)(url)
+        if not (_is_login_redirect(response) or response.status_code in (401, 403, 405)):
+            leaks.append((url, response.status_code, response.get("Location", "")))
+    assert leaks == [], "\n".join(map(str, leaks))
+    # Nothing was changed on the way.
+    assert Contact.objects.filter(no__in=["SEC-CO", "SEC-PE", "SEC-C2"]).count() == 3
+
+
+def test_public_pages_open_without_login(client):
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/admin/login/").status_code == 200
+    response = client.post("/i18n/setlang/", {"language": "nb", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/"
+
+
+@pytest.fixture
+def roleless_client(client, django_user_model):
+    user = django_user_model.objects.create_user("norole", "norole@example.com", "pw-x-123456")
+    client.force_login(user)
+    return client
+
+
+def test_user_without_role_is_refused_everywhere(roleless_client, objects):
+    """403 on every app page (405 only for the method a page does not take, as long
+    as the other one is refused with 403); the admin sends non-staff users to its login."""
+    wrong = []
+    for name, regex in ENDPOINTS:
+        if name in SIGNED_IN:
+            continue
+        url = _url(name, regex, objects)
+        responses = [roleless_client.get(url), roleless_client.post(url)]
+        codes = [response.status_code for response in responses]
+        if url.startswith("/admin/"):
+            ok = all(_is_login_redirect(response) for response in responses)
+        else:
+            ok = 403 in codes and set(codes) <= {403, 405}
+        if not ok:
+            wrong.append((url, codes))
+    assert wrong == [], "\n".join(map(str, wrong))
+    assert Contact.objects.filter(no__in=["SEC-CO", "SEC-PE", "SEC-C2"]).count() == 3
+    assert Opportunity.objects.filter(no="SEC-OP").exists()
+
+
+def test_home_page_for_user_without_role_shows_no_menu_entries(roleless_client):
+    response = roleless_client.get("/")
+    assert response.status_code == 200
+    for url in ("/contacts/", "/numbering/", "/opportunities/", "/setup/marketing/"):
+        assert f'href="{url}"'.encode() not in response.content
