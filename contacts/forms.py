@@ -137,10 +137,19 @@ class PersonForm(_ContactForm):
         parts = [data.get(key, "").strip() for key in ("first_name", "middle_name", "surname")]
         name = " ".join(part for part in parts if part)[:100]
         if not name:
+            self._names_missing = True
             raise ValidationError(_("Enter a first name or a surname."), code="required")
         data["name"] = name
         self.instance.name = name
         return data
+
+    def _update_errors(self, errors):
+        # The model's "Enter a name." repeats the form's own message about the names.
+        if getattr(self, "_names_missing", False) and hasattr(errors, "error_dict"):
+            errors.error_dict.pop("name", None)
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
 
 
 FORM_FOR_TYPE = {Contact.Type.COMPANY: CompanyForm, Contact.Type.PERSON: PersonForm}

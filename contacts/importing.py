@@ -508,6 +508,10 @@ def import_contacts(
     rows: list[_Row] = []
     for line, raw in raw_rows:
         values = {c: str(raw.get(c) or "").strip() for c in HEADER}
+        if not any(values.values()):
+            continue  # a row of bare separators (spreadsheets save them), not a contact
+        values["no"] = values["no"].upper()
+        values["company_no"] = values["company_no"].upper()
         rows.append(_Row(line=line, values=values))
     result.rows = len(rows)
     total = len(rows)

@@ -256,7 +256,12 @@ def field_states(person: Contact, setup: MarketingSetup | None = None) -> dict[s
     if not person.is_person or not person.company_id:
         return {}
     company = person.company
-    return {
+    states = {
         f: INHERITED if raw_value(person, f) == raw_value(company, f) else OVERRIDDEN
         for f in enabled_fields(setup)
     }
+    # The address follows only as a block (2.5): one differing block field means no
+    # address field follows a company change any more.
+    if any(states.get(f) == OVERRIDDEN for f in ADDRESS_BLOCK):
+        states.update({f: OVERRIDDEN for f in ADDRESS_FIELDS if f in states})
+    return states

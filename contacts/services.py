@@ -115,6 +115,10 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) ->
     if old is None and not contact._state.adding:
         contact._state.adding = True  # pk given but no row yet: an insert
     _sync_names(contact, old)
+    if old is None:
+        # No. is a code (upper-case, 2.1): "ab1" typed is stored as AB1, as every
+        # lookup by number (the card's company field, the list filter) upper-cases.
+        contact.no = (contact.no or "").strip().upper()
     contact.vat_registration_no = (contact.vat_registration_no or "").strip().upper()
     contact._contacts_push_old_values = None
     contact._contacts_company_move = None

@@ -1,0 +1,83 @@
+"""Bugs found in review of the contacts area (each test failed before its fix)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from contacts.importing import import_contacts
+from contacts.inheritance import field_states
+from contacts.models import Contact
+from contacts.services import contact_create, contact_update
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(contact: Contact) -> Contact:
+    return Contact.objects.get(pk=contact.pk)
+
+
+def test_typed_number_is_upper_cased_so_the_company_can_be_found(full_setup, admin_client):
+    """No. is a code (upper-case in the reference): a company typed as "ab1" is stored as
+    AB1, so a person can be attached to it by typing its number on the card."""
+    response = admin_client.post(
+        reverse("contacts:create") + "?type=company", {"no": "ab1", "name": "Lower AS"}
+    )
+    assert response.status_code == 302
+    firm = Contact.objects.get(name="Lower AS")
+    assert firm.no == "AB1"
+    kari = contact_create(data={"type": "person", "name": "Kari Nordmann"})
+    response = admin_client.post(
+        reverse("contacts:change_company", args=[kari.no]), {"company": "ab1"}, follow=True
+    )
+    assert "The company was changed." in [str(m) for m in response.context["messages"]]
+    assert fresh(kari).company_id == firm.pk
+
+
+def test_import_upper_cases_numbers_and_company_references(full_setup):
+    text = "type,no,name,company_no\ncompany,x1,Firm AS,\nperson,x2,Kari Nordmann,X1\n"
+    result = import_contacts(io.StringIO(text))
+    assert result.errors == []
+    kari = Contact.objects.get(no="X2")
+    assert kari.company.no == "X1"
+
+
+def test_import_skips_empty_rows(full_setup):
+    """Spreadsheets save trailing rows of bare separators; they are not contacts."""
+    text = "type;no;name;company_no\ncompany;X1;Firm AS;\n;;;\n;;;\nperson;;Kari Nordmann;X1\n"
+    result = import_contacts(io.StringIO(text))
+    assert result.errors == []
+    assert result.rows == 2
+    assert Contact.objects.count() == 2
+
+
+def test_import_line_numbers_stay_right_after_empty_rows(full_setup):
+    text = "type,no,name,company_no\n,,,\ncompany,X1,Firm AS,\nperson,,Kari Nordmann,NOPE\n"
+    result = import_contacts(io.StringIO(text))
+    assert [(e.line, e.column) for e in result.errors] == [(4, "company_no")]
+
+
+def test_address_state_follows_the_block_rule(full_setup):
+    """The address moves as a block (2.5): a person with their own city does not follow
+    a company address change, so the card must not call the address "inherited"."""
+    firm = contact_create(
+        data={"type": "company", "name": "Firm AS", "address": "Gate 1", "city": "Oslo"}
+    )
+    employee = contact_create(data={"type": "person", "name": "Kari Nordmann", "company": firm})
+    contact_update(contact=employee, data={"city": "Drammen"})
+    states = field_states(fresh(employee))
+    assert states["address"] == "overridden"
+    assert states["county"] == "overridden"
+    contact_update(contact=firm, data={"address": "Ny gate 9"})
+    assert fresh(employee).address == "Gate 1"  # what "overridden" promised
+
+
+def test_blank_person_names_give_one_clear_error(full_setup, admin_client):
+    response = admin_client.post(
+        reverse("contacts:create") + "?type=person", {"first_name": " ", "surname": ""}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["Enter a first name or a surname."]
+    assert not Contact.objects.exists()
