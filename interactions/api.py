@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -54,7 +58,18 @@ class DocumentLogView(APIView):
     queryset = InteractionLogEntry.objects.none()  # DjangoModelPermissions: add_ for POST
 
     def post(self, request):
-        form = DocumentLogForm(request.data)
+        try:
+            body = request.data
+        except ParseError:
+            return _bad_request({"non_field_errors": [_("The request body is not valid JSON.")]})
+        if not isinstance(body, Mapping):
+            return _bad_request(
+                {"non_field_errors": [_("Send the document as a JSON object.")]}
+            )
+        values, type_errors = _form_values(body)
+        if type_errors:
+            return _bad_request(type_errors)
+        form = DocumentLogForm(values)
         if not form.is_valid():
             return Response(_form_errors(form), status=status.HTTP_400_BAD_REQUEST)
         data = form.cleaned_data
@@ -78,6 +93,33 @@ class DocumentLogView(APIView):
             {"logged": True, "entry": InteractionLogEntrySerializer(result.entry).data},
             status=status.HTTP_201_CREATED,
         )
+
+
+# Fields whose value may also come as a JSON number (document and party numbers).
+_NUMBER_FIELDS = frozenset(("document_no", "contact_no", "customer_no", "vendor_no"))
+
+
+def _form_values(body: Mapping) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The form's input from a JSON object or form data: text values as they are, null as
+    blank, whole numbers as text for the number fields; any other type is an error (no
+    lists, objects or booleans turned into text by str())."""
+    values: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for name in DocumentLogForm.base_fields:
+        value = body.get(name)  # a QueryDict gives the last value of a repeated key
+        if value is None:
+            values[name] = ""
+        elif isinstance(value, str):
+            values[name] = value
+        elif name in _NUMBER_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+            values[name] = str(value)
+        else:
+            errors[name] = [_("Enter a text value.")]
+    return values, errors
+
+
+def _bad_request(errors: dict) -> Response:
+    return Response(errors, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _form_errors(form) -> dict:

@@ -35,8 +35,12 @@ class EntryFilterForm(forms.Form):
     )
 
     def filters(self) -> dict:
-        """Keyword arguments for `selectors.entry_list` (only the valid, given values)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Keyword arguments for `selectors.entry_list` (only the valid, given values: an
+        invalid filter is shown with its error, the others still apply)."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # cleaned_data keeps every field that is valid
+            data = self.cleaned_data
         return {
             "contact_no": (data.get("contact") or "").strip(),
             "template": data["template"].pk if data.get("template") else "",
@@ -133,7 +137,8 @@ class DocumentLogForm(forms.Form):
         max_length=20,
         error_messages={"required": _("A document number is required.")},
     )
-    date = forms.DateField(label=_("Date"), required=False)
+    # ISO only: a localised format would read 01-02-2026 differently per request language.
+    date = forms.DateField(label=_("Date"), required=False, input_formats=["%Y-%m-%d"])
     contact_no = forms.CharField(label=_("Contact no."), max_length=20, required=False)
     customer_no = forms.CharField(label=_("Customer no."), max_length=20, required=False)
     vendor_no = forms.CharField(label=_("Vendor no."), max_length=20, required=False)

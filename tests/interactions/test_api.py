@@ -115,3 +115,72 @@ def test_session_auth_needs_csrf(staff_user, company, system_setup):
     )
     assert response.status_code == 403
     assert not InteractionLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"sales_invoice"', "5", "null", "true"])
+def test_a_body_that_is_not_an_object_is_400(staff_client, company, system_setup, body):
+    response = staff_client.post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["Send the document as a JSON object."]}
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_malformed_json_is_400_with_our_own_message(staff_client, company, system_setup):
+    # Not DRF's "JSON parse error - Expecting property name..." (English from the parser).
+    response = staff_client.post(URL, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["The request body is not valid JSON."]}
+    assert not InteractionLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("document_no", {"a": 1}),
+        ("document_no", ["103001"]),
+        ("document_no", True),
+        ("document_type", ["sales_invoice"]),
+        ("contact_no", ["CT100"]),
+        ("date", 20260101),
+        ("date", ["2026-01-01"]),
+        ("description", {"text": "x"}),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_400_on_that_field(
+    staff_client, company, system_setup, field, value
+):
+    data = {"document_type": "sales_invoice", "document_no": "103001", "contact_no": "CT100"}
+    response = _post(staff_client, {**data, field: value})
+    assert response.status_code == 400
+    assert response.json() == {field: ["Enter a text value."]}
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_numbers_may_be_sent_as_json_numbers_and_null_means_blank(
+    staff_client, company, system_setup
+):
+    response = _post(
+        staff_client,
+        {
+            "document_type": "sales_invoice",
+            "document_no": 103001,
+            "contact_no": "CT100",
+            "date": None,
+            "description": None,
+        },
+    )
+    assert response.status_code == 201
+    entry = InteractionLogEntry.objects.get()
+    assert entry.document_no == "103001"
+    assert entry.description == entry.interaction_template.description
+
+
+@pytest.mark.parametrize("language", ["nb", "nl", "en"])
+def test_the_api_date_is_iso_whatever_the_language(staff_client, company, system_setup, language):
+    data = {"document_type": "sales_invoice", "document_no": "1", "contact_no": "CT100"}
+    response = _post(staff_client, {**data, "date": "01.02.2026"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    assert "date" in response.json()
+    response = _post(staff_client, {**data, "date": "2026-02-01"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 201
+    assert response.json()["entry"]["date"] == "2026-02-01"

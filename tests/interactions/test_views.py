@@ -240,3 +240,17 @@ def test_staff_may_log_but_not_edit_templates(staff_user):
     assert staff_user.has_perm("interactions.view_interactiontemplate")
     assert not staff_user.has_perm("interactions.change_interactiontemplate")
     assert not staff_user.has_perm("interactions.change_interactiontemplatesetup")
+
+
+def test_list_keeps_the_valid_filters_when_one_is_invalid(staff_client, company, person, outgoing):
+    stranger = PersonFactory(no="CT555")
+    services.interaction_log(contact=person, template=outgoing, description="Person call")
+    services.interaction_log(contact=stranger, template=outgoing, description="Stranger call")
+
+    response = staff_client.get(
+        reverse("interactions:list"), {"contact": "CT101", "date_from": "not-a-date"}
+    )
+
+    assert response.status_code == 200
+    assert {e.description for e in response.context["page"]} == {"Person call"}
+    assert "Enter a valid date." in response.content.decode()
