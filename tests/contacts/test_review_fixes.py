@@ -81,3 +81,22 @@ def test_blank_person_names_give_one_clear_error(full_setup, admin_client):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["Enter a first name or a surname."]
     assert not Contact.objects.exists()
+
+
+def test_number_with_a_slash_has_working_pages(full_setup, admin_client):
+    """A typed number like 2024/1 (allowed in a code) must not break the card links."""
+    response = admin_client.post(
+        reverse("contacts:create") + "?type=company", {"no": "2024/1", "name": "Slash AS"}
+    )
+    assert response.status_code == 302
+    firm = Contact.objects.get(no="2024/1")
+    assert admin_client.get(response["Location"]).context["contact"] == firm
+    for name in ("edit", "delete", "create_person"):
+        assert admin_client.get(reverse(f"contacts:{name}", args=[firm.no])).status_code == 200
+    response = admin_client.post(
+        reverse("contacts:create_person", args=[firm.no]),
+        {"first_name": "Kari", "surname": "Nordmann"},
+    )
+    assert response.status_code == 302
+    assert Contact.objects.get(surname="Nordmann").company == firm
+    assert admin_client.get(reverse("contacts:list")).status_code == 200
