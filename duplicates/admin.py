@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from duplicates.models import (
@@ -15,6 +15,29 @@ class DuplicateSearchStringSetupAdmin(admin.ModelAdmin):
     list_display = ("field", "part", "length")
     list_filter = ("part",)
     search_fields = ("field",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        rebuilt = getattr(obj, "strings_rebuilt", 0)
+        if rebuilt is None:
+            messages.warning(
+                request,
+                _(
+                    "Maintain duplicate search strings is off: the stored search strings "
+                    "were not rebuilt for this line."
+                ),
+            )
+        elif rebuilt:
+            messages.info(
+                request,
+                _(
+                    "The search strings of this line were rebuilt for %(count)s companies. "
+                    "Run the duplicate search (Generate duplicate search strings on the "
+                    "duplicates page, or manage.py find_duplicates) to update the possible "
+                    "duplicates."
+                )
+                % {"count": rebuilt},
+            )
 
 
 @admin.register(ContactSearchString)

@@ -33,6 +33,16 @@ class DuplicatesConfig(AppConfig):
         contacts_bulk_updated.connect(
             signals.index_bulk_changed_contacts, dispatch_uid="duplicates.index_bulk_updated"
         )
+        pre_save.connect(
+            signals.remember_line,
+            sender=DuplicateSearchStringSetup,
+            dispatch_uid="duplicates.remember_line",
+        )
+        post_save.connect(
+            signals.rebuild_line_strings,
+            sender=DuplicateSearchStringSetup,
+            dispatch_uid="duplicates.rebuild_line_strings",
+        )
         post_delete.connect(
             signals.delete_line_strings,
             sender=DuplicateSearchStringSetup,

@@ -68,12 +68,25 @@ TRIGGER_FIELDS = (
 Line = tuple[str, str, int]  # (field, part, length)
 
 
+def _upper_char(char: str) -> str:
+    # One character stays one character (as Business Central's UpperCase does): "ß"
+    # keeps its form instead of becoming "SS", so a string never outgrows its length.
+    upper = char.upper()
+    return upper if len(upper) == 1 else char
+
+
 def search_string(value: object, part: str, length: int) -> str:
-    """One search string as the reference builds it (4.3); "" means none is stored."""
-    text = ("" if value is None else str(value)).translate(_STRIP_TABLE)
+    """One search string as the reference builds it (4.3); "" means none is stored.
+
+    The text is first put in composed form (NFC), so "é" typed as one character or as
+    "e" plus an accent gives the same string.
+    """
+    text = unicodedata.normalize("NFC", "" if value is None else str(value))
+    text = text.translate(_STRIP_TABLE)
     if len(text) > length:
         text = text[:length] if part == FIRST else text[-length:]
-    return text.upper()
+    upper = text.upper()
+    return upper if len(upper) == len(text) else "".join(map(_upper_char, text))
 
 
 def search_strings(record: Mapping, lines: Iterable[Line]) -> dict[tuple[str, str], str]:

@@ -21,6 +21,20 @@ def check_duplicates(sender, instance, created, raw=False, **kwargs) -> None:
         )
 
 
+def remember_line(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save of a setup line: keep its stored (field, part, length)."""
+    if not raw:
+        instance._duplicates_before = services.setup_line_stored(instance)
+
+
+def rebuild_line_strings(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save of a setup line: rebuild its strings (4.1); the count is kept for messages."""
+    if not raw:
+        instance.strings_rebuilt = services.setup_line_changed(
+            line=instance, previous=instance.__dict__.pop("_duplicates_before", None)
+        )
+
+
 def delete_line_strings(sender, instance, **kwargs) -> None:
     """post_delete of a setup line: its stored strings go too (4.1)."""
     services.setup_line_deleted(line=instance)

@@ -12,13 +12,16 @@ from duplicates.services.index import (
     OURS,
     REFERENCE,
     WATCHED_FIELDS,
+    companies_count,
     contact_record,
     contact_unindex,
     contact_watched_values,
     search_strings_build,
     search_strings_rebuild,
     setup_create_default_lines,
+    setup_line_changed,
     setup_line_deleted,
+    setup_line_stored,
     setup_lines,
 )
 from duplicates.services.merge import (
@@ -54,6 +57,7 @@ __all__ = [
     "WATCHED_FIELDS",
     "FoundPair",
     "SearchResult",
+    "companies_count",
     "contact_check_duplicates",
     "contact_index",
     "contact_record",
@@ -73,6 +77,8 @@ __all__ = [
     "search_strings_build",
     "search_strings_rebuild",
     "setup_create_default_lines",
+    "setup_line_changed",
     "setup_line_deleted",
+    "setup_line_stored",
     "setup_lines",
 ]

@@ -68,6 +68,52 @@ def setup_line_deleted(*, line: DuplicateSearchStringSetup) -> int:
     return deleted
 
 
+def setup_line_stored(line: DuplicateSearchStringSetup) -> matching.Line | None:
+    """The stored (field, part, length) of a setup line, None for a new one."""
+    if line.pk is None:
+        return None
+    stored = DuplicateSearchStringSetup.objects.filter(pk=line.pk)
+    return stored.values_list("field", "part", "length").first()
+
+
+def setup_line_changed(
+    *, line: DuplicateSearchStringSetup, previous: matching.Line | None = None
+) -> int | None:
+    """A setup line was added or changed (4.1): rebuild that line's stored strings.
+
+    `previous` is the line's (field, part, length) before the change (None for a new
+    line). Strings of a former (field, part) are deleted. When the setup does not
+    maintain search strings nothing is rebuilt and None is returned; otherwise the
+    number of companies processed. The pairs are not searched again here.
+    """
+    from marketing_setup.models import MarketingSetup
+
+    if previous is not None and previous[:2] != (line.field, line.part):
+        ContactSearchString.objects.filter(field=previous[0], part=previous[1]).delete()
+    if previous == line.line:
+        return 0
+    if not MarketingSetup.get().maintain_search_strings:
+        return None
+    ContactSearchString.objects.filter(field=line.field, part=line.part).delete()
+    companies = Contact.objects.filter(type=Contact.Type.COMPANY)
+    done = 0
+    last_id = 0
+    while True:
+        chunk = list(
+            companies.filter(id__gt=last_id).order_by("id").values_list("id", line.field)[:CHUNK]
+        )
+        if not chunk:
+            return done
+        last_id = chunk[-1][0]
+        rows = []
+        for contact_id, value in chunk:
+            string = matching.search_string(value, line.part, line.length)
+            if string:
+                rows.append((contact_id, line.field, line.part, string))
+        _insert(ContactSearchString, ("contact", "field", "part", "string"), rows)
+        done += len(chunk)
+
+
 # --- Values ---------------------------------------------------------------------
 
 
@@ -178,6 +224,11 @@ def search_strings_rebuild(
         if progress:
             progress(len(chunk))
     return done
+
+
+def companies_count() -> int:
+    """How many company contacts take part in the duplicate search."""
+    return Contact.objects.filter(type=Contact.Type.COMPANY).count()
 
 
 def contact_unindex(*, contact: Contact) -> None:

@@ -102,28 +102,49 @@ def _describe(row: models.Model) -> dict:
     return data
 
 
-def _move(relation, *, keep: Contact, merge: Contact) -> tuple[int, list[dict]]:
-    """Point every row of one relation from `merge` to `keep`; returns (moved, dropped)."""
+def _content(row: models.Model, relation) -> dict:
+    """A row's values apart from its key, the contact it points at and timestamps."""
+    return {
+        f.attname: getattr(row, f.attname)
+        for f in row._meta.concrete_fields
+        if not f.primary_key
+        and f.attname != relation.field.attname
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+    }
+
+
+def _move(relation, *, keep: Contact, merge: Contact) -> tuple[int, list[dict], list[str]]:
+    """Point every row of one relation from `merge` to `keep`.
+
+    Returns (moved, dropped, conflicts). A row that clashes with a unique row of the
+    kept contact is dropped only when the kept contact has a row with the same values
+    (nothing is lost); otherwise it is a conflict the user must resolve first.
+    """
     model = relation.related_model
     attname = relation.field.attname
     rows = model._base_manager.filter(**{relation.field.name: merge})
     try:
         with transaction.atomic():
-            return rows.update(**{attname: keep.pk}), []
+            return rows.update(**{attname: keep.pk}), [], []
     except IntegrityError:
         pass
-    # A unique constraint clashes with a row of the kept contact: move row by row,
-    # keep the kept contact's row and record the dropped one.
-    moved, dropped = 0, []
+    kept_rows = [
+        _content(row, relation) for row in model._base_manager.filter(**{relation.field.name: keep})
+    ]
+    moved, dropped, conflicts = 0, [], []
     for row in list(rows):
         try:
             with transaction.atomic():
                 model._base_manager.filter(pk=row.pk).update(**{attname: keep.pk})
             moved += 1
         except IntegrityError:
-            dropped.append(_describe(row))
-            row.delete()
-    return moved, dropped
+            if _content(row, relation) in kept_rows:
+                dropped.append(_describe(row))
+                row.delete()
+            else:
+                conflicts.append(f"{model._meta.verbose_name} {row}")
+    return moved, dropped, conflicts
 
 
 @transaction.atomic
@@ -139,8 +160,10 @@ def contacts_merge(
     `field_choices` maps a field name to "keep" or "merge" (take the merged
     contact's value). Every row referring to the merged contact (persons,
     interactions, business relations, opportunities...) moves to the kept one;
-    a row that would clash with a unique row of the kept contact is dropped and
-    recorded. The merged contact is deleted; the kept one is re-indexed.
+    a row that would clash with an identical unique row of the kept contact is
+    dropped and recorded; a clash with a different row raises ValidationError
+    ("resolve the conflicts first", as the reference does) and changes nothing.
+    The merged contact is deleted; the kept one is re-indexed.
     """
     field_choices = dict(field_choices or {})
     if keep.pk == merge.pk:
@@ -174,12 +197,23 @@ def contacts_merge(
     strings = ContactSearchString.objects.filter(contact=merge).count()
     if strings:
         moved[f"{ContactSearchString._meta.label}.contact"] = strings
+    conflicts: list[str] = []
     for relation in _relations():
-        count, lost = _move(relation, keep=keep, merge=merge)
+        count, lost, clashes = _move(relation, keep=keep, merge=merge)
         if count:
             label = f"{relation.related_model._meta.label}.{relation.field.name}"
             moved[label] = moved.get(label, 0) + count
         dropped.extend(lost)
+        conflicts.extend(clashes)
+    if conflicts:
+        # Raised inside the transaction: every row moved so far goes back.
+        raise ValidationError(
+            _(
+                "Resolve %(count)s conflicts before merge: %(rows)s. Each of these rows of "
+                "the merged contact clashes with a different row of the kept contact."
+            )
+            % {"count": len(conflicts), "rows": "; ".join(conflicts)}
+        )
 
     merged_no = merge.no
     contact_unindex(contact=merge)

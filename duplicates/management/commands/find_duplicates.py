@@ -1,8 +1,12 @@
+import contextlib
 import csv
+import os
 import sys
+import tempfile
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -22,22 +26,34 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, **options):
-        method = options["method"]
-        if options["contact"]:
-            pairs = self._one(options["contact"], method)
-        else:
-            total = Contact.objects.filter(type=Contact.Type.COMPANY).count()
-            disable = options["no_progress"] or not sys.stderr.isatty()
-            try:
-                with tqdm(total=total, unit="", disable=disable, file=sys.stderr) as bar:
-                    result = services.duplicates_find_all(method=method, progress=bar.update)
-            except ValidationError as error:
-                raise CommandError(" ".join(error.messages)) from error
-            pairs = result.pairs
-        if options["output"]:
-            self._write(options["output"], pairs)
+        # The output file is opened (as a temporary file beside it) before the search,
+        # and the search is rolled back if it cannot be written: a bad path changes nothing.
+        output = self._open(options["output"]) if options["output"] else None
+        try:
+            with transaction.atomic():
+                pairs = self._search(options)
+                if output is not None:
+                    self._write(output, options["output"], pairs)
+        finally:
+            if output is not None:
+                output.close()
+                with contextlib.suppress(OSError):
+                    os.unlink(output.name)
         message = _("%(count)s possible duplicates found.") % {"count": len(pairs)}
         self.stdout.write(self.style.SUCCESS(message))
+
+    def _search(self, options) -> list[tuple[str, str, int]]:
+        method = options["method"]
+        if options["contact"]:
+            return self._one(options["contact"], method)
+        total = Contact.objects.filter(type=Contact.Type.COMPANY).count()
+        disable = options["no_progress"] or not sys.stderr.isatty()
+        try:
+            with tqdm(total=total, unit="", disable=disable, file=sys.stderr) as bar:
+                result = services.duplicates_find_all(method=method, progress=bar.update)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        return result.pairs
 
     def _one(self, no: str, method: str) -> list[tuple[str, str, int]]:
         company = Contact.objects.filter(no=no).first()
@@ -48,12 +64,34 @@ class Command(BaseCommand):
         found = services.duplicates_find_for(contact=company, method=method)
         return [(p.contact.no, p.duplicate.no, p.score) for p in found if not p.separate_contacts]
 
-    def _write(self, path: str, pairs) -> None:
+    def _cannot_write(self, path: str, error) -> CommandError:
+        return CommandError(_("Cannot write %(file)s: %(error)s") % {"file": path, "error": error})
+
+    def _open(self, path: str):
+        if os.path.isdir(path):
+            raise self._cannot_write(path, _("it is a directory"))
         try:
-            with open(path, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["contact_no", "duplicate_contact_no", "score"])
-                writer.writerows(pairs)
+            return tempfile.NamedTemporaryFile(
+                "w",
+                newline="",
+                encoding="utf-8",
+                dir=os.path.dirname(os.path.abspath(path)),
+                prefix=".find_duplicates-",
+                suffix=".csv",
+                delete=False,
+            )
         except OSError as error:
-            message = _("Cannot write %(file)s: %(error)s") % {"file": path, "error": error}
-            raise CommandError(message) from error
+            raise self._cannot_write(path, error.strerror or error) from error
+
+    def _write(self, handle, path: str, pairs) -> None:
+        try:
+            writer = csv.writer(handle)
+            writer.writerow(["contact_no", "duplicate_contact_no", "score"])
+            writer.writerows(pairs)
+            handle.close()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(handle.name, 0o666 & ~umask)  # as a plain open() would create it
+            os.replace(handle.name, path)
+        except OSError as error:
+            raise self._cannot_write(path, error.strerror or error) from error
