@@ -179,7 +179,12 @@ def opportunity_update(*, opportunity: Opportunity, data: dict[str, Any], user=N
 
 
 def opportunity_close(*, opportunity: Opportunity, won: bool, user=None) -> Opportunity:
-    """Close an opportunity as won or lost."""
+    """Close an open opportunity as won or lost (a closed one stays as it was closed)."""
+    if not opportunity.is_open:
+        raise ValidationError(
+            _("Opportunity %(no)s is already closed.") % {"no": opportunity.no},
+            code="closed",
+        )
     status = Opportunity.Status.WON if won else Opportunity.Status.LOST
     return opportunity_update(opportunity=opportunity, data={"status": status}, user=user)
 

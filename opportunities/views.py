@@ -36,13 +36,14 @@ def opportunity_list(request):
     qs = Opportunity.objects.select_related(
         "contact", "salesperson", "sales_cycle", "current_stage"
     )
-    if form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # an invalid filter shows its error; the valid ones still apply
         data = form.cleaned_data
-        if data["status"]:
+        if data.get("status"):
             qs = qs.filter(status=data["status"])
-        if data["salesperson"]:
+        if data.get("salesperson"):
             qs = qs.filter(salesperson=data["salesperson"])
-        if data["contact"]:
+        if data.get("contact"):
             no = data["contact"].strip()
             qs = qs.filter(contact__no=no) | qs.filter(contact_company__no=no)
     page = Paginator(qs.order_by("-no"), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -228,3 +228,21 @@ def test_changing_the_sales_cycle_drops_the_old_stage():
     services.opportunity_update(opportunity=opp, data={"sales_cycle": SalesCycleFactory()})
     opp.refresh_from_db()
     assert opp.current_stage is None
+
+
+def test_closing_a_closed_opportunity_is_refused():
+    setup_opportunities()
+    opp = services.opportunity_create(data={"description": "A", "contact": CompanyFactory()})
+    services.opportunity_close(opportunity=opp, won=True)
+    closed_on = Opportunity.objects.get(pk=opp.pk).date_closed
+
+    with pytest.raises(ValidationError) as exc:
+        services.opportunity_close(opportunity=opp, won=False)
+
+    assert exc.value.messages == [f"Opportunity {opp.no} is already closed."]
+    opp.refresh_from_db()
+    assert (opp.status, opp.date_closed, opp.chances_of_success_pct) == (
+        Opportunity.Status.WON,
+        closed_on,
+        100,
+    )

@@ -210,3 +210,22 @@ def test_admin_add_typed_number_refused(superuser_client):
     assert response.status_code == 200
     assert "activate Manual Nos. in No. Series OPP" in response.content.decode()
     assert not Opportunity.objects.exists()
+
+
+def test_close_button_posted_twice_keeps_the_first_result(staff_client, opportunities):
+    opp = Opportunity.objects.get(description="Boats")
+    url = reverse("opportunities:close", args=[opp.no])
+    staff_client.post(url, {"result": "won"})
+    response = staff_client.post(url, {"result": "lost"}, follow=True)
+    opp.refresh_from_db()
+    assert opp.status == "won"
+    assert f"Opportunity {opp.no} is already closed." in response.content.decode()
+
+
+def test_list_keeps_the_valid_filters_when_one_is_invalid(staff_client, opportunities):
+    response = staff_client.get(
+        reverse("opportunities:list"), {"status": "won", "salesperson": "NOBODY"}
+    )
+    assert response.status_code == 200
+    assert [o.description for o in response.context["page"]] == ["Nets"]
+    assert "Select a valid choice." in response.content.decode()
