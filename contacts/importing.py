@@ -31,7 +31,7 @@ from django_countries import countries
 
 from contacts import inheritance, names
 from contacts.models import Contact
-from contacts.services import contact_apply_defaults
+from contacts.services import contact_apply_defaults, contact_clear_person_fields
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
 from numbering import services as numbering_services
 
@@ -145,7 +145,7 @@ def _csv_rows(handle: IO[str]):
     handle.seek(0)
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(handle, delimiter=delimiter)
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
 
     def rows():
@@ -349,6 +349,7 @@ def _build(row: _Row, setup: MarketingSetup, renumber: bool) -> Contact:
     for column, (_model, attr) in CODE_COLUMNS.items():
         setattr(contact, attr, v[column] or None)
     contact.vat_registration_no = contact.vat_registration_no.upper()
+    contact_clear_person_fields(contact)
     name_values = names.sync_names(
         {
             f: getattr(contact, f)

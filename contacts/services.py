@@ -86,6 +86,17 @@ def contact_apply_defaults(contact: Contact, setup: MarketingSetup) -> None:
             contact.salutation_id = default
 
 
+PERSON_ONLY_FIELDS = ("first_name", "middle_name", "surname", "job_title")
+
+
+def contact_clear_person_fields(contact: Contact) -> None:
+    """A company has no first/middle/surname or job title (2.2, the type normalisation
+    of 2.7 that the reference runs on every insert)."""
+    if contact.is_company:
+        for field in PERSON_ONLY_FIELDS:
+            setattr(contact, field, "")
+
+
 def _sync_names(contact: Contact, old: dict[str, Any] | None) -> None:
     values = {f: getattr(contact, f) or "" for f in NAME_FIELDS}
     old_names = {f: old[f] or "" for f in NAME_FIELDS} if old else None
@@ -114,6 +125,7 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) ->
     old = _old_row(contact)
     if old is None and not contact._state.adding:
         contact._state.adding = True  # pk given but no row yet: an insert
+    contact_clear_person_fields(contact)
     _sync_names(contact, old)
     if old is None:
         # No. is a code (upper-case, 2.1): "ab1" typed is stored as AB1, as every

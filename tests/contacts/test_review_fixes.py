@@ -100,3 +100,28 @@ def test_number_with_a_slash_has_working_pages(full_setup, admin_client):
     assert response.status_code == 302
     assert Contact.objects.get(surname="Nordmann").company == firm
     assert admin_client.get(reverse("contacts:list")).status_code == 200
+
+
+def test_company_never_keeps_person_name_parts(full_setup):
+    """2.2: a company has blank first/middle/surname and job title, whatever the caller
+    passed (the reference's type normalisation on insert)."""
+    firm = contact_create(
+        data={"type": "company", "name": "Firm AS", "first_name": "Kari", "job_title": "CEO"}
+    )
+    firm = fresh(firm)
+    assert (firm.name, firm.first_name, firm.surname, firm.job_title) == ("Firm AS", "", "", "")
+
+
+def test_import_company_row_drops_person_name_parts(full_setup):
+    text = "type,no,name,first_name,surname,job_title\ncompany,X1,Firm AS,Kari,Nordmann,CEO\n"
+    result = import_contacts(io.StringIO(text))
+    assert result.errors == []
+    firm = Contact.objects.get(no="X1")
+    assert (firm.name, firm.first_name, firm.surname, firm.job_title) == ("Firm AS", "", "", "")
+
+
+def test_import_header_is_case_insensitive(full_setup):
+    text = "Type,No,Name,Company_No\ncompany,X1,Firm AS,\nperson,,Kari Nordmann,X1\n"
+    result = import_contacts(io.StringIO(text))
+    assert result.errors == []
+    assert Contact.objects.get(surname="Nordmann").company.no == "X1"
