@@ -307,6 +307,14 @@ class ContactBusinessRelation(models.Model):
                         }
                     )
             return
+        model = ENTITY_MODELS.get(self.link_to)
+        if model is not None and self.no and not model.objects.filter(no=self.no).exists():
+            raise ValidationError(
+                {
+                    "no": _("%(table)s %(no)s does not exist.")
+                    % {"table": LinkToTable(self.link_to).label, "no": self.no}
+                }
+            )
         others = ContactBusinessRelation.objects.exclude(pk=self.pk)
         mine = others.filter(contact_id=self.contact_id, link_to=self.link_to).first()
         if mine is not None:

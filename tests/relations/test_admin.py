@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from relations.models import Customer
+from relations.models import ContactBusinessRelation, Customer
 from relations.selectors import contact_for_entity
 from tests.relations.factories import CustomerFactory, setup_sync
 
@@ -79,3 +79,17 @@ def test_admin_refuses_setup_code_without_link(superuser_client):
     )
     assert response.status_code == 200
     assert "is used when a contact is linked with a customer" in response.content.decode()
+
+
+def test_admin_refuses_a_link_to_a_customer_that_does_not_exist(superuser_client):
+    from tests.factories import CompanyFactory
+
+    setup_sync()
+    company = CompanyFactory()
+    response = superuser_client.post(
+        reverse("admin:relations_contactbusinessrelation_add"),
+        {"contact": company.pk, "business_relation": "CUST", "link_to": "customer", "no": "NOPE"},
+    )
+    assert response.status_code == 200
+    assert "Customer NOPE does not exist." in response.content.decode()
+    assert not ContactBusinessRelation.objects.exists()
