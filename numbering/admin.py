@@ -8,10 +8,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from numbering.models import NoSeries, NoSeriesLine
-from numbering.services import lines_on_latest_date
+from numbering.services import COUNTER_FIELDS, line_save, lines_on_latest_date
 
 
-class NoSeriesLineForm(forms.ModelForm):
+class CounterFormMixin:
+    """The counter fields carry the value the form was shown with (a hidden input), so
+    an edit is told apart from a number drawn while the form was open."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in COUNTER_FIELDS:
+            if name in self.fields:
+                self.fields[name].show_hidden_initial = True
+
+    def untouched_counter_fields(self) -> tuple[str, ...]:
+        return tuple(name for name in COUNTER_FIELDS if name not in self.changed_data)
+
+
+class NoSeriesLineForm(CounterFormMixin, forms.ModelForm):
     class Meta:
         model = NoSeriesLine
         fields = (
@@ -33,6 +47,12 @@ class NoSeriesLineForm(forms.ModelForm):
 
 
 class NoSeriesLineFormSet(BaseInlineFormSet):
+    def save_existing(self, form, obj, commit=True):
+        if not commit:
+            return super().save_existing(form, obj, commit=commit)
+        line_save(form.instance, fresh_fields=form.untouched_counter_fields())
+        return form.instance
+
     def clean(self):
         super().clean()
         # New lines without a line no. get the next multiple of 10000, as BC numbers lines.
@@ -127,7 +147,7 @@ class NoSeriesAdmin(admin.ModelAdmin):
     @staticmethod
     def current_line(obj: NoSeries) -> NoSeriesLine | None:
         candidates = lines_on_latest_date(list(obj.lines.all()), timezone.localdate())
-        return next((line for line in candidates if line.open), None)
+        return next((line for line in candidates if line.compute_open()), None)
 
     current_starting_date = _current_value("starting_date", _("starting date"))
     current_starting_no = _current_value("starting_no", _("starting no."))
@@ -136,6 +156,12 @@ class NoSeriesAdmin(admin.ModelAdmin):
     current_last_no_used = _current_value("last_no_used", _("last no. used"))
     current_warning_no = _current_value("warning_no", _("warning no."))
     current_increment_by = _current_value("increment_by", _("increment-by no."))
+
+
+class NoSeriesLineAdminForm(CounterFormMixin, forms.ModelForm):
+    class Meta:
+        model = NoSeriesLine
+        fields = ("series", *NoSeriesLineForm.Meta.fields)
 
 
 @admin.register(NoSeriesLine)
@@ -156,3 +182,10 @@ class NoSeriesLineAdmin(admin.ModelAdmin):
     search_fields = ("series__code", "starting_no", "ending_no", "last_no_used")
     list_filter = ("open", "series")
     readonly_fields = ("open",)
+    form = NoSeriesLineAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            line_save(obj, fresh_fields=form.untouched_counter_fields())
+        else:
+            super().save_model(request, obj, form, change)

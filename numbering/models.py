@@ -80,6 +80,14 @@ class NoSeriesLine(models.Model):
     def __str__(self) -> str:
         return f"{self.series_id} {self.line_no}: {self.starting_no}..{self.ending_no}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Open follows the line however it is saved (admin, scripts, fixtures), 5.4.
+        self.open = self.compute_open()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "open" not in update_fields:
+            kwargs["update_fields"] = {*update_fields, "open"}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         normalised = formatting.normalise_line_numbers(
             starting_no=self.starting_no,

@@ -77,7 +77,8 @@ def _pick_open_line(
 ) -> NoSeriesLine:
     """Step 2-3 of 5.3: the first open line among `candidates`, else the matching error."""
     for line in candidates:
-        if line.open:
+        # Judged afresh, not from the stored flag: update() and raw SQL leave it stale.
+        if line.compute_open():
             return line
     if candidates:
         # Every range of that date is used up: say which limit was reached.
@@ -353,7 +354,9 @@ def series_overview(*, on_date: datetime.date | None = None) -> list[SeriesOverv
         line = None
         try:
             candidates = lines_on_latest_date(lines, on_date)
-            line = next((c for c in candidates if c.open), candidates[-1] if candidates else None)
+            line = next(
+                (c for c in candidates if c.compute_open()), candidates[-1] if candidates else None
+            )
             picked = _pick_open_line(series, candidates, has_lines=bool(lines), on_date=on_date)
             drawn = _compute(series, picked, on_date)
         except NumberSeriesError as exc:
@@ -396,6 +399,40 @@ def series_check_manual(code: str) -> None:
             "manual_nos",
             code=series.code,
         )
+
+
+COUNTER_FIELDS = ("last_no_used", "last_date_used")
+
+
+def line_save(line: NoSeriesLine, *, fresh_fields: tuple[str, ...] = COUNTER_FIELDS) -> None:
+    """Save a line edited by hand (the admin) without rewinding its counter.
+
+    The fields in `fresh_fields` (the counter fields the user did not edit) are read
+    again from the database under the line's row lock, so numbers drawn while the form
+    was open are not handed out a second time; the line's numbers are then brought to
+    one width again (5.2) and Open is recomputed by save().
+    """
+    with transaction.atomic(using=router.db_for_write(NoSeriesLine)):
+        if line.pk and fresh_fields:
+            current = (
+                NoSeriesLine.objects.select_for_update()
+                .filter(pk=line.pk)
+                .values(*fresh_fields)
+                .first()
+            )
+            if current is not None:
+                for name, value in current.items():
+                    setattr(line, name, value)
+                normalised = formatting.normalise_line_numbers(
+                    starting_no=line.starting_no,
+                    ending_no=line.ending_no,
+                    warning_no=line.warning_no,
+                    last_no_used=line.last_no_used,
+                )
+                if all(len(value) <= formatting.MAX_LENGTH for value in normalised.values()):
+                    for name, value in normalised.items():
+                        setattr(line, name, value)
+        line.save()
 
 
 def line_validate(line: NoSeriesLine) -> None:
