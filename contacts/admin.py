@@ -99,6 +99,12 @@ class ContactAdmin(admin.ModelAdmin):
         (_("Record"), {"fields": ("no_series", "created_at", "updated_at")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        # An allocated number is the contact's business key (the card's address, shown
+        # by other apps): set once on creation, never changed or blanked afterwards.
+        fields = super().get_readonly_fields(request, obj)
+        return ("no", *fields) if obj is not None else fields
+
     def get_search_results(self, request, queryset, search_term):
         # The company lookup (autocomplete) offers companies only.
         queryset, distinct = super().get_search_results(request, queryset, search_term)

@@ -64,3 +64,15 @@ def test_admin_type_change_is_checked(superclient, full_setup):
     assert b"related people" in response.content
     firm.refresh_from_db()
     assert firm.type == "company"
+
+
+def test_allocated_number_cannot_be_changed_in_the_admin(superclient, setup_with_series):
+    """An allocated number is read-only on the change page (it is the card's address and
+    other apps show it); blanking it would leave a contact without a number."""
+    firm = contact_create(data={"type": "company", "name": "Fjord Data AS"})
+    url = reverse("admin:contacts_contact_change", args=(firm.pk,))
+    for typed in ("", "OTHER1"):
+        response = superclient.post(url, {"no": typed, "type": "company", "name": "Fjord AS"})
+        assert response.status_code == 302
+        firm.refresh_from_db()
+        assert (firm.no, firm.name) == ("CT000001", "Fjord AS")
