@@ -246,3 +246,15 @@ def test_closing_a_closed_opportunity_is_refused():
         closed_on,
         100,
     )
+
+
+def test_typed_number_longer_than_the_field_is_refused():
+    setup_opportunities(manual=True)
+    with pytest.raises(ValidationError) as exc:
+        services.opportunity_create(
+            data={"no": "X" * 21, "description": "A", "contact": CompanyFactory()}
+        )
+    assert exc.value.message_dict["no"] == [
+        "Ensure this value has at most 20 characters (it has 21)."
+    ]
+    assert not Opportunity.objects.exists()
