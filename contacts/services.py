@@ -23,6 +23,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -447,6 +449,40 @@ def person_follow_company(*, person: Contact, fields: list[str]) -> Contact:
     return contact_save(contact=person)
 
 
+# One UPDATE cannot apply the number, type or company rules (nor a person's name
+# parts): such changes go through contact_update one contact at a time. A company's
+# name may change in bulk; its search name follows where it still followed the name.
+_NOT_BULK_FIELDS = {"no", "type", "company", "no_series", *PERSON_ONLY_FIELDS}
+
+
+def _check_bulk_values(values: dict[str, Any]) -> None:
+    """Refuse fields the bulk path cannot keep consistent; validate the values."""
+    errors: dict[str, list] = {}
+    for key, value in values.items():
+        name = key.removesuffix("_id")
+        try:
+            field = Contact._meta.get_field(name)
+        except Exception:
+            errors.setdefault(key, []).append(
+                ValidationError(_("Unknown contact field: %(field)s."), params={"field": key})
+            )
+            continue
+        if name in _NOT_BULK_FIELDS or not field.editable:
+            errors.setdefault(key, []).append(
+                ValidationError(
+                    _("%(field)s cannot be changed for many companies at once."),
+                    params={"field": field.verbose_name},
+                )
+            )
+        elif not field.is_relation:
+            try:
+                field.clean("" if value is None else value, None)
+            except ValidationError as error:
+                errors.setdefault(key, []).extend(error.error_list)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def company_bulk_update(*, companies, values: dict[str, Any]) -> int:
     """Set `values` on many companies with one UPDATE and pass the change on to their
@@ -455,6 +491,7 @@ def company_bulk_update(*, companies, values: dict[str, Any]) -> int:
     can sync their copies. Returns the number of companies updated."""
     from contacts.signals import contacts_bulk_updated
 
+    _check_bulk_values(values)
     companies = companies.filter(type=Contact.Type.COMPANY)
     pks = companies.values("pk")  # a subquery: no parameter limit on large updates
     # The ids for the signal are read first: the update may change what the caller's
@@ -464,6 +501,10 @@ def company_bulk_update(*, companies, values: dict[str, Any]) -> int:
         *Contact.objects.filter(company__in=pks).values_list("pk", flat=True),
     ]
     inheritance.push_bulk_company_values(companies, values)
+    if "name" in values and "search_name" not in values:
+        companies.filter(Q(search_name=Upper("name")) | Q(search_name="")).update(
+            search_name=names.search_name_for(values["name"])
+        )
     count = Contact.objects.filter(pk__in=pks).update(**values, updated_at=timezone.now())
     if contact_ids:
         contacts_bulk_updated.send(sender=Contact, contact_ids=contact_ids)

@@ -125,3 +125,30 @@ def test_import_header_is_case_insensitive(full_setup):
     result = import_contacts(io.StringIO(text))
     assert result.errors == []
     assert Contact.objects.get(surname="Nordmann").company.no == "X1"
+
+
+def test_bulk_company_update_refuses_fields_it_cannot_keep_consistent(full_setup):
+    """The bulk path writes with one UPDATE (no names, numbering or type rules), so a
+    number, type or company change is refused, values are validated, and a company
+    name change keeps the search name following."""
+    from django.core.exceptions import ValidationError
+
+    from contacts.services import company_bulk_update
+
+    firm = contact_create(data={"type": "company", "name": "Firm AS", "phone_no": "1"})
+    companies = Contact.objects.filter(pk=firm.pk)
+    for values in ({"surname": "X"}, {"no": "X9"}, {"type": "person"}, {"phone_no": "12a"}):
+        with pytest.raises(ValidationError):
+            company_bulk_update(companies=companies, values=values)
+    firm = fresh(firm)
+    assert (firm.name, firm.search_name, firm.no, firm.phone_no) == (
+        "Firm AS",
+        "FIRM AS",
+        "CT000001",
+        "1",
+    )
+    company_bulk_update(companies=companies, values={"name": "Renamed AS"})
+    assert fresh(firm).search_name == "RENAMED AS"
+    contact_update(contact=fresh(firm), data={"search_name": "OWN"})
+    company_bulk_update(companies=companies, values={"name": "Again AS"})
+    assert fresh(firm).search_name == "OWN"
