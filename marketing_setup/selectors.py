@@ -15,6 +15,9 @@ REFERENCE_MODELS: tuple[tuple[str, str], ...] = (
     ("marketing_setup", "salutation"),
     ("marketing_setup", "salutationformula"),
     ("numbering", "noseries"),
+    # The page action "Duplicate Search String Setup" (reference 1.1); looked up by label,
+    # skipped when the duplicates app is not installed.
+    ("duplicates", "duplicatesearchstringsetup"),
 )
 
 

@@ -114,6 +114,23 @@ def _content(row: models.Model, relation) -> dict:
     }
 
 
+def _follow_number(relation, *, keep: Contact, merge: Contact) -> None:
+    """Moved rows that keep a copy of their contact's number ("contact" → "contact_no",
+    as interaction entries do) get the kept contact's number and name, as the
+    reference's rename does. Merge records are history and keep theirs."""
+    model = relation.related_model
+    if model is ContactMerge:
+        return
+    names = {f.name for f in model._meta.concrete_fields}
+    no_field, name_field = f"{relation.field.name}_no", f"{relation.field.name}_name"
+    if no_field not in names:
+        return
+    values = {no_field: keep.no}
+    if name_field in names:
+        values[name_field] = keep.name
+    model._base_manager.filter(**{relation.field.name: keep, no_field: merge.no}).update(**values)
+
+
 def _move(relation, *, keep: Contact, merge: Contact) -> tuple[int, list[dict], list[str]]:
     """Point every row of one relation from `merge` to `keep`.
 
@@ -126,9 +143,12 @@ def _move(relation, *, keep: Contact, merge: Contact) -> tuple[int, list[dict], 
     rows = model._base_manager.filter(**{relation.field.name: merge})
     try:
         with transaction.atomic():
-            return rows.update(**{attname: keep.pk}), [], []
+            moved = rows.update(**{attname: keep.pk})
     except IntegrityError:
         pass
+    else:
+        _follow_number(relation, keep=keep, merge=merge)
+        return moved, [], []
     kept_rows = [
         _content(row, relation) for row in model._base_manager.filter(**{relation.field.name: keep})
     ]
@@ -144,7 +164,17 @@ def _move(relation, *, keep: Contact, merge: Contact) -> tuple[int, list[dict], 
                 row.delete()
             else:
                 conflicts.append(f"{model._meta.verbose_name} {row}")
+    _follow_number(relation, keep=keep, merge=merge)
     return moved, dropped, conflicts
+
+
+def _carry_separate_marks(*, keep: Contact, others: set[int]) -> None:
+    """Mark the kept contact as separate from each contact the merged one was."""
+    for other in others:
+        low, high = sorted((keep.pk, other))
+        ContactDuplicate.objects.update_or_create(
+            contact_id=low, duplicate_id=high, defaults={"separate_contacts": True}
+        )
 
 
 @transaction.atomic
@@ -216,10 +246,16 @@ def contacts_merge(
         )
 
     merged_no = merge.no
+    # "Not a duplicate of X" said of the merged contact holds for the kept one too.
+    separate_from = {
+        pair.duplicate_id if pair.contact_id == merge.pk else pair.contact_id
+        for pair in ContactDuplicate.objects.involving(merge).filter(separate_contacts=True)
+    } - {keep.pk}
     contact_unindex(contact=merge)
     merge.delete()
     keep.full_clean(exclude=["no"])
     keep.save()
+    _carry_separate_marks(keep=keep, others=separate_from)
     record = ContactMerge.objects.create(
         kept_contact=keep,
         kept_contact_no=keep.no,

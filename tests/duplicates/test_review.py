@@ -246,3 +246,69 @@ def test_rebuild_button_on_a_large_table_points_to_the_command(admin_client, set
     assert "manage.py rebuild_search_strings --find" in response.content.decode()
     assert not ContactDuplicate.objects.exists()
     assert not ContactSearchString.objects.exists()
+
+
+def test_merge_carries_separate_marks_to_the_kept_contact(setup):
+    """The merged contact was marked "not a duplicate" of a third one: so is the kept one."""
+    kept, other = cannon_pair()
+    third = CompanyFactory(
+        name="Cannon Group Holding AS",
+        address="Storgata 1",
+        post_code="0155",
+        city="Oslo",
+        phone_no="22 33 44 99",
+    )
+    low, high = sorted((other.pk, third.pk))
+    ContactDuplicate.objects.update_or_create(
+        contact_id=low, duplicate_id=high, defaults={"separate_contacts": True}
+    )
+    services.contacts_merge(keep=kept, merge=other)
+    low, high = sorted((kept.pk, third.pk))
+    pair = ContactDuplicate.objects.get(contact_id=low, duplicate_id=high)
+    assert pair.separate_contacts
+    # And it survives a full rebuild.
+    services.search_strings_rebuild()
+    services.duplicates_find_all()
+    assert ContactDuplicate.objects.get(contact_id=low, duplicate_id=high).separate_contacts
+
+
+def test_merge_moves_interactions_and_opportunities_with_their_contact_no(setup):
+    """Moved interaction entries carry the kept contact's number (their copy of it)."""
+    import datetime
+
+    from interactions.models import InteractionLogEntry
+    from opportunities.models import Opportunity
+
+    kept, other = cannon_pair()
+    person = PersonFactory(company=other)
+    entries = [
+        InteractionLogEntry.objects.create(
+            contact=contact,
+            contact_company=other,
+            contact_no=contact.no,
+            contact_name=contact.name,
+            date=datetime.date(2026, 1, 5),
+        )
+        for contact in (other, person)
+    ]
+    kept_entry = InteractionLogEntry.objects.create(
+        contact=kept, contact_company=kept, contact_no=kept.no, date=datetime.date(2026, 1, 6)
+    )
+    opportunity = Opportunity.objects.create(
+        no="OPX1", description="Vans", contact=other, contact_company=other
+    )
+    record = services.contacts_merge(keep=kept, merge=other)
+    company_entry, person_entry = (
+        InteractionLogEntry.objects.get(pk=entry.pk) for entry in entries
+    )
+    assert (company_entry.contact, company_entry.contact_company) == (kept, kept)
+    assert company_entry.contact_no == kept.no
+    assert (person_entry.contact, person_entry.contact_company) == (person, kept)
+    assert person_entry.contact_no == person.no
+    kept_entry.refresh_from_db()
+    assert kept_entry.contact_no == kept.no
+    opportunity.refresh_from_db()
+    assert (opportunity.contact, opportunity.contact_company) == (kept, kept)
+    assert record.moved_rows["interactions.InteractionLogEntry.contact"] == 1
+    assert record.moved_rows["interactions.InteractionLogEntry.contact_company"] == 2
+    assert record.moved_rows["opportunities.Opportunity.contact"] == 1
