@@ -11,9 +11,10 @@ from numbering.models import NoSeries, NoSeriesLine
 from numbering.services import COUNTER_FIELDS, line_save, lines_on_latest_date
 
 
-class CounterFormMixin:
-    """The counter fields carry the value the form was shown with (a hidden input), so
-    an edit is told apart from a number drawn while the form was open."""
+class LineFormMixin:
+    """Line editing rules of the forms. The counter fields carry the value the form was
+    shown with (a hidden input), so an edit is told apart from a number drawn while the
+    form was open."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,11 +22,23 @@ class CounterFormMixin:
             if name in self.fields:
                 self.fields[name].show_hidden_initial = True
 
+    def clean(self):
+        cleaned_data = super().clean()
+        # Blanking Ending No. blanks Warning No. (5.2); a warning no. typed at the same
+        # time is kept, and refused by the line's validation.
+        if (
+            "ending_no" in self.changed_data
+            and not cleaned_data.get("ending_no")
+            and "warning_no" not in self.changed_data
+        ):
+            cleaned_data["warning_no"] = ""
+        return cleaned_data
+
     def untouched_counter_fields(self) -> tuple[str, ...]:
         return tuple(name for name in COUNTER_FIELDS if name not in self.changed_data)
 
 
-class NoSeriesLineForm(CounterFormMixin, forms.ModelForm):
+class NoSeriesLineForm(LineFormMixin, forms.ModelForm):
     class Meta:
         model = NoSeriesLine
         fields = (
@@ -158,7 +171,7 @@ class NoSeriesAdmin(admin.ModelAdmin):
     current_increment_by = _current_value("increment_by", _("increment-by no."))
 
 
-class NoSeriesLineAdminForm(CounterFormMixin, forms.ModelForm):
+class NoSeriesLineAdminForm(LineFormMixin, forms.ModelForm):
     class Meta:
         model = NoSeriesLine
         fields = ("series", *NoSeriesLineForm.Meta.fields)

@@ -188,3 +188,27 @@ def test_home_page_for_user_without_role_shows_no_menu_entries(roleless_client):
     assert response.status_code == 200
     for url in ("/contacts/", "/numbering/", "/opportunities/", "/setup/marketing/"):
         assert f'href="{url}"'.encode() not in response.content
+
+
+def test_login_never_redirects_to_another_site(client, django_user_model):
+    django_user_model.objects.create_user("visitor", "v@example.com", "pw-x-123456")
+    response = client.post(
+        "/accounts/login/",
+        {"username": "visitor", "password": "pw-x-123456", "next": "https://evil.example.com/"},
+    )
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+def test_login_page_escapes_the_next_parameter(client):
+    response = client.get("/accounts/login/", {"next": '"><script>alert(1)</script>'})
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, django_user_model):
+    django_user_model.objects.create_user("visitor", "v@example.com", "pw-x-123456")
+    response = client.post("/accounts/login/", {"username": "visitor", "password": "nope"})
+    assert response.status_code == 200
+    assert b"didn&#x27;t match" in response.content or b"didn't match" in response.content
+    assert "_auth_user_id" not in client.session

@@ -146,6 +146,34 @@ def test_line_admin_edit_recomputes_open(admin_site_client):  # noqa: F811
     assert line.open is False
 
 
+def test_blanking_the_ending_no_blanks_the_warning_no(admin_site_client):  # noqa: F811
+    series = make_series("S", {"starting_no": "A01", "ending_no": "A99", "warning_no": "A90"})
+    line = series.lines.get()
+    data = {
+        "description": "",
+        "default_nos": "on",
+        **inline_data(id=str(line.pk), starting_no="A01", ending_no="", warning_no="A90"),
+        "lines-INITIAL_FORMS": "1",
+        "lines-0-series": "S",
+    }
+    response = admin_site_client.post(reverse("admin:numbering_noseries_change", args=["S"]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    line.refresh_from_db()
+    assert (line.ending_no, line.warning_no) == ("", "")
+
+
+def test_a_warning_no_without_ending_no_is_still_refused(admin_site_client):  # noqa: F811
+    data = {
+        "code": "W",
+        "default_nos": "on",
+        **inline_data(starting_no="A01", ending_no="", warning_no="A90"),
+    }
+    response = admin_site_client.post(reverse("admin:numbering_noseries_add"), data)
+    assert response.status_code == 200
+    assert "You must specify an Ending No. to use a Warning No." in response.content.decode()
+    assert not NoSeries.objects.filter(code="W").exists()
+
+
 # --- an admin edit must not rewind a counter drawn meanwhile ------------------------------
 
 
