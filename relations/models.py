@@ -139,6 +139,29 @@ class SyncedEntity(models.Model):
     def synced_fields(cls) -> tuple[str, ...]:
         return SYNCED_FIELDS + cls.EXTRA_SYNCED_FIELDS
 
+    def clean(self) -> None:
+        """A linked entity's primary contact is its contact or one of that company's persons."""
+        if not self.primary_contact_id or not self.no:
+            return
+        relation = (
+            ContactBusinessRelation.objects.filter(link_to=self.LINK_TO, no=self.no)
+            .select_related("contact")
+            .first()
+        )
+        if relation is None:
+            return
+        linked = relation.contact
+        primary = self.primary_contact
+        if primary.pk != linked.pk and primary.company_id != linked.pk:
+            raise ValidationError(
+                {
+                    "primary_contact": _(
+                        "Contact %(no)s is not %(company)s or one of its persons."
+                    )
+                    % {"no": primary.no, "company": f"{linked.no} {linked.name}"}
+                }
+            )
+
 
 class Customer(SyncedEntity):
     LINK_TO = LinkToTable.CUSTOMER

@@ -186,3 +186,27 @@ def test_detail_shows_fields(admin_client):
     body = admin_client.get(reverse("relations:customer_detail", args=["C7"])).content.decode()
     assert "Molde" in body
     assert "Norway" in body
+
+
+def test_edit_page_refuses_a_primary_contact_of_another_company(admin_client):
+    setup_sync()
+    customer = services.customer_create(data={"name": "Alpha AS"})
+    company = contact_for_entity("customer", customer.no)
+    own = PersonFactory(no="CT800", company=company)
+    stranger = PersonFactory(no="CT900", company=CompanyFactory(no="CT901"))
+    url = reverse("relations:customer_edit", args=[customer.no])
+
+    response = admin_client.post(url, {"name": "Alpha AS", "primary_contact": stranger.no})
+
+    assert response.status_code == 200
+    assert (
+        f"Contact CT900 is not {company.no} {company.name} or one of its persons."
+        in response.content.decode()
+    )
+    customer.refresh_from_db()
+    assert customer.primary_contact_id is None
+
+    response = admin_client.post(url, {"name": "Alpha AS", "primary_contact": own.no})
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.primary_contact == own
