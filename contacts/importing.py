@@ -122,6 +122,7 @@ class _Row:
     values: dict[str, str]
     contact: Contact | None = None
     bad: bool = False
+    extra: int = 0  # values beyond the header's columns
 
 
 # --- reading ------------------------------------------------------------------------
@@ -150,7 +151,10 @@ def _csv_rows(handle: IO[str]):
 
     def rows():
         for row in reader:
-            yield reader.line_num, row
+            # line_num is the row's last line: a quoted value with line breaks moves
+            # the row's first line up by that many.
+            breaks = sum(v.count("\n") for v in row.values() if isinstance(v, str))
+            yield reader.line_num - breaks, row
 
     return header, rows()
 
@@ -201,6 +205,17 @@ class _Checker:
 
     def check(self, row: _Row) -> None:
         v = row.values
+        if row.extra:
+            # Most often an unquoted comma (or semicolon) inside a value.
+            self.error(
+                row,
+                "",
+                _(
+                    "This line has more values than the header has columns (%(count)d too "
+                    "many); put values that contain the separator in double quotes."
+                )
+                % {"count": row.extra},
+            )
         kind = v["type"].lower()
         if kind not in Contact.Type.values:
             self.error(
@@ -513,7 +528,8 @@ def import_contacts(
             continue  # a row of bare separators (spreadsheets save them), not a contact
         values["no"] = values["no"].upper()
         values["company_no"] = values["company_no"].upper()
-        rows.append(_Row(line=line, values=values))
+        extra = [v for v in raw.get(None) or () if str(v or "").strip()]
+        rows.append(_Row(line=line, values=values, extra=len(extra)))
     result.rows = len(rows)
     total = len(rows)
 

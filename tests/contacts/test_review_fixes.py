@@ -152,3 +152,25 @@ def test_bulk_company_update_refuses_fields_it_cannot_keep_consistent(full_setup
     contact_update(contact=fresh(firm), data={"search_name": "OWN"})
     company_bulk_update(companies=companies, values={"name": "Again AS"})
     assert fresh(firm).search_name == "OWN"
+
+
+def test_import_line_numbers_count_from_the_start_of_a_multi_line_row(full_setup):
+    """A quoted address with a line break spans two lines: the error names the line the
+    row starts on, and later rows keep their own line numbers."""
+    text = (
+        "type,no,name,address,email\n"
+        'company,X1,Firm AS,"Gate 1\nBakgården",bad@\n'
+        "company,X2,Other AS,,also-bad@\n"
+    )
+    result = import_contacts(io.StringIO(text))
+    assert [(e.line, e.column) for e in result.errors] == [(2, "email"), (4, "email")]
+
+
+def test_import_reports_a_row_with_more_values_than_columns(full_setup):
+    """An unquoted comma in an address shifts the columns; the row is reported, not
+    imported with its values in the wrong fields."""
+    text = "type,no,name,address,city\ncompany,X1,Firm AS,Gate 1, Bakgården,Oslo\n"
+    result = import_contacts(io.StringIO(text))
+    assert [(e.line, e.column) for e in result.errors] == [(2, "")]
+    assert "more values than the header" in result.errors[0].message
+    assert not Contact.objects.exists()
