@@ -18,6 +18,7 @@ from django.utils.regex_helper import normalize
 from contacts.models import Contact
 from duplicates.models import ContactDuplicate
 from interactions.models import InteractionLogEntry
+from marketing_setup.models import MarketingSetup
 from opportunities.models import Opportunity
 from tests.factories import BusinessRelationFactory, CompanyFactory, PersonFactory
 from tests.relations.factories import (
@@ -212,3 +213,13 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, d
     assert response.status_code == 200
     assert b"didn&#x27;t match" in response.content or b"didn't match" in response.content
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("url", ["/setup/marketing/", "/interactions/setup/"])
+def test_staff_may_not_change_the_setups(staff_client, setup, url):
+    """Back-office staff have view-only rights on the setups: a change is refused."""
+    before = MarketingSetup.objects.values().get()
+    assert staff_client.get(url).status_code in (200, 403)  # read-only page or none
+    response = staff_client.post(url, {"autosearch_for_duplicates": "", "contact_nos": ""})
+    assert response.status_code == 403
+    assert MarketingSetup.objects.values().get() == before
