@@ -98,7 +98,8 @@ def _apply_rules(opportunity: Opportunity, old: Opportunity | None) -> None:
     else:
         if not opportunity.date_closed:
             opportunity.date_closed = timezone.localdate()
-        if old is None or old.status != opportunity.status:
+        if old is None or old.status != opportunity.status or stage_changed:
+            # A stage's chances never replace a closed opportunity's 100 / 0.
             opportunity.chances_of_success_pct = (
                 100 if opportunity.status == Opportunity.Status.WON else 0
             )

@@ -258,3 +258,15 @@ def test_typed_number_longer_than_the_field_is_refused():
         "Ensure this value has at most 20 characters (it has 21)."
     ]
     assert not Opportunity.objects.exists()
+
+
+def test_a_closed_opportunity_keeps_its_chances_when_the_stage_changes():
+    setup_opportunities()
+    opp = services.opportunity_create(data={"description": "A", "contact": CompanyFactory()})
+    services.opportunity_close(opportunity=opp, won=True)
+    stage = SalesCycleStage.objects.get(sales_cycle_id="NEW", stage=2)
+
+    services.opportunity_update(opportunity=opp, data={"current_stage": stage})
+
+    opp.refresh_from_db()
+    assert (opp.status, opp.chances_of_success_pct) == (Opportunity.Status.WON, 100)
