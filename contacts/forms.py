@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from contacts.models import Contact
+from contacts.selectors import company_resolve
 from marketing_setup.models import Salesperson, Territory
 
 COMMON_FIELDS = (
@@ -196,25 +197,35 @@ class ContactFilterForm(forms.Form):
 
 
 class CompanyNoForm(forms.Form):
-    """Pick a company by its no. (a select over every company would not scale)."""
+    """Pick a company by its no. or name (a select over every company would not scale)."""
 
     company = forms.CharField(
         label=_("Company no."),
         required=False,
-        max_length=20,
-        help_text=_("Leave blank to make the person independent of any company."),
+        max_length=100,
+        help_text=_(
+            "The company's no. or name. Leave blank to make the person independent of any company."
+        ),
     )
 
     def clean_company(self):
-        no = self.cleaned_data["company"].strip().upper()
-        if not no:
+        text = self.cleaned_data["company"].strip()
+        if not text:
             return None
-        company = Contact.objects.filter(no=no, type=Contact.Type.COMPANY).first()
-        if company is None:
+        found = company_resolve(text)
+        if not found:
             raise ValidationError(
-                _("There is no company with no. %(no)s."), code="invalid", params={"no": no}
+                _("There is no company with no. %(no)s."),
+                code="invalid",
+                params={"no": text.upper()},
             )
-        return company
+        if len(found) > 1:
+            raise ValidationError(
+                _("Several companies match “%(text)s”: %(companies)s. Type the company's no."),
+                code="ambiguous",
+                params={"text": text, "companies": ", ".join(str(c) for c in found)},
+            )
+        return found[0]
 
 
 class ChangeTypeForm(forms.Form):

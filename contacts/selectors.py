@@ -234,3 +234,29 @@ def contact_export_rows(*, params: Mapping[str, Any], chunk_size: int = 2000):
     )
     for row in rows:
         yield ["" if value is None else value for value in row]
+
+
+def company_resolve(text: str, *, limit: int = 6) -> list[Contact]:
+    """The companies a typed company no. or name stands for (reference 2.10), in this
+    order, stopping at the first step with a hit: exact no.; exact name (any case); no.
+    or name starting with the text; no., name, city, phone no. or post code containing
+    it. One element: that company; several: the caller asks the user to choose."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    companies = Contact.objects.filter(type=Contact.Type.COMPANY).order_by("no")
+    steps = (
+        Q(no=text.upper()),
+        Q(name__iexact=text),
+        Q(no__startswith=text.upper()) | Q(name__istartswith=text),
+        Q(no__contains=text.upper())
+        | Q(name__icontains=text)
+        | Q(city__icontains=text)
+        | Q(phone_no__icontains=text)
+        | Q(post_code__icontains=text),
+    )
+    for step in steps:
+        found = list(companies.filter(step)[:limit])
+        if found:
+            return found
+    return []

@@ -174,3 +174,27 @@ def test_import_reports_a_row_with_more_values_than_columns(full_setup):
     assert [(e.line, e.column) for e in result.errors] == [(2, "")]
     assert "more values than the header" in result.errors[0].message
     assert not Contact.objects.exists()
+
+
+def test_change_company_by_name_resolves_like_the_reference(full_setup, admin_client):
+    """2.10: the company field takes a no. or a name: exact no., exact name, then a no.
+    or name starting with the text, then no./name/city/phone/post code containing it;
+    one hit is taken, several are listed."""
+    fjord = contact_create(data={"type": "company", "name": "Fjord Data AS", "city": "Bergen"})
+    contact_create(data={"type": "company", "name": "Fjordkraft AS", "city": "Oslo"})
+    kari = contact_create(data={"type": "person", "name": "Kari Nordmann"})
+    url = reverse("contacts:change_company", args=[kari.no])
+
+    def post(text):
+        response = admin_client.post(url, {"company": text}, follow=True)
+        return [str(m) for m in response.context["messages"]]
+
+    assert "The company was changed." in post("fjord data as")
+    assert fresh(kari).company == fjord
+    messages = post("fjord")
+    assert any("Several companies match “fjord”" in m for m in messages)
+    assert fresh(kari).company == fjord  # unchanged
+    post("")
+    assert "The company was changed." in post("bergen")
+    assert fresh(kari).company == fjord
+    assert "There is no company with no. NOPE." in post("nope")
