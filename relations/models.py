@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from contacts.models import Contact
+from contacts.models import Contact, validate_no_letters
 from marketing_setup.models import BusinessRelation, Language, Salesperson, Territory
 
 
@@ -88,9 +88,15 @@ class SyncedEntity(models.Model):
     city = models.CharField(_("city"), max_length=30, blank=True)
     county = models.CharField(_("county"), max_length=30, blank=True)
     country = CountryField(_("country/region"), blank=True)
-    phone_no = models.CharField(_("phone no."), max_length=30, blank=True)
-    mobile_phone_no = models.CharField(_("mobile phone no."), max_length=30, blank=True)
-    fax_no = models.CharField(_("fax no."), max_length=30, blank=True)
+    phone_no = models.CharField(
+        _("phone no."), max_length=30, blank=True, validators=[validate_no_letters]
+    )
+    mobile_phone_no = models.CharField(
+        _("mobile phone no."), max_length=30, blank=True, validators=[validate_no_letters]
+    )
+    fax_no = models.CharField(
+        _("fax no."), max_length=30, blank=True, validators=[validate_no_letters]
+    )
     telex_answer_back = models.CharField(_("telex answer back"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), max_length=80, blank=True)
     home_page = models.CharField(_("home page"), max_length=255, blank=True)

@@ -210,3 +210,20 @@ def test_edit_page_refuses_a_primary_contact_of_another_company(admin_client):
     assert response.status_code == 302
     customer.refresh_from_db()
     assert customer.primary_contact == own
+
+
+def test_a_phone_number_with_letters_is_refused_as_on_the_contact(admin_client):
+    setup_sync()
+    customer = services.customer_create(data={"name": "Alpha AS", "phone_no": "22 33 44 55"})
+    url = reverse("relations:customer_edit", args=[customer.no])
+
+    response = admin_client.post(
+        url, {"name": "Alpha AS", "phone_no": "call me", "fax_no": "fax 1", "mobile_phone_no": "x"}
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "call me must not contain letters." in body
+    assert "fax 1 must not contain letters." in body
+    assert contact_for_entity("customer", customer.no).phone_no == "22 33 44 55"
+    assert Customer.objects.get(pk=customer.pk).phone_no == "22 33 44 55"
