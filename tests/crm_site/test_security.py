@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
@@ -223,3 +224,32 @@ def test_staff_may_not_change_the_setups(staff_client, setup, url):
     response = staff_client.post(url, {"autosearch_for_duplicates": "", "contact_nos": ""})
     assert response.status_code == 403
     assert MarketingSetup.objects.values().get() == before
+
+
+@pytest.fixture
+def csrf_admin_client(admin_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("/contacts/new/", "form"),
+        ("/interactions/api/documents/", "json"),
+        ("/i18n/setlang/", "form"),
+    ],
+)
+def test_posts_without_a_csrf_token_are_refused(csrf_admin_client, url, kind):
+    if kind == "json":
+        response = csrf_admin_client.post(
+            url,
+            '{"document_type": "sales_quote", "document_no": "Q1", "contact_no": "X"}',
+            content_type="application/json",
+        )
+    else:
+        response = csrf_admin_client.post(url, {"name": "Sneaky AS", "language": "nb"})
+    assert response.status_code == 403
+    assert not Contact.objects.filter(name="Sneaky AS").exists()
+    assert not InteractionLogEntry.objects.exists()
