@@ -209,7 +209,7 @@ class _Checker:
             # Most often an unquoted comma (or semicolon) inside a value.
             self.error(
                 row,
-                "",
+                "—",  # no one column: the whole line
                 _(
                     "This line has more values than the header has columns (%(count)d too "
                     "many); put values that contain the separator in double quotes."

@@ -171,7 +171,7 @@ def test_import_reports_a_row_with_more_values_than_columns(full_setup):
     imported with its values in the wrong fields."""
     text = "type,no,name,address,city\ncompany,X1,Firm AS,Gate 1, Bakgården,Oslo\n"
     result = import_contacts(io.StringIO(text))
-    assert [(e.line, e.column) for e in result.errors] == [(2, "")]
+    assert [(e.line, e.column) for e in result.errors] == [(2, "—")]
     assert "more values than the header" in result.errors[0].message
     assert not Contact.objects.exists()
 
