@@ -66,9 +66,19 @@ def world(setup, tmp_path):
     PersonFactory(no="CMD-PE", company=company)
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("no,name,type\nX1,Good Company,company\nX2,,person\n", encoding="utf-8")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "nul.csv").write_bytes(b"no,name\nX4,Nul\x00Company\n")
+    (tmp_path / "header.csv").write_text("nummer;navn\nX5;Wrong header\n", encoding="utf-8")
     binary = tmp_path / "latin1.csv"
     binary.write_bytes("no,name\nX3,Bj\xf8rn\n".encode("latin-1"))
-    return {"tmp": tmp_path, "bad_csv": str(bad_csv), "latin1": str(binary)}
+    return {
+        "tmp": tmp_path,
+        "bad_csv": str(bad_csv),
+        "latin1": str(binary),
+        "empty": str(tmp_path / "empty.csv"),
+        "nul": str(tmp_path / "nul.csv"),
+        "header": str(tmp_path / "header.csv"),
+    }
 
 
 CASES = {
@@ -77,7 +87,12 @@ CASES = {
     "next_number bad date": ["next_number", "CONT", "--date", "notadate"],
     "next_number exhausted line": ["next_number", "FULL"],
     "next_number before last date": ["next_number", "DATED", "--date", "2027-01-01"],
+    "next_number impossible date": ["next_number", "CONT", "--date", "2027-02-30"],
+    "next_number too long code": ["next_number", "X" * 30],
     "import_contacts missing file": ["import_contacts", "missing.csv"],
+    "import_contacts empty file": ["import_contacts", "{empty}"],
+    "import_contacts NUL byte": ["import_contacts", "{nul}"],
+    "import_contacts unknown columns": ["import_contacts", "{header}"],
     "import_contacts a directory": ["import_contacts", "{tmp}"],
     "import_contacts bad row": ["import_contacts", "{bad_csv}"],
     "import_contacts not utf-8": ["import_contacts", "{latin1}"],
@@ -86,6 +101,8 @@ CASES = {
     "find_duplicates unknown contact": ["find_duplicates", "--contact", "NOPE"],
     "find_duplicates person": ["find_duplicates", "--contact", "CMD-PE"],
     "find_duplicates missing dir": ["find_duplicates", "--output", f"{MISSING_DIR}/x.csv"],
+    "find_duplicates output is a dir": ["find_duplicates", "--output", "{tmp}"],
+    "find_duplicates bad method": ["find_duplicates", "--method", "guess"],
     "log_document unknown type": ["log_document", "nosuchtype", "D1", "--contact", "CMD-CO"],
     "log_document no party": ["log_document", "sales_quote", "D1"],
     "log_document unknown contact": ["log_document", "sales_invoice", "D1", "--contact", "NOPE"],
@@ -97,6 +114,16 @@ CASES = {
         "D1",
         "--contact",
         "NOPE",
+    ],
+    "log_document blank number": ["log_document", "sales_invoice", " ", "--contact", "CMD-CO"],
+    "log_document impossible date": [
+        "log_document",
+        "sales_invoice",
+        "D1",
+        "--contact",
+        "CMD-CO",
+        "--date",
+        "2027-02-30",
     ],
     "log_document bad date": [
         "log_document",
@@ -128,4 +155,10 @@ def test_bad_input_gives_a_command_error_and_changes_nothing(world, case):
     assert _row_counts() == before
     assert _line_state() == lines_before
     assert not os.path.exists(MISSING_DIR)
-    assert sorted(p.name for p in world["tmp"].iterdir()) == ["bad.csv", "latin1.csv"]
+    assert sorted(p.name for p in world["tmp"].iterdir()) == [
+        "bad.csv",
+        "empty.csv",
+        "header.csv",
+        "latin1.csv",
+        "nul.csv",
+    ]
