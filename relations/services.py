@@ -399,8 +399,9 @@ def entities_without_contact(link_to: str):
 def entities_create_contacts(*, link_to: str, progress=None) -> list[Contact]:
     """Batch job "Create Contacts from Customers/Vendors/Bank Accounts" (7.3): a linked
     company contact for every entity of this type that has none. Requires the setup
-    code. `progress(iterable)` may wrap the loop (a progress bar). One transaction per
-    entity, so a long run keeps what it made if stopped."""
+    code. A "Contact" name on the entity becomes a person under the new company and its
+    primary contact. `progress(iterable)` may wrap the loop (a progress bar). One
+    transaction per entity, so a long run keeps what it made if stopped."""
     code = setup_code_for(link_to, required=True)
     pending = entities_without_contact(link_to)
     created = []
@@ -410,6 +411,7 @@ def entities_create_contacts(*, link_to: str, progress=None) -> list[Contact]:
     for entity in iterable:
         with transaction.atomic():
             created.append(_contact_create_for_entity(entity, code))
+            _primary_person_create(entity)  # the entity's "Contact" name becomes a person
     return created
 
 

@@ -90,3 +90,17 @@ def test_batch_without_code_is_a_command_error():
     setup_sync(vendors=False)
     with pytest.raises(CommandError, match=r"Bus\. Rel\. Code for Vendors must have a value"):
         call_command("create_contacts_from_entities", "vendor", "--commit", stdout=StringIO())
+
+
+def test_batch_makes_the_contact_name_a_person_and_primary_contact():
+    setup_sync(customers=False)
+    customer = services.customer_create(data={"name": "Imported AS", "contact": "Kari Nordmann"})
+    setup_sync()
+
+    call_command("create_contacts_from_entities", "customer", "--commit", stdout=StringIO())
+
+    company = contact_for_entity("customer", customer.no)
+    customer.refresh_from_db()
+    assert customer.primary_contact is not None
+    assert customer.primary_contact.name == "Kari Nordmann"
+    assert customer.primary_contact.company == company

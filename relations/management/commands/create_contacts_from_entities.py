@@ -14,11 +14,13 @@ from relations.models import LinkToTable
 
 
 class Command(BaseCommand):
-    help = (
-        "Create a linked company contact for every customer, vendor or bank account that "
-        "has none (needs the business-relation code in Marketing Setup). Dry run unless "
-        "--commit is given."
-    )
+    @property
+    def help(self) -> str:  # translated when shown, not at import
+        return _(
+            "Create a linked company contact for every customer, vendor or bank account that "
+            "has none (needs the business-relation code in Marketing Setup). Dry run unless "
+            "--commit is given."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -26,8 +28,8 @@ class Command(BaseCommand):
             choices=[c for c in LinkToTable.values if c],
             help="customer, vendor or bank_account",
         )
-        parser.add_argument("--commit", action="store_true", help="Create the contacts.")
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument("--commit", action="store_true", help=_("Create the contacts."))
+        parser.add_argument("--no-progress", action="store_true", help=_("No progress bar."))
 
     def handle(self, *args, link_to: str, commit: bool, no_progress: bool, **options):
         try:
