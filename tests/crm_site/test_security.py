@@ -253,3 +253,22 @@ def test_posts_without_a_csrf_token_are_refused(csrf_admin_client, url, kind):
     assert response.status_code == 403
     assert not Contact.objects.filter(name="Sneaky AS").exists()
     assert not InteractionLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["admin_client", "staff_client"])
+def test_every_page_opens_for_each_role(request, objects, role):
+    """Each role gets the page or a clear refusal on every GET; never a crash or a 404
+    for an object that exists."""
+    client = request.getfixturevalue(role)
+    wrong, opened = [], set()
+    for name, regex in ENDPOINTS:
+        url = _url(name, regex, objects)
+        if url.startswith("/admin/") or name in ("logout", "set_language"):
+            continue
+        response = client.get(url)
+        if response.status_code == 200:
+            opened.add(url)
+        elif response.status_code not in (302, 403, 405):
+            wrong.append((url, response.status_code))
+    assert wrong == [], "\n".join(map(str, wrong))
+    assert {"/contacts/SEC-CO/", "/opportunities/SEC-OP/", "/numbering/"} <= opened
