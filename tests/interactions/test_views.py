@@ -254,3 +254,22 @@ def test_list_keeps_the_valid_filters_when_one_is_invalid(staff_client, company,
     assert response.status_code == 200
     assert {e.description for e in response.context["page"]} == {"Person call"}
     assert "Enter a valid date." in response.content.decode()
+
+
+def test_cover_sheet_greets_in_the_contacts_language(staff_client, person):
+    from tests.factories import LanguageFactory
+
+    dutch = LanguageFactory(code="NLD", description="Dutch", django_language="nl")
+    formula = SalutationFormulaFactory(text="Dear %1 %2 %3,")
+    SalutationFormulaFactory(salutation=formula.salutation, language=dutch, text="Geachte %1 %3,")
+    person.salutation = formula.salutation
+    person.language = dutch
+    person.save()
+
+    html = staff_client.get(reverse("interactions:cover_sheet", args=[person.no])).content
+    assert "Geachte Kari Nordmann," in html.decode()
+
+    person.language = None
+    person.save()
+    html = staff_client.get(reverse("interactions:cover_sheet", args=[person.no])).content
+    assert "Dear Kari Nordmann," in html.decode()
