@@ -312,3 +312,10 @@ def test_merge_moves_interactions_and_opportunities_with_their_contact_no(setup)
     assert record.moved_rows["interactions.InteractionLogEntry.contact"] == 1
     assert record.moved_rows["interactions.InteractionLogEntry.contact_company"] == 2
     assert record.moved_rows["opportunities.Opportunity.contact"] == 1
+
+
+def test_find_duplicates_unknown_contact_leaves_no_file(setup, tmp_path):
+    out = tmp_path / "pairs.csv"
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("find_duplicates", "--contact", "NOPE", "--output", str(out))
+    assert list(tmp_path.iterdir()) == []

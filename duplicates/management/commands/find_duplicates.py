@@ -70,6 +70,8 @@ class Command(BaseCommand):
     def _open(self, path: str):
         if os.path.isdir(path):
             raise self._cannot_write(path, _("it is a directory"))
+        if os.path.exists(path) and not os.access(path, os.W_OK):
+            raise self._cannot_write(path, os.strerror(13))  # EACCES: permission denied
         try:
             return tempfile.NamedTemporaryFile(
                 "w",
