@@ -9,7 +9,7 @@ import os
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import call_command, get_commands, load_command_class
 from django.core.management.base import CommandError
 
 from tests.factories import CompanyFactory, PersonFactory
@@ -162,3 +162,25 @@ def test_bad_input_gives_a_command_error_and_changes_nothing(world, case):
         "latin1.csv",
         "nul.csv",
     ]
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_bad_input_on_the_command_line_gives_a_message_not_a_traceback(
+    world, case, capsys, monkeypatch
+):
+    """As `manage.py ...` runs it (run_from_argv): a one-line error and a non-zero exit
+    status. An exception raised while the arguments are parsed escapes Django's
+    handler and prints a traceback; call_command does not show that."""
+    args = [arg.format(**world) for arg in CASES[case]]
+    # run_from_argv closes the connections when done; keep the test's transaction.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+    before, lines_before = _row_counts(), _line_state()
+    command = load_command_class(get_commands()[args[0]], args[0])
+    with pytest.raises(SystemExit) as exit_info:
+        command.run_from_argv(["manage.py", *args])
+    assert exit_info.value.code not in (0, None)
+    err = capsys.readouterr().err
+    assert err.strip()
+    assert "Traceback" not in err
+    assert _row_counts() == before
+    assert _line_state() == lines_before

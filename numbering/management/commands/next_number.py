@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,10 +13,13 @@ from numbering.services import NumberSeriesError, series_draw
 
 
 def _parse_date(value: str) -> datetime.date:
+    # ArgumentTypeError, not CommandError: argparse turns it into its usage error (exit
+    # status 2 on the command line, CommandError through call_command); a CommandError
+    # raised while parsing escapes Django's handler as a traceback.
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(
+        raise argparse.ArgumentTypeError(
             _("%(value)s is not a valid date; use YYYY-MM-DD.") % {"value": value}
         ) from None
 
