@@ -63,9 +63,7 @@ class DocumentLogView(APIView):
         except ParseError:
             return _bad_request({"non_field_errors": [_("The request body is not valid JSON.")]})
         if not isinstance(body, Mapping):
-            return _bad_request(
-                {"non_field_errors": [_("Send the document as a JSON object.")]}
-            )
+            return _bad_request({"non_field_errors": [_("Send the document as a JSON object.")]})
         values, type_errors = _form_values(body)
         if type_errors:
             return _bad_request(type_errors)

@@ -161,9 +161,7 @@ class SyncedEntity(models.Model):
         if primary.pk != linked.pk and primary.company_id != linked.pk:
             raise ValidationError(
                 {
-                    "primary_contact": _(
-                        "Contact %(no)s is not %(company)s or one of its persons."
-                    )
+                    "primary_contact": _("Contact %(no)s is not %(company)s or one of its persons.")
                     % {"no": primary.no, "company": f"{linked.no} {linked.name}"}
                 }
             )
