@@ -7,8 +7,9 @@
 - Contact company: follows the contact (the company itself, or a person's company).
 - Salesperson: blank → the contact's salesperson (BC takes the user's; users have none here).
 - Status (simple rules): choosing a stage starts a not-started opportunity; Won/Lost stamp
-  Date Closed (and set chances to 100/0); reopening clears it. A stage's chances of
-  success are taken over when the stage changes.
+  Date Closed (and set chances to 100/0); reopening clears it and takes the stage's
+  chances again. A stage's chances of success are taken over when the stage changes
+  (not while the opportunity is closed).
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ def _apply_rules(opportunity: Opportunity, old: Opportunity | None) -> None:
             opportunity.status = Opportunity.Status.IN_PROGRESS
     if opportunity.is_open:
         opportunity.date_closed = None
+        if old is not None and not old.is_open and not stage_changed:
+            # Reopened: the 100 / 0 of the closed status gives way to the stage's chances.
+            stage = opportunity.current_stage
+            opportunity.chances_of_success_pct = stage.chances_of_success_pct if stage else 0
     else:
         if not opportunity.date_closed:
             opportunity.date_closed = timezone.localdate()

@@ -270,3 +270,17 @@ def test_a_closed_opportunity_keeps_its_chances_when_the_stage_changes():
 
     opp.refresh_from_db()
     assert (opp.status, opp.chances_of_success_pct) == (Opportunity.Status.WON, 100)
+
+
+def test_reopening_takes_the_chances_of_the_current_stage_again():
+    setup_opportunities()
+    stage = SalesCycleStage.objects.get(sales_cycle_id="NEW", stage=1)
+    opp = services.opportunity_create(
+        data={"description": "A", "contact": CompanyFactory(), "current_stage": stage}
+    )
+    services.opportunity_close(opportunity=opp, won=True)
+
+    services.opportunity_update(opportunity=opp, data={"status": Opportunity.Status.IN_PROGRESS})
+
+    opp.refresh_from_db()
+    assert (opp.chances_of_success_pct, opp.date_closed) == (20, None)
