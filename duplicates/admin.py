@@ -86,6 +86,7 @@ class ContactMergeAdmin(admin.ModelAdmin):
         "kept_contact_no",
         "merged_contact_no",
         "merged_values",
+        "kept_values",
         "field_choices",
         "moved_rows",
         "dropped_rows",
@@ -107,7 +108,15 @@ class ContactMergeAdmin(admin.ModelAdmin):
         ),
         (
             _("What was merged"),
-            {"fields": ("field_choices", "merged_values", "moved_rows", "dropped_rows")},
+            {
+                "fields": (
+                    "field_choices",
+                    "kept_values",
+                    "merged_values",
+                    "moved_rows",
+                    "dropped_rows",
+                )
+            },
         ),
     )
 

@@ -194,6 +194,9 @@ class ContactMerge(models.Model):
     kept_contact_no = models.CharField(_("kept contact no."), max_length=20)
     merged_contact_no = models.CharField(_("merged contact no."), max_length=20)
     merged_values = models.JSONField(_("merged contact's values"), default=dict)
+    kept_values = models.JSONField(
+        _("kept contact's values before the merge"), default=dict, blank=True
+    )
     field_choices = models.JSONField(_("fields taken from the merged contact"), default=dict)
     moved_rows = models.JSONField(_("moved rows"), default=dict)
     dropped_rows = models.JSONField(_("dropped rows"), default=list, blank=True)

@@ -215,6 +215,7 @@ def contacts_merge(
     keep, merge = locked[keep.pk], locked[merge.pk]
 
     snapshot = contact_values(merge)
+    kept_before = contact_values(keep)
     taken = {}
     for name, choice in field_choices.items():
         if choice == MERGE:
@@ -261,6 +262,7 @@ def contacts_merge(
         kept_contact_no=keep.no,
         merged_contact_no=merged_no,
         merged_values=snapshot,
+        kept_values=kept_before,
         field_choices=taken,
         moved_rows=moved,
         dropped_rows=dropped,

@@ -319,3 +319,13 @@ def test_find_duplicates_unknown_contact_leaves_no_file(setup, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("find_duplicates", "--contact", "NOPE", "--output", str(out))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_merge_record_keeps_the_overwritten_values_of_the_kept_contact(setup):
+    """Taking the merged contact's address must not lose the kept contact's old one."""
+    kept, other = cannon_pair()
+    record = services.contacts_merge(keep=kept, merge=other, field_choices={"address": "merge"})
+    record.refresh_from_db()
+    assert record.kept_values["address"] == "Storgata 1"
+    assert record.kept_values["no"] == kept.no
+    assert record.field_choices == {"address": "Kirkeveien 20"}
