@@ -161,7 +161,11 @@ def _value_q(field: str, value: Any) -> Q:
 
 
 def push_company_fields(
-    company: Contact, old_values: dict[str, Any], *, setup: MarketingSetup | None = None
+    company: Contact,
+    old_values: dict[str, Any],
+    *,
+    setup: MarketingSetup | None = None,
+    affected: list[int] | None = None,
 ) -> int:
     """Pass a company's changed inheritable fields on to its persons (2.5); set-based.
 
@@ -169,7 +173,8 @@ def push_company_fields(
     A person follows a field only while its value equals the old company value; the
     address only as a block. At most one UPDATE per field (address: one), however many
     persons there are. Returns the number of person rows updated (a person may count
-    more than once).
+    more than once). When `affected` is a list, the ids of the persons about to change
+    are added to it first (one more SELECT).
     """
     from contacts.models import Contact
 
@@ -186,17 +191,26 @@ def push_company_fields(
         return 0
     persons = Contact.objects.filter(company_id=company.pk, type=Contact.Type.PERSON)
     now = timezone.now()
-    updated = 0
-    for field in (*UNCONDITIONAL_FIELDS, *COMMUNICATION_FIELDS):
-        if field in changed:
-            updated += persons.filter(_value_q(field, old_values[field])).update(
-                **{attname(field): changed[field], "updated_at": now}
-            )
+    following = {
+        field: _value_q(field, old_values[field])
+        for field in (*UNCONDITIONAL_FIELDS, *COMMUNICATION_FIELDS)
+        if field in changed
+    }
     address_changes = {f: changed[f] for f in ADDRESS_FIELDS if f in changed}
+    same_block = Q()
+    for field in ADDRESS_BLOCK:
+        same_block &= _value_q(field, old_values.get(field, ""))
+    if affected is not None:
+        any_q = Q(pk__in=[])
+        for q in following.values():
+            any_q |= q
+        if address_changes:
+            any_q |= same_block
+        affected.extend(persons.filter(any_q).values_list("pk", flat=True))
+    updated = 0
+    for field, q in following.items():
+        updated += persons.filter(q).update(**{attname(field): changed[field], "updated_at": now})
     if address_changes:
-        same_block = Q()
-        for field in ADDRESS_BLOCK:
-            same_block &= _value_q(field, old_values.get(field, ""))
         updated += persons.filter(same_block).update(**address_changes, updated_at=now)
     return updated
 

@@ -231,7 +231,7 @@ def contact_before_save(contact: Contact, *, update_fields=None) -> None:
 def contact_after_save(contact: Contact) -> None:
     """post_save: push a company's changed inheritable fields to its persons; tell
     upper apps when a person moved to another company (they re-home its history, 2.4)."""
-    from contacts.signals import person_company_changed
+    from contacts.signals import contacts_bulk_updated, person_company_changed
 
     old_values = getattr(contact, "_contacts_push_old_values", None)
     move = getattr(contact, "_contacts_company_move", None)
@@ -240,7 +240,13 @@ def contact_after_save(contact: Contact) -> None:
     contact._contacts_push_old_values = None
     contact._contacts_company_move = None
     if old_values:
-        inheritance.push_company_fields(contact, old_values, setup=setup)
+        # The persons follow through one UPDATE per field (no save signals): upper apps
+        # learn which ones changed, as from the bulk path (2.5: "saved through the same
+        # modify logic").
+        affected: list[int] = []
+        inheritance.push_company_fields(contact, old_values, setup=setup, affected=affected)
+        if affected:
+            contacts_bulk_updated.send(sender=Contact, contact_ids=affected)
     if move:
         person_company_changed.send(
             sender=Contact, person=contact, old_company_id=move[0], new_company_id=move[1]

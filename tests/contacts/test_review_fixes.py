@@ -198,3 +198,30 @@ def test_change_company_by_name_resolves_like_the_reference(full_setup, admin_cl
     assert "The company was changed." in post("bergen")
     assert fresh(kari).company == fjord
     assert "There is no company with no. NOPE." in post("nope")
+
+
+def test_company_save_tells_upper_apps_which_persons_followed(full_setup):
+    """2.5: a person that follows its company is saved "through the same modify logic"
+    (its own sync runs). The push is one UPDATE without save signals, so the persons
+    it changed are announced with contacts_bulk_updated, as the bulk path does."""
+    from contacts.signals import contacts_bulk_updated
+
+    firm = contact_create(data={"type": "company", "name": "Firm AS", "phone_no": "111"})
+    follower = contact_create(data={"type": "person", "name": "Kari Nordmann", "company": firm})
+    own = contact_create(
+        data={"type": "person", "name": "Ola Nordmann", "company": firm, "phone_no": "222"}
+    )
+    sent: list[list[int]] = []
+
+    def receiver(sender, contact_ids, **kwargs):
+        sent.append(sorted(contact_ids))
+
+    contacts_bulk_updated.connect(receiver, dispatch_uid="test-review-push")
+    try:
+        contact_update(contact=firm, data={"name_2": "Avd. Oslo"})  # nothing inherited
+        assert sent == []
+        contact_update(contact=firm, data={"phone_no": "999"})
+    finally:
+        contacts_bulk_updated.disconnect(dispatch_uid="test-review-push")
+    assert sent == [[follower.pk]]
+    assert fresh(own).phone_no == "222"
