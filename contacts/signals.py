@@ -19,8 +19,8 @@ contacts_bulk_created = Signal()
 # Sent inside the transaction of a bulk update of contacts (QuerySet.update(), no
 # post_save), e.g. contacts.services.company_bulk_update (`contact_ids`: the updated
 # companies and their persons) and a company's save passing its changes on to the
-# persons that follow it (`contact_ids`: those persons). Upper apps (relations) bring their own copies of
-# those contacts' fields up to date in the same transaction.
+# persons that follow it (`contact_ids`: those persons). Upper apps (relations) bring
+# their own copies of those contacts' fields up to date in the same transaction.
 contacts_bulk_updated = Signal()
 
 # Sent after a saved person moved from one company to another, or to/from none
