@@ -286,10 +286,10 @@ def person_create_view(request, no: str):
                 % {"no": person.no, "company": company.name},
             )
             return redirect("contacts:detail", no=person.no)
-    if request.method == "GET":
-        # The inheritable fields are filled from the company when the person is saved.
-        for name in ("salesperson", "territory", "language", "country", "correspondence_type"):
-            form.fields[name].help_text = _("Leave blank to take the company's value.")
+    # The inheritable fields are filled from the company when the person is saved (the
+    # hint stays after a failed POST too).
+    for name in ("salesperson", "territory", "language", "country", "correspondence_type"):
+        form.fields[name].help_text = _("Leave blank to take the company's value.")
     return render(
         request,
         "contacts/contact_form.html",

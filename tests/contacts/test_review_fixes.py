@@ -225,3 +225,14 @@ def test_company_save_tells_upper_apps_which_persons_followed(full_setup):
         contacts_bulk_updated.disconnect(dispatch_uid="test-review-push")
     assert sent == [[follower.pk]]
     assert fresh(own).phone_no == "222"
+
+
+def test_new_person_form_keeps_its_hints_after_an_error(full_setup, admin_client):
+    firm = contact_create(data={"type": "company", "name": "Firm AS"})
+    url = reverse("contacts:create_person", args=[firm.no])
+    response = admin_client.post(url, {"first_name": "", "surname": "", "email": "bad@"})
+    assert response.status_code == 200
+    assert response.context["form"].fields["salesperson"].help_text == (
+        "Leave blank to take the company's value."
+    )
+    assert not Contact.objects.filter(type="person").exists()
