@@ -19,7 +19,7 @@ from marketing_setup.models import (
     Territory,
 )
 from marketing_setup.services import marketing_setup_update
-from marketing_setup.views import regenerate_message
+from marketing_setup.views import regenerate_message, search_hit_pct_message
 
 
 @admin.register(MarketingSetup)
@@ -51,6 +51,8 @@ class MarketingSetupAdmin(admin.ModelAdmin):
             messages.info(request, note)
         if result.regenerate_search_strings:
             messages.warning(request, regenerate_message(request))
+        elif "search_hit_pct" in result.changed_fields:
+            messages.info(request, search_hit_pct_message())
 
 
 @admin.register(Salesperson)

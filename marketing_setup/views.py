@@ -41,6 +41,14 @@ def regenerate_message(request) -> str:
     )
 
 
+def search_hit_pct_message() -> str:
+    """The stored duplicate pairs were found with the old Search Hit %."""
+    return _(
+        "The search hit percentage changed: the possible duplicates found so far used the old "
+        "value; run the duplicate search (Generate duplicate search strings) to update them."
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required(SETUP_PERMISSION, raise_exception=True)
 def setup_edit(request):
@@ -56,6 +64,8 @@ def setup_edit(request):
             messages.success(request, _("Marketing Setup saved."))
             if change.regenerate_search_strings:
                 messages.warning(request, regenerate_message(request))
+            elif "search_hit_pct" in change.changed_fields:
+                messages.info(request, search_hit_pct_message())
             return redirect("marketing_setup:setup")
     else:
         form = MarketingSetupForm(instance=setup)
