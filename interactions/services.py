@@ -161,15 +161,15 @@ def document_log_result(
         raise ValidationError(
             _("Give exactly one of contact, customer or vendor."), code="one_party"
         )
+    # An unknown contact is bad input whatever the setup says: check it first.
+    contact = contact_by_no(contact_no) if contact_no else None
     label = DocumentType(document_type).label
     template = InteractionTemplateSetup.get().template_for(document_type)
     if template is None:
         return DocumentLogResult(
             None, _("No interaction template is set up for %(type)s.") % {"type": label}
         )
-    if contact_no:
-        contact = contact_by_no(contact_no)
-    else:
+    if contact is None:
         link_to, no = ("customer", customer_no) if customer_no else ("vendor", vendor_no)
         contact = _linked_company_contact(link_to, no)
         if contact is None:

@@ -184,3 +184,15 @@ def test_the_api_date_is_iso_whatever_the_language(staff_client, company, system
     response = _post(staff_client, {**data, "date": "2026-02-01"}, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 201
     assert response.json()["entry"]["date"] == "2026-02-01"
+
+
+def test_unknown_contact_is_400_even_without_a_template(admin_client):
+    from interactions.models import InteractionLogEntry
+
+    response = admin_client.post(
+        "/interactions/api/documents/",
+        {"document_type": "sales_quote", "document_no": "Q1", "contact_no": "NOPE"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not InteractionLogEntry.objects.exists()
