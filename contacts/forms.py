@@ -9,6 +9,7 @@ from django_countries import countries
 
 from contacts.models import Contact
 from contacts.selectors import company_resolve
+from contacts.services import contact_manual_no_allowed
 from marketing_setup.models import Salesperson, Territory
 
 COMMON_FIELDS = (
@@ -90,6 +91,9 @@ class _ContactForm(forms.ModelForm):
         self.instance.type = self.contact_type
         if not creating:
             self.fields.pop("no", None)  # the business key never changes after creation
+        elif not contact_manual_no_allowed():
+            # 5.6: the series draws every number; a typed one could only be refused.
+            self.fields.pop("no", None)
 
     def _update_errors(self, errors):
         # The model's rules may name fields this form leaves out (a person's name is made

@@ -179,6 +179,17 @@ def contact_check_manual_no(contact: Contact, setup: MarketingSetup) -> None:
         raise ValidationError({"no": error.messages}) from None
 
 
+def contact_manual_no_allowed(setup: MarketingSetup | None = None) -> bool:
+    """Whether a new contact's number may be typed (5.6): Contact Nos. is blank or
+    allows manual numbers. The pages leave the No. field out otherwise."""
+    setup = setup or MarketingSetup.get()
+    try:
+        series_check_manual(setup.contact_nos_id or "")
+    except (NumberSeriesError, ValidationError):
+        return False
+    return True
+
+
 def contact_check_new_no(contact: Contact, setup: MarketingSetup) -> None:
     """Before inserting: a typed number must be allowed, a blank one needs Contact Nos."""
     if contact.no:

@@ -236,3 +236,18 @@ def test_new_person_form_keeps_its_hints_after_an_error(full_setup, admin_client
         "Leave blank to take the company's value."
     )
     assert not Contact.objects.filter(type="person").exists()
+
+
+def test_number_field_hidden_when_the_series_takes_no_manual_numbers(
+    full_setup, admin_client, contact_series
+):
+    """5.6: the card hides No. when the contact series does not allow manual numbers
+    (a typed number could only be refused); it is shown when it does."""
+    url = reverse("contacts:create") + "?type=company"
+    assert "no" in admin_client.get(url).context["form"].fields
+    contact_series.manual_nos = False
+    contact_series.save()
+    assert "no" not in admin_client.get(url).context["form"].fields
+    response = admin_client.post(url, {"no": "TYPED1", "name": "Firm AS"})
+    assert response.status_code == 302
+    assert Contact.objects.get(name="Firm AS").no == "CT000001"
