@@ -281,6 +281,8 @@ class _Checker:
                 self.error(row, "company_no", _("A company cannot belong to another company."))
         if v["no"] and self.manual_error:
             self.error(row, "no", self.manual_error)
+        if (self.renumber or not v["no"]) and not self.setup.contact_nos_id:
+            self.error(row, "no", _("Contact Nos. must have a value in Marketing Setup."))
 
 
 def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:

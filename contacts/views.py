@@ -511,7 +511,16 @@ def _import_confirm(request):
         del request.session[IMPORT_SESSION_KEY]
         messages.error(request, _("The uploaded file has expired. Upload it again."))
         return redirect("contacts:import")
-    result = _run_import(text, skip_bad_rows=pending["skip_bad_rows"], dry_run=False)
+    try:
+        result = _run_import(text, skip_bad_rows=pending["skip_bad_rows"], dry_run=False)
+    except ValidationError as error:
+        # E.g. the number series ran out after the preview: the import rolled back.
+        path.unlink(missing_ok=True)
+        del request.session[IMPORT_SESSION_KEY]
+        for message in _error_messages(error):
+            messages.error(request, message)
+        messages.error(request, _("Nothing was imported."))
+        return redirect("contacts:import")
     errors = _import_errors(result)
     if errors and not pending["skip_bad_rows"]:
         # Nothing was written: show the errors again with the upload form.

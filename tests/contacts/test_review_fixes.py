@@ -251,3 +251,32 @@ def test_number_field_hidden_when_the_series_takes_no_manual_numbers(
     response = admin_client.post(url, {"no": "TYPED1", "name": "Firm AS"})
     assert response.status_code == 302
     assert Contact.objects.get(name="Firm AS").no == "CT000001"
+
+
+def test_import_without_contact_series_is_reported_per_row(setup):
+    """Rows without a number need Contact Nos.: the check (and so the preview) says so,
+    instead of the write failing after the preview looked fine."""
+    text = "type,no,name\ncompany,X1,Typed AS\ncompany,,Blank AS\n"
+    result = import_contacts(io.StringIO(text), dry_run=True)
+    assert [(e.line, e.column) for e in result.errors] == [(3, "no")]
+    assert "Contact Nos. must have a value" in result.errors[0].message
+
+
+def test_import_confirm_shows_a_number_series_failure(full_setup, admin_client):
+    """The series runs out between preview and confirm: a message, not a server error,
+    and nothing is written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from numbering.models import NoSeriesLine
+
+    url = reverse("contacts:import")
+    upload = SimpleUploadedFile("c.csv", b"type,no,name\ncompany,,One AS\ncompany,,Two AS\n")
+    response = admin_client.post(url, {"file": upload})
+    token = response.context["token"]
+    NoSeriesLine.objects.update(ending_no="CT000001")
+    response = admin_client.post(url, {"step": "confirm", "token": token}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "CT000001" in text or "number" in text.lower()
+    assert [str(m) for m in response.context["messages"]]
+    assert not Contact.objects.exists()
