@@ -9,9 +9,7 @@ from marketing_setup import rules
 from marketing_setup.models import SEARCH_HIT_PCT_MESSAGE, MarketingSetup, SalesCycle, Salesperson
 from marketing_setup.services import marketing_setup_snapshot
 
-# The page's sections (FastTabs), grouped and ordered as the reference page groups them
-# (reference 1.2): the salutation codes and the correspondence type are defaults, and the
-# business-relation codes sit inside Interactions. The admin uses them too.
+# The page's sections, in the reference page's order (reference 1.2). The admin uses them too.
 SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     (
         _("Inheritance"),
@@ -31,16 +29,13 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
             "default_territory",
             "default_country",
             "default_language",
-            "default_correspondence_type",
-            "default_company_salutation",
-            "default_person_salutation",
             "default_sales_cycle",
         ),
     ),
+    (_("Interactions"), ("default_correspondence_type", "mergefield_language")),
     (
-        _("Interactions"),
+        _("Synchronisation"),
         (
-            "mergefield_language",
             "bus_rel_code_for_customers",
             "bus_rel_code_for_vendors",
             "bus_rel_code_for_bank_accounts",
@@ -48,12 +43,13 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         _("Numbering"),
-        ("contact_nos", "campaign_nos", "segment_nos", "task_nos", "opportunity_nos"),
+        ("contact_nos", "opportunity_nos", "campaign_nos", "segment_nos", "task_nos"),
     ),
     (
         _("Duplicates"),
         ("maintain_search_strings", "autosearch_for_duplicates", "search_hit_pct"),
     ),
+    (_("Salutations"), ("default_company_salutation", "default_person_salutation")),
 ]
 SECTION_FIELDS: tuple[str, ...] = tuple(name for _title, names in SECTIONS for name in names)
 

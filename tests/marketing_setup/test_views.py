@@ -43,7 +43,15 @@ def test_admin_sees_sections_in_order_on_empty_database(admin_client):
     html = response.content.decode()
     positions = [
         html.index(f"<legend>{title}</legend>")
-        for title in ("Inheritance", "Defaults", "Interactions", "Numbering", "Duplicates")
+        for title in (
+            "Inheritance",
+            "Defaults",
+            "Interactions",
+            "Synchronisation",
+            "Numbering",
+            "Duplicates",
+            "Salutations",
+        )
     ]
     assert positions == sorted(positions)
     assert 'name="search_hit_pct"' in html
