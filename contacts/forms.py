@@ -141,6 +141,11 @@ class PersonForm(_ContactForm):
         data = super().clean()
         parts = [data.get(key, "").strip() for key in ("first_name", "middle_name", "surname")]
         name = " ".join(part for part in parts if part)[:100]
+        parts_changed = {"first_name", "middle_name", "surname"} & set(self.changed_data)
+        if name and self.instance.pk and self.instance.name and not parts_changed:
+            # Names untouched: keep the stored Name, which may be longer than its
+            # 30-character parts (2.10); it is rebuilt only when a part is edited.
+            name = self.instance.name
         if not name:
             self._names_missing = True
             raise ValidationError(_("Enter a first name or a surname."), code="required")

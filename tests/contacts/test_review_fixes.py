@@ -280,3 +280,23 @@ def test_import_confirm_shows_a_number_series_failure(full_setup, admin_client):
     assert "CT000001" in text or "number" in text.lower()
     assert [str(m) for m in response.context["messages"]]
     assert not Contact.objects.exists()
+
+
+def test_editing_a_person_without_touching_the_names_keeps_the_name(full_setup, admin_client):
+    """A Name whose first part is longer than the 30-character first name is kept whole
+    (2.10); editing the job title must not rebuild it from the truncated parts."""
+    long_name = "Maximiliane-Alexandra-Josephine von Hohenzollern"
+    person = contact_create(data={"type": "person", "name": long_name})
+    person = fresh(person)
+    assert person.name == long_name and len(person.first_name) == 30
+    data = {
+        f: getattr(person, f) or ""
+        for f in ("first_name", "middle_name", "surname", "search_name", "country")
+    }
+    response = admin_client.post(
+        reverse("contacts:edit", args=[person.no]), {**data, "job_title": "CEO"}
+    )
+    assert response.status_code == 302
+    person = fresh(person)
+    assert (person.name, person.job_title) == (long_name, "CEO")
+    assert person.search_name == long_name.upper()
