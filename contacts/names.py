@@ -76,7 +76,12 @@ def sync_names(
         parts_before = tuple(old.get(p, "") or "" for p in NAME_PARTS) if old else ("", "", "")
         name_changed = (result.get("name") or "") != old_name
         if parts_now != parts_before and any(p.strip() for p in parts_now):
-            result["name"] = compose_name(*parts_now)
+            # Parts that are just the Name split (a type change, 2.7) keep the Name,
+            # which may be longer than its 30-character parts.
+            if tuple(split_name(result.get("name") or "")) != parts_now:
+                result["name"] = compose_name(*parts_now)
+            else:
+                result["name"] = (result.get("name") or "").strip()[:NAME_LENGTH]
         elif name_changed or (old is None and not any(p.strip() for p in parts_now)):
             result.update(split_name(result.get("name") or "")._asdict())
             result["name"] = (result.get("name") or "").strip()[:NAME_LENGTH]

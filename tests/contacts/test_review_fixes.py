@@ -300,3 +300,17 @@ def test_editing_a_person_without_touching_the_names_keeps_the_name(full_setup, 
     person = fresh(person)
     assert (person.name, person.job_title) == (long_name, "CEO")
     assert person.search_name == long_name.upper()
+
+
+def test_company_to_person_keeps_a_long_name_whole(full_setup):
+    """2.7 splits the Name into parts (each at most 30 characters); the Name itself is
+    kept, not rebuilt from the truncated parts."""
+    from contacts.services import contact_change_type
+
+    long_name = "Anne-Marie Louise Elisabeth Charlotte Berg Hansen"
+    contact = contact_create(data={"type": "company", "name": long_name})
+    contact = contact_change_type(contact=contact, new_type="person")
+    contact = fresh(contact)
+    assert contact.name == long_name
+    assert (contact.middle_name, contact.surname) == ("Berg", "Hansen")
+    assert len(contact.first_name) == 30
