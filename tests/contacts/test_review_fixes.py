@@ -314,3 +314,23 @@ def test_company_to_person_keeps_a_long_name_whole(full_setup):
     assert contact.name == long_name
     assert (contact.middle_name, contact.surname) == ("Berg", "Hansen")
     assert len(contact.first_name) == 30
+
+
+def _card_queries(client, persons: int) -> list[int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    firm = contact_create(data={"type": "company", "name": f"Firm {persons} AS"})
+    for i in range(persons):
+        contact_create(data={"type": "person", "name": f"Person {i} Hansen", "company": firm})
+    employee = Contact.objects.filter(company=firm).first()
+    counts = []
+    for contact in (firm, employee):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("contacts:detail", args=[contact.no])).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    return counts
+
+
+def test_card_query_count_does_not_grow_with_persons(full_setup, admin_client):
+    assert _card_queries(admin_client, 2) == _card_queries(admin_client, 30)
