@@ -318,13 +318,21 @@ def contact_edit_view(request, no: str):
             messages.success(request, _("Contact %(no)s was saved.") % {"no": contact.no})
             return redirect("contacts:detail", no=contact.no)
     for name, state in _field_states(contact).items():
-        if name in form.fields:
-            form.fields[name].help_text = (
-                _("Follows the company.")
-                if state == "inherited"
-                else _("Differs from the company (company: %(value)s).")
-                % {"value": _display(contact.company, name) or _("blank")}
+        if name not in form.fields:
+            continue
+        company_value = _display(contact.company, name)
+        if state == "inherited":
+            form.fields[name].help_text = _("Follows the company.")
+        elif company_value == _display(contact, name):
+            # Equal, yet held back: another field of the address block differs.
+            form.fields[name].help_text = _(
+                "Same as the company, but the address follows the company only as a whole "
+                "(address, address 2, post code, city)."
             )
+        else:
+            form.fields[name].help_text = _("Differs from the company (company: %(value)s).") % {
+                "value": company_value or _("blank")
+            }
     return render(
         request,
         "contacts/contact_form.html",

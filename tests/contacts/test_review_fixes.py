@@ -334,3 +334,17 @@ def _card_queries(client, persons: int) -> list[int]:
 
 def test_card_query_count_does_not_grow_with_persons(full_setup, admin_client):
     assert _card_queries(admin_client, 2) == _card_queries(admin_client, 30)
+
+
+def test_edit_page_explains_an_address_field_held_back_by_the_block(full_setup, admin_client):
+    firm = contact_create(
+        data={"type": "company", "name": "Firm AS", "address": "Gate 1", "city": "Oslo"}
+    )
+    employee = contact_create(data={"type": "person", "name": "Kari Nordmann", "company": firm})
+    contact_update(contact=employee, data={"city": "Drammen"})
+    form = admin_client.get(reverse("contacts:edit", args=[employee.no])).context["form"]
+    assert form.fields["city"].help_text == "Differs from the company (company: Oslo)."
+    assert form.fields["address"].help_text == (
+        "Same as the company, but the address follows the company only as a whole "
+        "(address, address 2, post code, city)."
+    )
