@@ -14,7 +14,9 @@ The Marketing Setup's six inherit flags each switch on a group of fields
   field only while its value still equals the company's OLD value; otherwise it was
   changed by hand and is left alone. "Changed by hand" is not stored, it is inferred.
   The address moves as a block, and only for persons whose block (address, address 2,
-  post code, city) equalled the company's old block. The company name is not stored on
+  post code, city) equalled the company's old block; the county with it, unless the
+  person's county was changed by hand (the reference copies it regardless; issue 3 asks
+  that a field changed by hand is left alone). The company name is not stored on
   persons (`Contact.company_name`), so it always follows.
 
 The caller owns the transaction.
@@ -200,18 +202,25 @@ def push_company_fields(
     same_block = Q()
     for field in ADDRESS_BLOCK:
         same_block &= _value_q(field, old_values.get(field, ""))
+    # The county moves with the block, but not over a county changed by hand.
+    county_q = same_block & _value_q("county", old_values.get("county", ""))
+    block_changes = {f: v for f, v in address_changes.items() if f != "county"}
     if affected is not None:
         any_q = Q(pk__in=[])
         for q in following.values():
             any_q |= q
-        if address_changes:
+        if block_changes:
             any_q |= same_block
+        if "county" in address_changes:
+            any_q |= county_q
         affected.extend(persons.filter(any_q).values_list("pk", flat=True))
     updated = 0
     for field, q in following.items():
         updated += persons.filter(q).update(**{attname(field): changed[field], "updated_at": now})
-    if address_changes:
-        updated += persons.filter(same_block).update(**address_changes, updated_at=now)
+    if "county" in address_changes:  # first: the block filter reads the old block
+        updated += persons.filter(county_q).update(county=address_changes["county"], updated_at=now)
+    if block_changes:
+        updated += persons.filter(same_block).update(**block_changes, updated_at=now)
     return updated
 
 
@@ -259,7 +268,12 @@ def push_bulk_company_values(
         same_block = Q()
         for field in ADDRESS_BLOCK:
             same_block &= _same_as_company_q(field)
-        updated += persons.filter(same_block).update(**address_changes, updated_at=now)
+        if "county" in address_changes:  # not over a county changed by hand
+            updated += persons.filter(same_block & _same_as_company_q("county")).update(
+                county=address_changes.pop("county"), updated_at=now
+            )
+        if address_changes:
+            updated += persons.filter(same_block).update(**address_changes, updated_at=now)
     return updated
 
 
@@ -275,7 +289,8 @@ def field_states(person: Contact, setup: MarketingSetup | None = None) -> dict[s
         for f in enabled_fields(setup)
     }
     # The address follows only as a block (2.5): one differing block field means no
-    # address field follows a company change any more.
+    # address field follows a company change any more. (The county follows with the
+    # block while it equals the company's.)
     if any(states.get(f) == OVERRIDDEN for f in ADDRESS_BLOCK):
         states.update({f: OVERRIDDEN for f in ADDRESS_FIELDS if f in states})
     return states

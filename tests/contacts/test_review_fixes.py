@@ -348,3 +348,23 @@ def test_edit_page_explains_an_address_field_held_back_by_the_block(full_setup, 
         "Same as the company, but the address follows the company only as a whole "
         "(address, address 2, post code, city)."
     )
+
+
+def test_hand_changed_county_is_not_overwritten_by_the_company(full_setup):
+    """Issue 3: a person follows a company change "unless that person's field was
+    changed by hand". With the address block still the company's, a county typed on the
+    person stays (the card marks it overridden); block fields still follow."""
+    from contacts.services import company_bulk_update
+
+    firm = contact_create(
+        data={"type": "company", "name": "Firm AS", "address": "Gate 1", "county": "Viken"}
+    )
+    own = contact_create(data={"type": "person", "name": "Kari Nordmann", "company": firm})
+    same = contact_create(data={"type": "person", "name": "Ola Nordmann", "company": firm})
+    contact_update(contact=own, data={"county": "Akershus"})
+    assert field_states(fresh(own))["county"] == "overridden"
+    contact_update(contact=firm, data={"county": "Oslo", "address": "Gate 2"})
+    assert (fresh(own).county, fresh(own).address) == ("Akershus", "Gate 2")
+    assert (fresh(same).county, fresh(same).address) == ("Oslo", "Gate 2")
+    company_bulk_update(companies=Contact.objects.filter(pk=firm.pk), values={"county": "Vest"})
+    assert (fresh(own).county, fresh(same).county) == ("Akershus", "Vest")
