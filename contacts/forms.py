@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -89,6 +90,11 @@ class _ContactForm(forms.ModelForm):
     def __init__(self, *args, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.type = self.contact_type
+        if "salesperson" in self.fields:
+            # A blocked salesperson is not offered (2.1), but a contact keeps its own.
+            self.fields["salesperson"].queryset = Salesperson.objects.filter(
+                Q(blocked=False) | Q(pk=self.instance.salesperson_id)
+            )
         if not creating:
             self.fields.pop("no", None)  # the business key never changes after creation
         elif not contact_manual_no_allowed():

@@ -183,6 +183,9 @@ class _Checker:
             column: set(model.objects.values_list("pk", flat=True))
             for column, (model, _attr) in CODE_COLUMNS.items()
         }
+        self.blocked_salespeople = set(
+            Salesperson.objects.filter(blocked=True).values_list("pk", flat=True)
+        )
         self.errors: list[RowError] = []
         self.manual_error: str | None = None
         if not renumber:
@@ -268,6 +271,12 @@ class _Checker:
                         column,
                         _("Unknown %(what)s code “%(code)s”.")
                         % {"what": labels[column], "code": v[column]},
+                    )
+                elif column == "salesperson_code" and code in self.blocked_salespeople:
+                    self.error(
+                        row,
+                        column,
+                        _("Salesperson %(code)s is blocked and cannot be used.") % {"code": code},
                     )
                 else:
                     v[column] = code

@@ -368,3 +368,22 @@ def test_hand_changed_county_is_not_overwritten_by_the_company(full_setup):
     assert (fresh(same).county, fresh(same).address) == ("Oslo", "Gate 2")
     company_bulk_update(companies=Contact.objects.filter(pk=firm.pk), values={"county": "Vest"})
     assert (fresh(own).county, fresh(same).county) == ("Akershus", "Vest")
+
+
+def test_blocked_salesperson_is_refused_for_new_choices(full_setup, codes, admin_client):
+    """2.1: a privacy-blocked salesperson is rejected: the pages do not offer one (a
+    contact that already has it keeps it), and an import names it."""
+    blocked = codes["salespeople"]["MB"]
+    blocked.blocked = True
+    blocked.save()
+    url = reverse("contacts:create") + "?type=company"
+    response = admin_client.post(url, {"name": "Firm AS", "salesperson": "MB"})
+    assert response.status_code == 200
+    assert "salesperson" in response.context["form"].errors
+    assert not Contact.objects.exists()
+    result = import_contacts(io.StringIO("type,name,salesperson_code\ncompany,Firm AS,MB\n"))
+    assert [(e.line, e.column) for e in result.errors] == [(2, "salesperson_code")]
+    assert "blocked" in result.errors[0].message
+    kept = contact_create(data={"type": "company", "name": "Old AS", "salesperson": blocked})
+    form = admin_client.get(reverse("contacts:edit", args=[kept.no])).context["form"]
+    assert form.fields["salesperson"].queryset.filter(code="MB").exists()
