@@ -15,7 +15,15 @@ def _check_deploy(**env_overrides: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+        # The browser tests' async-unsafe switch is a test-process setting, not production's.
+        if key
+        not in (
+            "DJANGO_SETTINGS_MODULE",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     env.update(
         DJANGO_SETTINGS_MODULE="crm_site.settings",
