@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from marketing_setup.models import CorrespondenceType, Language, Salesperson
+from marketing_setup.models import CorrespondenceType, Language, Salesperson, SingletonModel
 
 
 class InformationFlow(models.TextChoices):
@@ -204,16 +204,12 @@ def _template_fk(verbose_name):
     )
 
 
-class InteractionTemplateSetup(models.Model):
+class InteractionTemplateSetup(SingletonModel):
     """The one Interaction Template Setup row (use `InteractionTemplateSetup.get()`).
 
     Each field names the template used to log one kind of event automatically; a
     blank field means that event is not logged. The database allows only id 1.
     """
-
-    SINGLETON_ID = 1
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
 
     # General.
     emails = _template_fk(_("e-mails"))
@@ -293,18 +289,6 @@ class InteractionTemplateSetup(models.Model):
 
     def __str__(self) -> str:
         return str(_("Interaction Template Setup"))
-
-    @classmethod
-    def get(cls) -> InteractionTemplateSetup:
-        """The setup row, created empty when the table has none."""
-        try:
-            return cls.objects.get(pk=cls.SINGLETON_ID)
-        except cls.DoesNotExist:
-            try:
-                with transaction.atomic():
-                    return cls.objects.create(pk=cls.SINGLETON_ID)
-            except IntegrityError:  # created meanwhile by another request
-                return cls.objects.get(pk=cls.SINGLETON_ID)
 
     def template_for(self, document_type: str) -> InteractionTemplate | None:
         """The template configured for a document type (None: not logged)."""

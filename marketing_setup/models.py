@@ -7,6 +7,8 @@ is the code itself.
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
@@ -233,16 +235,36 @@ class CorrespondenceType(models.TextChoices):
     EMAIL = "email", _("E-mail")
 
 
-class MarketingSetup(models.Model):
+class SingletonModel(models.Model):
+    """A table of exactly one row (id 1). Subclasses add a check constraint `id=1`
+    in their Meta so the database refuses a second row whatever path writes it."""
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def get(cls) -> Self:
+        """The row, created with the initial values when the table is empty."""
+        try:
+            return cls.objects.get(pk=cls.SINGLETON_ID)
+        except cls.DoesNotExist:
+            try:
+                with transaction.atomic():
+                    return cls.objects.create(pk=cls.SINGLETON_ID)
+            except IntegrityError:  # created meanwhile by another request
+                return cls.objects.get(pk=cls.SINGLETON_ID)
+
+
+class MarketingSetup(SingletonModel):
     """The one Marketing Setup row. Use `MarketingSetup.get()` to read it.
 
     The database allows only the row with id 1 (check constraint + primary key), so
     a second row cannot exist whatever path writes it.
     """
-
-    SINGLETON_ID = 1
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
 
     # Inheritance: what persons copy from their company (sections 2.4 and 2.5).
     inherit_salesperson = models.BooleanField(_("inherit salesperson code"), default=True)
@@ -447,15 +469,3 @@ class MarketingSetup(models.Model):
             ) % {"code": self.default_sales_cycle_id}
         if errors:
             raise ValidationError(errors)
-
-    @classmethod
-    def get(cls) -> MarketingSetup:
-        """The setup row, created with the initial values when the table is empty."""
-        try:
-            return cls.objects.get(pk=cls.SINGLETON_ID)
-        except cls.DoesNotExist:
-            try:
-                with transaction.atomic():
-                    return cls.objects.create(pk=cls.SINGLETON_ID)
-            except IntegrityError:  # created meanwhile by another request
-                return cls.objects.get(pk=cls.SINGLETON_ID)
