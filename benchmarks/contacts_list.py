@@ -397,7 +397,7 @@ def main() -> None:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from marketing_setup.roles import STAFF
+        from crm_site.roles import STAFF
 
         staff, _created = get_user_model().objects.get_or_create(username="bench")
         staff.groups.add(Group.objects.get(name=STAFF))

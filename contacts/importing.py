@@ -32,6 +32,7 @@ from django_countries import countries
 from contacts import inheritance, names
 from contacts.models import Contact
 from contacts.services import contact_apply_defaults, contact_clear_person_fields
+from contacts.signals import contacts_bulk_created
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
 from numbering import services as numbering_services
 
@@ -584,8 +585,6 @@ def import_contacts(
                 done += len(batch)
                 if progress:
                     progress("write", done, len(ordered))
-        from contacts.signals import contacts_bulk_created
-
         transaction.on_commit(
             lambda: contacts_bulk_created.send(sender=Contact, contact_ids=created_ids)
         )

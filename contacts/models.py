@@ -2,7 +2,7 @@
 
 A company has `company = None`; a person points at its company, or has none
 (independent person). Saving a company pushes its inheritable fields to its
-persons: see `contacts/inheritance.py` and `contacts/signals.py`.
+persons: see `contacts/inheritance.py` and `contacts/receivers.py`.
 
 Every save path gets the insert rules (number, names, inheritance, defaults): the
 services in `contacts/services.py` apply them explicitly, and a pre_save receiver
@@ -145,7 +145,7 @@ class Contact(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # Only opens a transaction: a new contact's number is drawn by the pre_save
-        # receiver (contacts.signals) and must be drawn in the transaction that inserts
+        # receiver (contacts.receivers) and must be drawn in the transaction that inserts
         # the row (numbering.services.series_draw refuses to run outside one). Inside
         # a request (ATOMIC_REQUESTS) or a service this is just a savepoint.
         if not self._state.adding:

@@ -13,7 +13,7 @@ Insert rules (2.3) in the order the reference applies them:
    that inserts the row; a typed number only where the series allows manual numbers.
 
 The same functions run for every save path: the services call them explicitly, the
-pre_save receiver (contacts/signals.py) calls `contact_before_save` for plain ORM
+pre_save receiver (contacts/receivers.py) calls `contact_before_save` for plain ORM
 saves, and bulk paths (contacts/importing.py) call them per row before bulk_create.
 """
 
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts import inheritance, names
 from contacts.models import Contact
+from contacts.signals import contacts_bulk_updated, person_company_changed
 from marketing_setup.models import MarketingSetup
 from numbering.services import NumberSeriesError, series_check_manual, series_draw
 
@@ -225,7 +226,7 @@ def contact_assign_number(contact: Contact, setup: MarketingSetup) -> None:
     contact.no_series = code
 
 
-# --- the save hooks (called by contacts/signals.py) --------------------------------
+# --- the save hooks (called by contacts/receivers.py) --------------------------------
 
 
 def contact_before_save(contact: Contact, *, update_fields=None) -> None:
@@ -242,8 +243,6 @@ def contact_before_save(contact: Contact, *, update_fields=None) -> None:
 def contact_after_save(contact: Contact) -> None:
     """post_save: push a company's changed inheritable fields to its persons; tell
     upper apps when a person moved to another company (they re-home its history, 2.4)."""
-    from contacts.signals import contacts_bulk_updated, person_company_changed
-
     old_values = getattr(contact, "_contacts_push_old_values", None)
     move = getattr(contact, "_contacts_company_move", None)
     setup = getattr(contact, "_contacts_setup", None)
@@ -506,8 +505,6 @@ def company_bulk_update(*, companies, values: dict[str, Any]) -> int:
     persons set-based (the bulk path fires no signals, so this calls the inheritance
     explicitly), then send `contacts_bulk_updated` (in this transaction) so upper apps
     can sync their copies. Returns the number of companies updated."""
-    from contacts.signals import contacts_bulk_updated
-
     _check_bulk_values(values)
     companies = companies.filter(type=Contact.Type.COMPANY)
     pks = companies.values("pk")  # a subquery: no parameter limit on large updates

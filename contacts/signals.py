@@ -1,15 +1,13 @@
-"""Receivers: one-line adapters from a Contact save to the rules in contacts/services.py.
+"""Signals contacts publishes for the apps above it (contacts never imports them).
 
-Wired in ContactsConfig.ready(). Bulk paths (bulk_create, QuerySet.update) fire no
-signals; they call the same functions themselves (contacts/importing.py,
-contacts.services.company_bulk_update).
+Bulk paths (bulk_create, QuerySet.update) fire no save signals; these tell upper apps
+what changed. They are sent by contacts/services.py and contacts/importing.py; the
+receivers of contacts' own save rules are in contacts/receivers.py.
 """
 
 from __future__ import annotations
 
 from django.dispatch import Signal
-
-from contacts import services
 
 # Sent after an import created contacts with bulk_create (no post_save was sent for
 # them): `contact_ids` is the list of the new primary keys. Upper apps (duplicates) may
@@ -28,15 +26,3 @@ contacts_bulk_updated = Signal()
 # opportunities) re-home the history recorded against (old company, person), as the
 # reference does (2.4); contacts never imports them.
 person_company_changed = Signal()
-
-
-def apply_contact_rules(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    """pre_save: number, names, inheritance and defaults for any save path."""
-    if not raw:
-        services.contact_before_save(instance, update_fields=update_fields)
-
-
-def push_company_fields(sender, instance, created=False, raw=False, **kwargs) -> None:
-    """post_save: a company's changed inheritable fields reach its persons."""
-    if not raw:
-        services.contact_after_save(instance)

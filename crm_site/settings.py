@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "interactions",
     "opportunities",
     "demo",
+    # The site: roles and site-wide pages; it may import every app above.
+    "crm_site",
 ]
 
 MIDDLEWARE = [
@@ -94,8 +96,19 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for the write lock instead of failing at once under concurrent writers.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several users at once on the embedded database: every transaction takes the
+    # write lock when it begins (IMMEDIATE), so a writer waits for it (busy timeout)
+    # instead of failing with "database is locked" when a deferred transaction tries
+    # to upgrade; WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            ),
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from marketing_setup.roles import ADMINISTRATORS, STAFF
+from crm_site.roles import ADMINISTRATORS, STAFF
 
 # username, password, superuser, role
 DEMO_USERS: tuple[tuple[str, str, bool, str], ...] = (

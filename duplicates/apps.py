@@ -2,49 +2,45 @@ from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
-from marketing_setup.roles import ADMINISTRATORS, ALL, STAFF
-
 
 class DuplicatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "duplicates"
     verbose_name = _("Duplicates")
-    # What each role (Django group) may do with this app's models.
-    role_permissions = {ADMINISTRATORS: ALL, STAFF: ALL}
 
     def ready(self) -> None:
         from contacts.models import Contact
         from contacts.panels import register_card_panel
         from contacts.signals import contacts_bulk_created, contacts_bulk_updated
-        from duplicates import selectors, signals
+        from duplicates import receivers, selectors
         from duplicates.models import DuplicateSearchStringSetup
 
         pre_save.connect(
-            signals.remember_watched_values,
+            receivers.remember_watched_values,
             sender=Contact,
             dispatch_uid="duplicates.remember_watched_values",
         )
         post_save.connect(
-            signals.check_duplicates, sender=Contact, dispatch_uid="duplicates.check_duplicates"
+            receivers.check_duplicates, sender=Contact, dispatch_uid="duplicates.check_duplicates"
         )
         contacts_bulk_created.connect(
-            signals.index_bulk_changed_contacts, dispatch_uid="duplicates.index_bulk_created"
+            receivers.index_bulk_changed_contacts, dispatch_uid="duplicates.index_bulk_created"
         )
         contacts_bulk_updated.connect(
-            signals.index_bulk_changed_contacts, dispatch_uid="duplicates.index_bulk_updated"
+            receivers.index_bulk_changed_contacts, dispatch_uid="duplicates.index_bulk_updated"
         )
         pre_save.connect(
-            signals.remember_line,
+            receivers.remember_line,
             sender=DuplicateSearchStringSetup,
             dispatch_uid="duplicates.remember_line",
         )
         post_save.connect(
-            signals.rebuild_line_strings,
+            receivers.rebuild_line_strings,
             sender=DuplicateSearchStringSetup,
             dispatch_uid="duplicates.rebuild_line_strings",
         )
         post_delete.connect(
-            signals.delete_line_strings,
+            receivers.delete_line_strings,
             sender=DuplicateSearchStringSetup,
             dispatch_uid="duplicates.delete_line_strings",
         )

@@ -1,7 +1,7 @@
 """Duplicate contact management (reference document, section 4).
 
 Search strings are kept per company (4.2) and maintained on save by
-`duplicates/signals.py` → `duplicates.services.contact_check_duplicates`.
+`duplicates/receivers.py` → `duplicates.services.contact_check_duplicates`.
 Pairs are stored once, with the lower contact id first.
 """
 

@@ -1,24 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from marketing_setup.roles import ADMINISTRATORS, ALL, STAFF
-
 
 class InteractionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "interactions"
     verbose_name = _("Interactions")
-    # What each role (Django group) may do with this app's models.
-    # Staff log and read interactions; templates and their setup are administrators'.
-    role_permissions = {
-        ADMINISTRATORS: ALL,
-        STAFF: {
-            "*": ALL,
-            "interactiongroup": ("view",),
-            "interactiontemplate": ("view",),
-            "interactiontemplatesetup": ("view",),
-        },
-    }
 
     def ready(self) -> None:
         from django.db.models.signals import pre_delete
@@ -26,11 +13,11 @@ class InteractionsConfig(AppConfig):
         from contacts.models import Contact
         from contacts.panels import register_card_panel
         from contacts.signals import person_company_changed
-        from interactions.selectors import contact_panel_context
-        from interactions.signals import (
+        from interactions.receivers import (
             rehome_entries_of_deleted_person,
             rehome_entries_of_moved_person,
         )
+        from interactions.selectors import contact_panel_context
 
         pre_delete.connect(
             rehome_entries_of_deleted_person,

@@ -6,7 +6,7 @@ calls, cover sheets); log entries record what happened with a contact. Entries a
 written by `interactions.services`, never by views or forms directly.
 
 Deleting contacts (section 2.8): a person's entries move to its company
-(`interactions/signals.py`); a company's entries are detached (contact set to null)
+(`interactions/receivers.py`); a company's entries are detached (contact set to null)
 but keep the contact number and name they were logged with.
 """
 

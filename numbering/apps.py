@@ -1,12 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from marketing_setup.roles import ADMINISTRATORS, ALL, STAFF
-
 
 class NumberingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "numbering"
     verbose_name = _("Numbering")
-    # What each role (Django group) may do with this app's models.
-    role_permissions = {ADMINISTRATORS: ALL, STAFF: ("view",)}

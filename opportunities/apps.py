@@ -1,15 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from marketing_setup.roles import ADMINISTRATORS, ALL, STAFF
-
 
 class OpportunitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "opportunities"
     verbose_name = _("Opportunities")
-    # What each role (Django group) may do with this app's models.
-    role_permissions = {ADMINISTRATORS: ALL, STAFF: ALL}
 
     def ready(self) -> None:
         from django.db.models.signals import pre_delete
@@ -17,16 +13,16 @@ class OpportunitiesConfig(AppConfig):
         from contacts.models import Contact
         from contacts.panels import register_card_panel
         from contacts.signals import person_company_changed
-        from opportunities import signals
+        from opportunities import receivers
         from opportunities.views import contact_panel_context
 
         pre_delete.connect(
-            signals.refuse_contact_delete_with_open_opportunities,
+            receivers.refuse_contact_delete_with_open_opportunities,
             sender=Contact,
             dispatch_uid="opportunities.refuse_contact_delete_with_open_opportunities",
         )
         person_company_changed.connect(
-            signals.rehome_opportunities_of_moved_person,
+            receivers.rehome_opportunities_of_moved_person,
             sender=Contact,
             dispatch_uid="opportunities.rehome_opportunities_of_moved_person",
         )

@@ -6,7 +6,7 @@ Cycle Code when it is not blocked. See opportunities/services.py.
 
 Contacts: any opportunity blocks a contact's type change (BLOCKS_CONTACT_TYPE_CHANGE,
 checked by contacts.services); an open one (not started / in progress) blocks deleting
-the contact (opportunities/signals.py). Deleting a person moves its opportunities to
+the contact (opportunities/receivers.py). Deleting a person moves its opportunities to
 its company (CONTACT_DELETE_MOVES_TO_COMPANY); deleting a company detaches them.
 """
 

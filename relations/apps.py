@@ -1,15 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from marketing_setup.roles import ADMINISTRATORS, ALL, STAFF
-
 
 class RelationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "relations"
     verbose_name = _("Relations")
-    # What each role (Django group) may do with this app's models.
-    role_permissions = {ADMINISTRATORS: ALL, STAFF: ALL}
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
@@ -17,28 +13,28 @@ class RelationsConfig(AppConfig):
         from contacts.models import Contact
         from contacts.panels import register_card_panel
         from contacts.signals import contacts_bulk_updated
-        from relations import signals
+        from relations import receivers
         from relations.models import ENTITY_MODELS
         from relations.views import contact_panel_context
 
         post_save.connect(
-            signals.sync_contact_to_entities,
+            receivers.sync_contact_to_entities,
             sender=Contact,
             dispatch_uid="relations.sync_contact_to_entities",
         )
         contacts_bulk_updated.connect(
-            signals.sync_bulk_updated_contacts,
+            receivers.sync_bulk_updated_contacts,
             sender=Contact,
             dispatch_uid="relations.sync_bulk_updated_contacts",
         )
         for link_to, model in ENTITY_MODELS.items():
             post_save.connect(
-                signals.sync_entity_to_contact,
+                receivers.sync_entity_to_contact,
                 sender=model,
                 dispatch_uid=f"relations.sync_entity_to_contact.{link_to}",
             )
             post_delete.connect(
-                signals.delete_entity_relations,
+                receivers.delete_entity_relations,
                 sender=model,
                 dispatch_uid=f"relations.delete_entity_relations.{link_to}",
             )

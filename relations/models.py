@@ -4,7 +4,7 @@ A contact is linked to a customer/vendor/bank account by a `ContactBusinessRelat
 row (link_to + no). With the matching business-relation code set in Marketing Setup,
 a new customer/vendor/bank account gets its own company contact, and the synced
 fields (`SYNCED_FIELDS`) follow each other both ways on save: see `relations/services.py`
-and `relations/signals.py`.
+and `relations/receivers.py`.
 
 Numbers: a blank number is drawn from the number series named by `NUMBER_SERIES`
 (CUST, VEND, BANK; `relations/demo.py` creates them). A typed number is kept as is.

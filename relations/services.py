@@ -7,7 +7,7 @@ a new entity stays alone and "create as..." is refused with a clear error.
 
 Sync (7.4): saving a contact copies `SYNCED_FIELDS` to its linked entities; saving a
 linked entity copies them back to the contact (whose normal save then lets its persons
-inherit, see contacts/signals.py) and on to the contact's other linked entities. Each
+inherit, see contacts/receivers.py) and on to the contact's other linked entities. Each
 direction writes the other side without re-running that side's own sync (a context
 flag), and only changed fields are written, so there is no loop.
 """

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
+from crm_site.roles import ADMINISTRATORS, STAFF
 from marketing_setup.models import MarketingSetup
-from marketing_setup.roles import ADMINISTRATORS, STAFF
 
 PASSWORD = "pw-Secret-123"
 

@@ -1,5 +1,5 @@
 """Create the two role groups. Their permissions are granted after every migrate
-(marketing_setup.roles.sync_role_permissions), so apps added later reach them too."""
+(crm_site.roles.sync_role_permissions), so apps added later reach them too."""
 
 from django.db import migrations
 

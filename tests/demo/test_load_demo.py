@@ -7,9 +7,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from crm_site.roles import ADMINISTRATORS, STAFF
 from demo.services import demo_loaders
 from marketing_setup.models import MarketingSetup, Salesperson, SalutationFormula
-from marketing_setup.roles import ADMINISTRATORS, STAFF
 from numbering.models import NoSeries
 
 pytestmark = pytest.mark.django_db

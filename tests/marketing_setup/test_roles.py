@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from marketing_setup.roles import ADMINISTRATORS, STAFF
+from crm_site.roles import ADMINISTRATORS, STAFF
 
 pytestmark = pytest.mark.django_db
 
@@ -61,18 +61,65 @@ def test_staff_membership_does_not_open_the_admin(staff_user):
     assert not staff_user.is_staff
 
 
-def test_per_model_declaration_and_revocation(settings):
+def test_per_model_declaration_and_revocation(monkeypatch):
     from django.apps import apps
 
-    from marketing_setup.roles import sync_role_permissions
+    from crm_site import roles
 
     config = apps.get_app_config("marketing_setup")
-    original = config.role_permissions
-    config.role_permissions = {STAFF: {"*": ("view",), "territory": ("view", "change")}}
-    try:
-        sync_role_permissions(app_configs=[config])
-        assert perms(STAFF) == {f"view_{model}" for model in MODELS} | {"change_territory"}
-    finally:
-        config.role_permissions = original
-        sync_role_permissions(app_configs=[config])
+    table = dict(roles.ROLE_PERMISSIONS)
+    table["marketing_setup"] = {STAFF: {"*": ("view",), "territory": ("view", "change")}}
+    monkeypatch.setattr(roles, "ROLE_PERMISSIONS", table)
+    roles.sync_role_permissions(app_configs=[config])
+    assert perms(STAFF) == {f"view_{model}" for model in MODELS} | {"change_territory"}
+    monkeypatch.undo()
+    roles.sync_role_permissions(app_configs=[config])
     assert "change_territory" not in perms(STAFF)
+
+
+def test_no_app_imports_the_site_or_an_app_above_it():
+    """Dependencies point one way (README "Layout"): an app imports only apps below it,
+    and none imports crm_site except for the role names."""
+    import ast
+    from pathlib import Path
+
+    order = [
+        "numbering",
+        "marketing_setup",
+        "contacts",
+        "duplicates",
+        "relations",
+        "interactions",
+        "opportunities",
+        "demo",
+    ]
+    # Apps on the same level do not import each other either (the setup names the
+    # number series it uses, so it stands on numbering).
+    level = {
+        "numbering": 0,
+        "marketing_setup": 1,
+        "contacts": 2,
+        "duplicates": 3,
+        "relations": 3,
+        "interactions": 4,
+        "opportunities": 4,
+        "demo": 5,
+    }
+    root = Path(__file__).resolve().parents[2]
+    wrong = []
+    for app in order:
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names = [node.module]
+                for name in names:
+                    top = name.split(".")[0]
+                    upward = top in level and top != app and level[top] >= level[app]
+                    if upward or (top == "crm_site" and name != "crm_site.roles"):
+                        wrong.append(f"{path.relative_to(root)} imports {name}")
+    assert wrong == []

@@ -1,16 +1,17 @@
-"""Roles are Django groups. Each app says in its AppConfig what each role may do:
+"""Roles are Django groups; this table says what each may do, per app and model.
 
-    role_permissions = {"CRM administrators": ALL, "Back-office staff": ("view",)}
+    ROLE_PERMISSIONS = {"numbering": {ADMINISTRATORS: ALL, STAFF: ("view",)}, ...}
 
 A role's value is either the actions for every model of the app, or a dict of
 model name -> actions with "*" for the models not named:
 
     {STAFF: {"*": ALL, "interactiontemplatesetup": ("view",)}}
 
-Members of CRM administrators get `is_staff`, so the Django admin opens for them.
-
-`sync_role_permissions` runs after every `migrate`, so a new app's permissions reach
-the groups without a hand-written data migration per app.
+The table lives in the site, not in the apps, so no app imports upwards to learn the
+role names. Members of CRM administrators get `is_staff`, so the Django admin opens
+for them. `sync_role_permissions` runs after every `migrate`, so a new app's
+permissions reach the groups without a hand-written data migration per app; an app
+missing from the table grants nothing.
 """
 
 from __future__ import annotations
@@ -22,14 +23,33 @@ STAFF = "Back-office staff"
 ROLES = (ADMINISTRATORS, STAFF)
 ALL = ("add", "change", "delete", "view")
 
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]]] = {
+    "numbering": {ADMINISTRATORS: ALL, STAFF: ("view",)},
+    "marketing_setup": {ADMINISTRATORS: ALL, STAFF: ("view",)},
+    "contacts": {ADMINISTRATORS: ALL, STAFF: ALL},
+    "duplicates": {ADMINISTRATORS: ALL, STAFF: ALL},
+    "relations": {ADMINISTRATORS: ALL, STAFF: ALL},
+    # Staff log and read interactions; templates and their setup are administrators'.
+    "interactions": {
+        ADMINISTRATORS: ALL,
+        STAFF: {
+            "*": ALL,
+            "interactiongroup": ("view",),
+            "interactiontemplate": ("view",),
+            "interactiontemplatesetup": ("view",),
+        },
+    },
+    "opportunities": {ADMINISTRATORS: ALL, STAFF: ALL},
+}
+
 
 def sync_role_permissions(*, app_configs=None, using: str = "default") -> None:
-    """Create the role groups and grant each the permissions its apps declare."""
+    """Create the role groups and grant each the permissions the table declares."""
     from django.contrib.auth.models import Group, Permission
 
     groups = {name: Group.objects.using(using).get_or_create(name=name)[0] for name in ROLES}
     for app_config in app_configs or global_apps.get_app_configs():
-        declared = getattr(app_config, "role_permissions", None)
+        declared = ROLE_PERMISSIONS.get(app_config.label)
         if not declared:
             continue
         app_perms = Permission.objects.using(using).filter(content_type__app_label=app_config.label)

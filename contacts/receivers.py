@@ -1,0 +1,22 @@
+"""Receivers: one-line adapters from a Contact save to the rules in contacts/services.py.
+
+Wired in ContactsConfig.ready(). Bulk paths (bulk_create, QuerySet.update) fire no
+signals; they call the same functions themselves (contacts/importing.py,
+contacts.services.company_bulk_update).
+"""
+
+from __future__ import annotations
+
+from contacts import services
+
+
+def apply_contact_rules(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """pre_save: number, names, inheritance and defaults for any save path."""
+    if not raw:
+        services.contact_before_save(instance, update_fields=update_fields)
+
+
+def push_company_fields(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """post_save: a company's changed inheritable fields reach its persons."""
+    if not raw:
+        services.contact_after_save(instance)
