@@ -28,4 +28,8 @@ if .venv/bin/python -m pip install -q uv 2>/dev/null; then
 else
   .venv/bin/python -m pip install -q -r requirements-dev.txt
 fi
+# Translations merge entry by entry, not line by line (scripts/po_merge.py).
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  git config merge.pomerge.driver ".venv/bin/python scripts/po_merge.py %O %A %B"
+fi
 DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv -v0
