@@ -132,6 +132,8 @@ LANGUAGES = [
     ("nl", _("Dutch")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages use British, day-first dates (crm_site/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["crm_site.formats"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Oslo")
 USE_I18N = True
 USE_TZ = True

@@ -27,11 +27,16 @@ class EntryFilterForm(forms.Form):
         choices=[("", _("(all)")), *DocumentType.choices],
         required=False,
     )
+    # type="date" inputs carry ISO values whatever the language (see opportunities/forms.py).
     date_from = forms.DateField(
-        label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def filters(self) -> dict:

@@ -34,9 +34,12 @@ class OpportunityForm(forms.ModelForm):
             "chances_of_success_pct",
             "estimated_closing_date",
         )
+        # A type="date" input only takes ISO dates (it shows them in the browser's own
+        # format); a localised value such as nl's 01-12-2026 would be thrown away and
+        # the date lost on save.
         widgets = {
-            "creation_date": forms.DateInput(attrs={"type": "date"}),
-            "estimated_closing_date": forms.DateInput(attrs={"type": "date"}),
+            "creation_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "estimated_closing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
