@@ -35,6 +35,7 @@ from contacts.services import contact_apply_defaults, contact_clear_person_field
 from contacts.signals import contacts_bulk_created
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
 from numbering import services as numbering_services
+from numbering.codes import normalise_number, number_error
 
 HEADER = [
     "type",
@@ -289,6 +290,12 @@ class _Checker:
                 self.error(row, "name", _("A company needs a name."))
             if v["company_no"] and v["company_no"] != v["no"]:
                 self.error(row, "company_no", _("A company cannot belong to another company."))
+        for column in ("no", "company_no"):
+            # The number rule (numbering/codes.py); too long is reported above.
+            if v[column] and len(v[column]) <= self.lengths[column]:
+                message = number_error(v[column])
+                if message:
+                    self.error(row, column, message)
         if v["no"] and self.manual_error:
             self.error(row, "no", self.manual_error)
         if (self.renumber or not v["no"]) and not self.setup.contact_nos_id:
@@ -538,8 +545,8 @@ def import_contacts(
         values = {c: str(raw.get(c) or "").strip() for c in HEADER}
         if not any(values.values()):
             continue  # a row of bare separators (spreadsheets save them), not a contact
-        values["no"] = values["no"].upper()
-        values["company_no"] = values["company_no"].upper()
+        values["no"] = normalise_number(values["no"])
+        values["company_no"] = normalise_number(values["company_no"])
         extra = [v for v in raw.get(None) or () if str(v or "").strip()]
         rows.append(_Row(line=line, values=values, extra=len(extra)))
     result.rows = len(rows)

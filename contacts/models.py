@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from marketing_setup.models import CorrespondenceType, Language, Salesperson, Salutation, Territory
+from numbering.fields import NumberField
 
 
 def validate_no_letters(value: str) -> None:
@@ -35,9 +36,8 @@ class Contact(models.Model):
         COMPANY = "company", _("Company")
         PERSON = "person", _("Person")
 
-    no = models.CharField(
+    no = NumberField(
         _("no."),
-        max_length=20,
         unique=True,
         blank=True,
         help_text=_("Leave blank to take the next number from the contact number series."),

@@ -32,6 +32,7 @@ from contacts import inheritance, names
 from contacts.models import Contact
 from contacts.signals import contacts_bulk_updated, person_company_changed
 from marketing_setup.models import MarketingSetup
+from numbering.codes import normalise_number, validate_number
 from numbering.services import NumberSeriesError, series_check_manual, series_draw
 
 # Flags upper apps set on their models (contacts never imports them).
@@ -133,7 +134,7 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) ->
     if old is None:
         # No. is a code (upper-case, 2.1): "ab1" typed is stored as AB1, as every
         # lookup by number (the card's company field, the list filter) upper-cases.
-        contact.no = (contact.no or "").strip().upper()
+        contact.no = normalise_number(contact.no)
     contact.vat_registration_no = (contact.vat_registration_no or "").strip().upper()
     contact._contacts_push_old_values = None
     contact._contacts_company_move = None
@@ -208,6 +209,11 @@ def contact_assign_number(contact: Contact, setup: MarketingSetup) -> None:
     on other contacts; a typed one is checked against the series' Manual Nos.
     """
     if contact.no:
+        # Plain ORM saves skip full_clean: the number rule still holds (numbering/codes.py).
+        try:
+            validate_number(contact.no)
+        except ValidationError as error:
+            raise ValidationError({"no": error.messages}, code="invalid_number") from None
         contact_check_manual_no(contact, setup)
         contact.no_series = ""
         return

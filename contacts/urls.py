@@ -4,7 +4,7 @@ from contacts import views
 
 app_name = "contacts"
 
-# A contact number is a code that may contain "/" (2024/1), hence <path:no>; the
+# A contact number is a code that may contain "/" (2024/1), hence <number:no>; the
 # card's own route comes last so "<no>/edit/" is not read as the card of "<no>/edit".
 # Numbers are upper-case, so they never clash with the lower-case action names.
 urlpatterns = [
@@ -12,11 +12,11 @@ urlpatterns = [
     path("new/", views.contact_create_view, name="create"),
     path("import/", views.contact_import_view, name="import"),
     path("export/", views.contact_export_view, name="export"),
-    path("<path:no>/edit/", views.contact_edit_view, name="edit"),
-    path("<path:no>/persons/new/", views.person_create_view, name="create_person"),
-    path("<path:no>/follow/", views.person_follow_view, name="follow"),
-    path("<path:no>/company/", views.person_change_company_view, name="change_company"),
-    path("<path:no>/type/", views.contact_change_type_view, name="change_type"),
-    path("<path:no>/delete/", views.contact_delete_view, name="delete"),
-    path("<path:no>/", views.contact_detail_view, name="detail"),
+    path("<number:no>/edit/", views.contact_edit_view, name="edit"),
+    path("<number:no>/persons/new/", views.person_create_view, name="create_person"),
+    path("<number:no>/follow/", views.person_follow_view, name="follow"),
+    path("<number:no>/company/", views.person_change_company_view, name="change_company"),
+    path("<number:no>/type/", views.contact_change_type_view, name="change_type"),
+    path("<number:no>/delete/", views.contact_delete_view, name="delete"),
+    path("<number:no>/", views.contact_detail_view, name="detail"),
 ]

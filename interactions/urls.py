@@ -7,9 +7,9 @@ app_name = "interactions"
 urlpatterns = [
     path("", views.entry_list_view, name="list"),
     path("<int:pk>/", views.entry_detail_view, name="detail"),
-    path("contact/<str:no>/phone-call/", views.phone_call_log_view, name="log_phone_call"),
-    path("contact/<str:no>/email/", views.email_log_view, name="log_email"),
-    path("contact/<str:no>/cover-sheet/", views.cover_sheet_view, name="cover_sheet"),
+    path("contact/<number:no>/phone-call/", views.phone_call_log_view, name="log_phone_call"),
+    path("contact/<number:no>/email/", views.email_log_view, name="log_email"),
+    path("contact/<number:no>/cover-sheet/", views.cover_sheet_view, name="cover_sheet"),
     path("setup/", views.template_setup_view, name="template_setup"),
     path("api/documents/", api.DocumentLogView.as_view(), name="api_documents"),
 ]

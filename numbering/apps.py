@@ -6,3 +6,11 @@ class NumberingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "numbering"
     verbose_name = _("Numbering")
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from numbering.codes import NumberConverter
+
+        # <number:no> in every app's routes: every valid number, "/" included.
+        register_converter(NumberConverter, "number")

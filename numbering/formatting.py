@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-MAX_LENGTH = 20
+from numbering import codes
+
+MAX_LENGTH = codes.NUMBER_MAX_LENGTH
 
 _LAST_DIGITS = re.compile(r"(\d+)(\D*)$")
 
@@ -177,11 +179,9 @@ def validate_line_numbers(
                 "The value in the %(field)s field must have a number so that we can "
                 "assign the next number in the series."
             ) % {"field": label}
-        elif value and len(value) > MAX_LENGTH:
-            errors[name] = _("The number %(number)s cannot be longer than %(max)s characters.") % {
-                "number": value,
-                "max": MAX_LENGTH,
-            }
+        elif value and not codes.is_valid_number(value):
+            # Too long, or characters a number may not hold (numbering/codes.py).
+            errors[name] = codes.number_error(value)
     if not starting_no:
         errors.setdefault("starting_no", _("Starting No. must have a value."))
     if increment_by < 1:

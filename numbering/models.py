@@ -13,10 +13,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from numbering import formatting
+from numbering.fields import NumberField
 
 
 class NoSeries(models.Model):
-    code = models.CharField(_("code"), max_length=20, primary_key=True)
+    code = NumberField(_("code"), primary_key=True)
     description = models.CharField(_("description"), max_length=100, blank=True)
     default_nos = models.BooleanField(
         _("default nos."),
@@ -56,13 +57,13 @@ class NoSeriesLine(models.Model):
     )
     line_no = models.PositiveIntegerField(_("line no."))
     starting_date = models.DateField(_("starting date"), null=True, blank=True)
-    starting_no = models.CharField(_("starting no."), max_length=20)
-    ending_no = models.CharField(_("ending no."), max_length=20, blank=True)
-    warning_no = models.CharField(_("warning no."), max_length=20, blank=True)
+    starting_no = NumberField(_("starting no."))
+    ending_no = NumberField(_("ending no."), blank=True)
+    warning_no = NumberField(_("warning no."), blank=True)
     increment_by = models.PositiveIntegerField(
         _("increment-by no."), default=1, validators=[MinValueValidator(1)]
     )
-    last_no_used = models.CharField(_("last no. used"), max_length=20, blank=True)
+    last_no_used = NumberField(_("last no. used"), blank=True)
     last_date_used = models.DateField(_("last date used"), null=True, blank=True)
     open = models.BooleanField(_("open"), default=True, editable=False)
 

@@ -17,7 +17,7 @@ from django.db import connections, router, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from numbering import formatting
+from numbering import codes, formatting
 from numbering.models import NoSeries, NoSeriesLine
 
 ENDING_NO_MESSAGE = _(
@@ -253,6 +253,19 @@ def _compute(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> Dr
             "ending_no",
             ending_no=line.ending_no or number,
             code=series.code,
+        )
+    if not codes.is_valid_number(number):
+        # Only a line stored before the number rule can get here (the rule holds for
+        # every value a line is saved with): refuse rather than hand out a number no
+        # page can show.
+        raise _error(
+            _(
+                "The number series %(code)s would assign %(number)s, which is not a valid "
+                "number. Correct the series line."
+            ),
+            "invalid_number",
+            code=series.code,
+            number=codes.visible(number),
         )
     warning = None
     if formatting.reaches_warning(number, warning_no=line.warning_no, ending_no=line.ending_no):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
 from marketing_setup.models import SalesCycle, SalesCycleStage, Salesperson
+from numbering.fields import NumberField
 
 
 class OpportunityQuerySet(models.QuerySet):
@@ -46,9 +47,8 @@ class Opportunity(models.Model):
 
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
 
-    no = models.CharField(
+    no = NumberField(
         _("no."),
-        max_length=20,
         unique=True,
         blank=True,
         help_text=_("Leave blank to take the next number from the opportunity number series."),

@@ -114,7 +114,7 @@ def _assign_number(opportunity: Opportunity, setup: MarketingSetup) -> None:
     if opportunity.no:
         try:
             # Its own checks (length): the full_clean before this one leaves the number out.
-            Opportunity._meta.get_field("no").clean(opportunity.no, opportunity)
+            opportunity.no = Opportunity._meta.get_field("no").clean(opportunity.no, opportunity)
             series_check_manual(setup.opportunity_nos_id or "")
         except ValidationError as error:
             raise ValidationError({"no": error.messages}) from None

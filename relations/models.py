@@ -20,6 +20,7 @@ from django_countries.fields import CountryField
 
 from contacts.models import Contact, validate_no_letters
 from marketing_setup.models import BusinessRelation, Language, Salesperson, Territory
+from numbering.fields import NumberField
 
 
 class LinkToTable(models.TextChoices):
@@ -72,9 +73,8 @@ class SyncedEntity(models.Model):
     NUMBER_SERIES: str = ""
     EXTRA_SYNCED_FIELDS: tuple[str, ...] = ()
 
-    no = models.CharField(
+    no = NumberField(
         _("no."),
-        max_length=20,
         unique=True,
         blank=True,
         help_text=_("Leave blank to take the next number from the number series."),
@@ -265,9 +265,8 @@ class ContactBusinessRelation(models.Model):
     link_to = models.CharField(
         _("link to table"), max_length=20, choices=LinkToTable.choices, blank=True, default=""
     )
-    no = models.CharField(
+    no = NumberField(
         _("no."),
-        max_length=20,
         blank=True,
         help_text=_("The linked customer, vendor or bank account number."),
     )

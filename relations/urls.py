@@ -7,17 +7,17 @@ app_name = "relations"
 urlpatterns = [
     path("", views.relation_list, name="list"),
     path(
-        "contacts/<str:contact_no>/create/<str:link_to>/",
+        "contacts/<number:contact_no>/create/<str:link_to>/",
         views.create_from_contact,
         name="create_from_contact",
     ),
     path(
-        "contacts/<str:contact_no>/link/<str:link_to>/",
+        "contacts/<number:contact_no>/link/<str:link_to>/",
         views.link_from_contact,
         name="link_from_contact",
     ),
     path(
-        "contacts/<str:contact_no>/business-relations/add/",
+        "contacts/<number:contact_no>/business-relations/add/",
         views.business_relation_add,
         name="business_relation_add",
     ),
@@ -35,10 +35,14 @@ for _kind, _prefix in (
 ):
     urlpatterns += [
         path(f"{_kind}/new/", views.entity_create, {"kind": _kind}, name=f"{_prefix}_create"),
-        path(f"{_kind}/<str:no>/", views.entity_detail, {"kind": _kind}, name=f"{_prefix}_detail"),
-        path(f"{_kind}/<str:no>/edit/", views.entity_edit, {"kind": _kind}, name=f"{_prefix}_edit"),
         path(
-            f"{_kind}/<str:no>/delete/",
+            f"{_kind}/<number:no>/", views.entity_detail, {"kind": _kind}, name=f"{_prefix}_detail"
+        ),
+        path(
+            f"{_kind}/<number:no>/edit/", views.entity_edit, {"kind": _kind}, name=f"{_prefix}_edit"
+        ),
+        path(
+            f"{_kind}/<number:no>/delete/",
             views.entity_delete,
             {"kind": _kind},
             name=f"{_prefix}_delete",

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import HealthCheck, settings
 
 from crm_site.roles import ADMINISTRATORS, STAFF
 from marketing_setup.models import MarketingSetup
 
 PASSWORD = "pw-Secret-123"
+
+# Property-based tests run the same bounded examples on every run and machine (fixed
+# seed, no example database), so CI time is predictable and a failure reproduces.
+settings.register_profile(
+    "crm",
+    derandomize=True,
+    database=None,
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("crm")
 
 
 def _user_in(django_user_model, username: str, group: str | None):
