@@ -15,6 +15,7 @@ from contacts.services import (
     contact_delete,
     contact_save,
 )
+from history.admin import HistoryAdminMixin
 from marketing_setup.models import MarketingSetup
 
 
@@ -50,7 +51,7 @@ class ContactAdminForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = ContactAdminForm
     list_display = ("no", "name", "type", "company", "city", "country", "salesperson")
     list_select_related = ("company", "salesperson")

@@ -9,9 +9,30 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Contacts")
 
     def ready(self) -> None:
-        from contacts import receivers
-        from contacts.models import Contact
+        from django.urls import reverse
 
+        from contacts import receivers
+        from contacts.models import PERSONAL_FIELDS, Contact
+        from contacts.panels import register_card_panel
+        from contacts.views import history_panel_context
+        from history.registry import track
+
+        # First: the change log sees a save before the receivers below pass it on.
+        track(
+            Contact,
+            repr_field="no",
+            exclude=("created_at", "updated_at"),
+            url=lambda object_id, no: reverse("contacts:detail", kwargs={"no": no}),
+            personal=PERSONAL_FIELDS,
+        )
+
+        register_card_panel(
+            "history",
+            "history/_section.html",
+            history_panel_context,
+            order=90,
+            permission="history.view_change",
+        )
         pre_save.connect(
             receivers.apply_contact_rules,
             sender=Contact,

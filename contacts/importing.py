@@ -33,6 +33,9 @@ from contacts import inheritance, names
 from contacts.models import Contact
 from contacts.services import contact_apply_defaults, contact_clear_person_fields
 from contacts.signals import contacts_bulk_created
+from history import context as history
+from history.models import Cause
+from history.writers import record_created
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
 from numbering import services as numbering_services
 from numbering.codes import normalise_number, number_error
@@ -516,6 +519,7 @@ def import_contacts(
     dry_run: bool = False,
     renumber: bool = False,
     progress: ProgressFn | None = None,
+    label: str = "",
 ) -> ImportResult:
     """Import contacts from a CSV file (path or file object) or from row dicts.
 
@@ -524,10 +528,13 @@ def import_contacts(
     `preview` shows the first rows as they would be saved. `renumber` treats the file's
     numbers as row keys only: every contact gets a number from the contact series and
     persons follow their company's new number. `progress(stage, done, total)` is called
-    with stage "check" and "write".
+    with stage "check" and "write". `label` (e.g. the file name) describes the import
+    in the change log; every contact's creation is logged as one row of one event.
     """
     setup = MarketingSetup.get()
     result = ImportResult(dry_run=dry_run)
+    if not label and isinstance(source, str | Path):
+        label = Path(source).name
     header, raw_rows = _open_rows(source)
     if header is not None:
         unknown = [h for h in header if h not in HEADER]
@@ -581,14 +588,17 @@ def import_contacts(
         return result
 
     typed = {r.values["no"] for r in good if r.values["no"]} if not renumber else set()
-    with transaction.atomic():
+    # One change-log event for the whole import ("import batch N"), one row per contact.
+    with transaction.atomic(), history.operation(Cause.IMPORT, label=label):
         _assign_numbers([r.contact for r in ordered], setup, typed)
         done = 0
         created_ids: list[int] = []
         for group in (companies, persons):
             for batch in _chunks(group, BATCH_SIZE):
                 contacts = [r.contact for r in batch]
-                created_ids.extend(_insert(contacts))
+                batch_ids = _insert(contacts)
+                record_created(Contact, batch_ids)  # raw INSERTs: log them here
+                created_ids.extend(batch_ids)
                 done += len(batch)
                 if progress:
                     progress("write", done, len(ordered))

@@ -19,6 +19,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from history.queryset import HistoryQuerySet
 from marketing_setup.models import CorrespondenceType, Language, Salesperson, Salutation, Territory
 from numbering.fields import NumberField
 
@@ -29,6 +30,35 @@ def validate_no_letters(value: str) -> None:
         raise ValidationError(
             _("%(value)s must not contain letters."), code="letters", params={"value": value}
         )
+
+
+# A person's personal data: what an anonymisation erases (its logged values too).
+PERSONAL_FIELDS = (
+    "name",
+    "name_2",
+    "search_name",
+    "first_name",
+    "middle_name",
+    "surname",
+    "initials",
+    "job_title",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "county",
+    "phone_no",
+    "mobile_phone_no",
+    "fax_no",
+    "telex_answer_back",
+    "email",
+    "home_page",
+    "vat_registration_no",
+)
+
+
+class ContactQuerySet(HistoryQuerySet):
+    """Contacts' queries; a HistoryQuerySet, so update() and bulk_create() are logged."""
 
 
 class Contact(models.Model):
@@ -110,10 +140,14 @@ class Contact(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ("no",)
+        # The delete collector and related managers use the base manager: it must log.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=("type", "no"), name="contact_type_no"),
             models.Index(fields=("search_name",), name="contact_search_name"),

@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from contacts import inheritance, names
 from contacts.models import Contact
 from contacts.signals import contacts_bulk_updated, person_company_changed
+from history import context as history
+from history.models import Cause
 from marketing_setup.models import MarketingSetup
 from numbering.codes import normalise_number, validate_number
 from numbering.services import NumberSeriesError, series_check_manual, series_draw
@@ -260,7 +262,8 @@ def contact_after_save(contact: Contact) -> None:
         # learn which ones changed, as from the bulk path (2.5: "saved through the same
         # modify logic").
         affected: list[int] = []
-        inheritance.push_company_fields(contact, old_values, setup=setup, affected=affected)
+        with history.via(contact):  # logged as following this company
+            inheritance.push_company_fields(contact, old_values, setup=setup, affected=affected)
         if affected:
             contacts_bulk_updated.send(sender=Contact, contact_ids=affected)
     if move:
@@ -433,6 +436,11 @@ def contact_delete(*, contact: Contact) -> None:
             % {"no": contact.no, "records": ", ".join(linked)},
             code="linked",
         )
+    with history.operation(Cause.DELETE):
+        _contact_delete(contact)
+
+
+def _contact_delete(contact: Contact) -> None:
     if contact.is_person and contact.company_id:
         for rel in Contact._meta.related_objects:
             model = rel.related_model
@@ -468,7 +476,8 @@ def person_follow_company(*, person: Contact, fields: list[str]) -> Contact:
     company = person.company
     for field in wanted:
         setattr(person, inheritance.attname(field), inheritance.raw_value(company, field))
-    return contact_save(contact=person)
+    with history.operation(Cause.FOLLOW_COMPANY, obj=company), history.via(company):
+        return contact_save(contact=person)
 
 
 # One UPDATE cannot apply the number, type or company rules (nor a person's name
@@ -520,7 +529,8 @@ def company_bulk_update(*, companies, values: dict[str, Any]) -> int:
         *companies.values_list("pk", flat=True),
         *Contact.objects.filter(company__in=pks).values_list("pk", flat=True),
     ]
-    inheritance.push_bulk_company_values(companies, values)
+    with history.via(field="company"):  # each person logged as following its company
+        inheritance.push_bulk_company_values(companies, values)
     if "name" in values and "search_name" not in values:
         companies.filter(Q(search_name=Upper("name")) | Q(search_name="")).update(
             search_name=names.search_name_for(values["name"])

@@ -233,6 +233,16 @@ def contact_detail_view(request, no: str):
     )
 
 
+def history_panel_context(request, contact: Contact) -> dict:
+    """The card's History section (a fixed number of queries, see history.selectors)."""
+    from history.selectors import object_history
+
+    return {
+        "history_page": object_history(contact, field=request.GET.get("history_field", "")),
+        "history_anchor_url": reverse("contacts:detail", kwargs={"no": contact.no}),
+    }
+
+
 # --- Create / edit ------------------------------------------------------------------
 
 
@@ -441,10 +451,12 @@ def _import_path(token: str) -> Path:
     return IMPORT_DIR / f"{token}.csv"
 
 
-def _run_import(text: str, *, skip_bad_rows: bool, dry_run: bool):
+def _run_import(text: str, *, skip_bad_rows: bool, dry_run: bool, label: str = ""):
     from contacts.importing import import_contacts
 
-    return import_contacts(io.StringIO(text), skip_bad_rows=skip_bad_rows, dry_run=dry_run)
+    return import_contacts(
+        io.StringIO(text), skip_bad_rows=skip_bad_rows, dry_run=dry_run, label=label
+    )
 
 
 def _remove_abandoned_imports(max_age_seconds: int = 24 * 3600) -> None:
@@ -520,7 +532,12 @@ def _import_confirm(request):
         messages.error(request, _("The uploaded file has expired. Upload it again."))
         return redirect("contacts:import")
     try:
-        result = _run_import(text, skip_bad_rows=pending["skip_bad_rows"], dry_run=False)
+        result = _run_import(
+            text,
+            skip_bad_rows=pending["skip_bad_rows"],
+            dry_run=False,
+            label=pending.get("name") or "",
+        )
     except ValidationError as error:
         # E.g. the number series ran out after the preview: the import rolled back.
         path.unlink(missing_ok=True)

@@ -24,6 +24,8 @@ ROLES = (ADMINISTRATORS, STAFF)
 ALL = ("add", "change", "delete", "view")
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]]] = {
+    # The change log is read-only for everyone (written by the services only).
+    "history": {ADMINISTRATORS: ("view",), STAFF: ("view",)},
     "numbering": {ADMINISTRATORS: ALL, STAFF: ("view",)},
     "marketing_setup": {ADMINISTRATORS: ALL, STAFF: ("view",)},
     "contacts": {ADMINISTRATORS: ALL, STAFF: ALL},

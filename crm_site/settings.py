@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     # Our apps, lowest layer first: dependencies point up this list only.
+    "history",
     "numbering",
     "marketing_setup",
     "contacts",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Every request's changes are one change-log event with its user and source.
+    "history.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("relations/", include("relations.urls")),
     path("interactions/", include("interactions.urls")),
     path("opportunities/", include("opportunities.urls")),
+    path("history/", include("history.urls")),
 ]

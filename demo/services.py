@@ -12,6 +12,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from crm_site.roles import ADMINISTRATORS, STAFF
+from history import context as history
+from history.models import Cause
 
 # username, password, superuser, role
 DEMO_USERS: tuple[tuple[str, str, bool, str], ...] = (
@@ -57,7 +59,8 @@ def demo_users_ensure() -> list[str]:
 @transaction.atomic
 def demo_load(*, stdout: TextIO) -> None:
     """Run every app's demo loader in one transaction, then make sure the demo users exist."""
-    for label, load in demo_loaders():
-        stdout.write(f"[{label}]\n")
-        load(stdout)
+    with history.operation(Cause.DEMO):
+        for label, load in demo_loaders():
+            stdout.write(f"[{label}]\n")
+            load(stdout)
     demo_users_ensure()

@@ -14,6 +14,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from history.drf import HistoryAPIViewMixin
 from interactions import services
 from interactions.forms import DocumentLogForm
 from interactions.models import InteractionLogEntry
@@ -53,7 +54,7 @@ class InteractionLogEntrySerializer(serializers.ModelSerializer):
 # The login middleware would redirect API clients to the login page; DRF answers
 # 401/403 itself instead. Basic first, so anonymous callers get a 401 challenge.
 @method_decorator(login_not_required, name="dispatch")
-class DocumentLogView(APIView):
+class DocumentLogView(HistoryAPIViewMixin, APIView):
     authentication_classes = (BasicAuthentication, SessionAuthentication)
     queryset = InteractionLogEntry.objects.none()  # DjangoModelPermissions: add_ for POST
 

@@ -9,6 +9,16 @@ class InteractionsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import pre_delete
+        from django.urls import reverse
+
+        from history.registry import track
+        from interactions.models import InteractionLogEntry
+
+        track(
+            InteractionLogEntry,
+            exclude=("created_at",),
+            url=lambda object_id, repr_: reverse("interactions:detail", kwargs={"pk": object_id}),
+        )
 
         from contacts.models import Contact
         from contacts.panels import register_card_panel

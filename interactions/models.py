@@ -19,6 +19,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from history.queryset import HistoryQuerySet
 from marketing_setup.models import CorrespondenceType, Language, Salesperson, SingletonModel
 
 
@@ -295,7 +296,7 @@ class InteractionTemplateSetup(SingletonModel):
         return getattr(self, SETUP_FIELD_BY_DOCUMENT_TYPE[document_type])
 
 
-class InteractionLogEntryQuerySet(models.QuerySet):
+class InteractionLogEntryQuerySet(HistoryQuerySet):
     def counted(self) -> InteractionLogEntryQuerySet:
         """Entries that count in totals: neither canceled nor postponed (section 6.4)."""
         return self.filter(canceled=False, postponed=False)
@@ -436,6 +437,7 @@ class InteractionLogEntry(models.Model):
     objects = InteractionLogEntryQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("interaction log entry")
         verbose_name_plural = _("interaction log entries")
         ordering = ("-id",)

@@ -16,6 +16,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from history.queryset import HistoryManager
+
 
 class CodeModel(models.Model):
     """A code (primary key) with a description."""
@@ -429,7 +431,10 @@ class MarketingSetup(SingletonModel):
         verbose_name=_("default person salutation code"),
     )
 
+    objects = HistoryManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("marketing setup")
         verbose_name_plural = _("marketing setup")
         constraints = [

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from history.queryset import HistoryManager
 from numbering import formatting
 from numbering.fields import NumberField
 
@@ -35,7 +36,10 @@ class NoSeries(models.Model):
         help_text=_("Numbers must be drawn in non-decreasing date order."),
     )
 
+    objects = HistoryManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("number series")
         verbose_name_plural = _("number series")
         ordering = ("code",)
@@ -67,7 +71,10 @@ class NoSeriesLine(models.Model):
     last_date_used = models.DateField(_("last date used"), null=True, blank=True)
     open = models.BooleanField(_("open"), default=True, editable=False)
 
+    objects = HistoryManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("number series line")
         verbose_name_plural = _("number series lines")
         ordering = ("series", "starting_date", "line_no")

@@ -9,6 +9,17 @@ class OpportunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import pre_delete
+        from django.urls import reverse
+
+        from history.registry import track
+        from opportunities.models import Opportunity
+
+        track(
+            Opportunity,
+            repr_field="no",
+            exclude=("created_at", "updated_at"),
+            url=lambda object_id, no: reverse("opportunities:detail", kwargs={"no": no}),
+        )
 
         from contacts.models import Contact
         from contacts.panels import register_card_panel

@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
+from history.queryset import HistoryQuerySet
 from marketing_setup.models import SalesCycle, SalesCycleStage, Salesperson
 from numbering.fields import NumberField
 
 
-class OpportunityQuerySet(models.QuerySet):
+class OpportunityQuerySet(HistoryQuerySet):
     def open(self) -> OpportunityQuerySet:
         return self.filter(status__in=Opportunity.OPEN_STATUSES)
 
@@ -125,6 +126,7 @@ class Opportunity(models.Model):
     objects = OpportunityQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         ordering = ("-no",)

@@ -9,6 +9,26 @@ class RelationsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from django.urls import reverse
+
+        from history.registry import track
+        from relations.models import BankAccount, ContactBusinessRelation, Customer, Vendor
+
+        # First: the change log sees a save before the sync receivers pass it on.
+        for model, prefix in (
+            (Customer, "customer"),
+            (Vendor, "vendor"),
+            (BankAccount, "bank_account"),
+        ):
+            track(
+                model,
+                repr_field="no",
+                exclude=("created_at", "updated_at"),
+                url=lambda object_id, no, prefix=prefix: reverse(
+                    f"relations:{prefix}_detail", kwargs={"no": no}
+                ),
+            )
+        track(ContactBusinessRelation, repr_field="business_relation_id")
 
         from contacts.models import Contact
         from contacts.panels import register_card_panel

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from contacts.models import Contact, validate_no_letters
+from history.queryset import HistoryManager
 from marketing_setup.models import BusinessRelation, Language, Salesperson, Territory
 from numbering.fields import NumberField
 
@@ -134,9 +135,12 @@ class SyncedEntity(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
+    objects = HistoryManager()
+
     class Meta:
         abstract = True
         ordering = ("no",)
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.no} {self.name}".strip()
@@ -271,7 +275,10 @@ class ContactBusinessRelation(models.Model):
         help_text=_("The linked customer, vendor or bank account number."),
     )
 
+    objects = HistoryManager()
+
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("contact business relation")
         verbose_name_plural = _("contact business relations")
         ordering = ("contact", "business_relation")

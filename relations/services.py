@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from contacts.models import Contact
 from contacts.services import contact_create, contact_prepare
+from history import context as history
 from marketing_setup.models import BusinessRelation, MarketingSetup
 from numbering.models import NoSeries
 from numbering.services import series_next_number, series_peek
@@ -452,7 +453,8 @@ def contact_to_entities_sync(contact: Contact, *, exclude: SyncedEntity | None =
                 continue
             changed = copy_synced_fields(contact, entity, model.synced_fields())
             if changed:
-                entity.save(update_fields=[*changed, "updated_at"])
+                with history.via(contact):  # logged as following the contact
+                    entity.save(update_fields=[*changed, "updated_at"])
                 count += 1
     return count
 
@@ -488,7 +490,7 @@ def entity_to_contact_sync(entity: SyncedEntity) -> Contact | None:
         return None
     changed = copy_synced_fields(entity, contact, entity.synced_fields())
     if changed:
-        with _sync_in_progress():
+        with _sync_in_progress(), history.via(entity):
             # A full save: the contact's own rules (names, push to its persons) run too.
             contact.save()
             contact_to_entities_sync(contact, exclude=entity)

@@ -104,6 +104,14 @@ def _values(name: str | None, objects: dict) -> dict[str, str]:
         return {"pk": str(objects["entry"].pk), "no": objects["person"].no}
     if name and name.startswith("opportunities:"):
         return {"no": objects["opportunity"].no}
+    if name and name.startswith("history:"):
+        from history.models import Event
+
+        return {
+            "pk": str(Event.objects.order_by("id").first().pk),
+            "model": "contacts.contact",
+            "object_id": str(objects["contact"].pk),
+        }
     # The admin: its parameters don't matter, every page sends strangers to its login.
     return {
         "app_label": "numbering",
