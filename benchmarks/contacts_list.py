@@ -71,6 +71,8 @@ SURNAMES = [
     "Meijer",
     "Vos",
     "Strand",
+    "Sæther",
+    "Næss",
 ]
 WORDS = [
     "Fjord",
@@ -152,6 +154,7 @@ def _build(n: int, batch: int) -> float:
     from tqdm import tqdm
 
     from contacts.models import Contact
+    from contacts.searchkeys import fold
     from marketing_setup.models import Salesperson, Territory
 
     Territory.objects.bulk_create(Territory(code=c, description=c) for c in TERRITORIES)
@@ -167,6 +170,16 @@ def _build(n: int, batch: int) -> float:
         f"{_case('n / 10', WORDS)} || ' ' || {_case('n / 200', WORDS)} || ' AS ' || (n / 10)"
     )
     name = f"(CASE WHEN {is_company} THEN {company_name} ELSE {person_name} END)"
+    # The search keys as contacts/searchkeys.py makes them (every word folds on its own).
+    person_key = (
+        f"{_case('n * 7', [fold(w) for w in FIRST])} || ' ' || "
+        f"{_case('n * 13 + n / 20', [fold(w) for w in SURNAMES])}"
+    )
+    company_key = (
+        f"{_case('n / 10', [fold(w) for w in WORDS])} || ' ' || "
+        f"{_case('n / 200', [fold(w) for w in WORDS])} || ' as ' || (n / 10)"
+    )
+    phone_digits = pad("(n * 7919) % 100000000", 8)
     now = "now()" if pg else "datetime('now')"
     values = {
         "id": "n",
@@ -182,7 +195,10 @@ def _build(n: int, batch: int) -> float:
         "post_code": pad("1000 + (n / 10) % 9000", 4),
         "city": _case("n / 10", CITIES),
         "country": _case("n / 10", ["NO", "NO", "NL", "NO", "NL", "DE"]),
-        "phone_no": f"'+47 ' || {pad('(n * 7919) % 100000000', 8)}",
+        "phone_no": f"'+47 ' || {phone_digits}",
+        "phone_key": f"ltrim({phone_digits}, '0')",
+        "name_key": f"(CASE WHEN {is_company} THEN {company_key} ELSE {person_key} END)",
+        "email_domain": "'example.com'",
         "email": f"lower({_case('n * 7', FIRST)}) || '.' || n || '@example.com'",
         "territory_id": _case("n / 10", TERRITORIES),
         "salesperson_id": _case("n / 10", SALESPEOPLE),

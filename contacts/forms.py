@@ -11,7 +11,7 @@ from django_countries import countries
 from contacts.models import Contact
 from contacts.selectors import company_resolve
 from contacts.services import contact_manual_no_allowed
-from marketing_setup.models import Salesperson, Territory
+from marketing_setup.models import Language, Salesperson, Territory
 
 COMMON_FIELDS = (
     "name_2",
@@ -275,3 +275,51 @@ class ImportUploadForm(forms.Form):
         if not text.strip():
             raise ValidationError(_("The file is empty."), code="empty")
         return text
+
+
+class ContactBulkForm(forms.Form):
+    """The contact list's bulk actions on the selected rows (or on every matching row)."""
+
+    ASSIGN_ACTIONS = {
+        "assign_salesperson": "salesperson",
+        "assign_territory": "territory",
+        "assign_language": "language",
+        "assign_country": "country",
+    }
+    action = forms.ChoiceField(
+        choices=[
+            ("assign_salesperson", _("Assign salesperson")),
+            ("assign_territory", _("Assign territory")),
+            ("assign_language", _("Assign language")),
+            ("assign_country", _("Assign country/region")),
+            ("export", _("Export selected")),
+            ("delete", _("Delete selected")),
+            ("delete_confirmed", _("Delete")),
+        ]
+    )
+    all_matching = forms.BooleanField(required=False)
+    salesperson = forms.ModelChoiceField(
+        label=_("Salesperson"), required=False, queryset=Salesperson.objects.filter(blocked=False)
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Territory"), required=False, queryset=Territory.objects.all()
+    )
+    language = forms.ModelChoiceField(
+        label=_("Language"), required=False, queryset=Language.objects.all()
+    )
+    country = forms.ChoiceField(label=_("Country/region"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *countries]
+
+    def clean(self):
+        data = super().clean()
+        field = self.ASSIGN_ACTIONS.get(data.get("action", ""))
+        if field and not data.get(field):
+            self.add_error(field, _("Choose the value to assign."))
+        return data
+
+    @property
+    def assign_field(self) -> str | None:
+        return self.ASSIGN_ACTIONS.get(self.cleaned_data.get("action", ""))

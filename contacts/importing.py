@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from contacts import inheritance, names
+from contacts import inheritance, names, searchkeys
 from contacts.models import Contact
 from contacts.services import contact_apply_defaults, contact_clear_person_fields
 from contacts.signals import contacts_bulk_created
@@ -469,6 +469,8 @@ def _insert(contacts: list[Contact]) -> list[int]:
     for contact in contacts:
         if contact.company is not None:
             contact.company_id = contact.company.pk
+        # Last, after names, inheritance and defaults: the keys follow the stored values.
+        searchkeys.apply_search_keys(contact)
     rows = []
     for contact in contacts:
         values = contact.__dict__

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F, Q
 from django.utils import timezone
 
+from contacts.searchkeys import key_updates
 from marketing_setup.models import MarketingSetup
 
 if TYPE_CHECKING:
@@ -216,7 +217,9 @@ def push_company_fields(
         affected.extend(persons.filter(any_q).values_list("pk", flat=True))
     updated = 0
     for field, q in following.items():
-        updated += persons.filter(q).update(**{attname(field): changed[field], "updated_at": now})
+        values = {attname(field): changed[field]}
+        # The search keys follow the value (phone no. → phone key, e-mail → domain).
+        updated += persons.filter(q).update(**values, **key_updates(values), updated_at=now)
     if "county" in address_changes:  # first: the block filter reads the old block
         updated += persons.filter(county_q).update(county=address_changes["county"], updated_at=now)
     if block_changes:
@@ -260,8 +263,9 @@ def push_bulk_company_values(
             value = new[field]
             if hasattr(value, "pk"):
                 value = value.pk
+            values = {attname(field): value}
             updated += persons.filter(_same_as_company_q(field)).update(
-                **{attname(field): value, "updated_at": now}
+                **values, **key_updates(values), updated_at=now
             )
     address_changes = {f: new[f] for f in ADDRESS_FIELDS if f in new}
     if address_changes:

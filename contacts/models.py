@@ -19,6 +19,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from contacts import searchkeys
 from history.queryset import HistoryQuerySet
 from marketing_setup.models import CorrespondenceType, Language, Salesperson, Salutation, Territory
 from numbering.fields import NumberField
@@ -137,6 +138,12 @@ class Contact(models.Model):
     vat_registration_no = models.CharField(_("VAT registration no."), max_length=20, blank=True)
 
     no_series = models.CharField(_("no. series"), max_length=20, blank=True, editable=False)
+    # Search keys (contacts/searchkeys.py), kept by every write path beside the values
+    # they are made from, so the list finds what people type from an index.
+    name_key = models.CharField(_("name key"), max_length=100, blank=True, editable=False)
+    phone_key = models.CharField(_("phone key"), max_length=30, blank=True, editable=False)
+    mobile_key = models.CharField(_("mobile phone key"), max_length=30, blank=True, editable=False)
+    email_domain = models.CharField(_("e-mail domain"), max_length=80, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
@@ -151,10 +158,8 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=("type", "no"), name="contact_type_no"),
             models.Index(fields=("search_name",), name="contact_search_name"),
-            models.Index(Upper("name"), name="contact_upper_name"),
             models.Index(fields=("city",), name="contact_city"),
             models.Index(fields=("post_code",), name="contact_post_code"),
-            models.Index(fields=("phone_no",), name="contact_phone_no"),
             models.Index(fields=("email",), name="contact_email"),
             models.Index(fields=("vat_registration_no",), name="contact_vat_no"),
             # Staff list (contacts/selectors.py): case-insensitive prefix search and
@@ -165,6 +170,12 @@ class Contact(models.Model):
             models.Index(fields=("salesperson", "no"), name="contact_salesperson_no"),
             models.Index(fields=("country", "no"), name="contact_country_no"),
             models.Index(fields=("company", "no"), name="contact_company_no"),
+            # Search keys (contacts/selectors.py): the name sorts the list and pages it by
+            # (name_key, no); each key answers a prefix search as a range on its index.
+            models.Index(fields=("name_key", "no"), name="contact_name_key_no"),
+            models.Index(fields=("phone_key",), name="contact_phone_key"),
+            models.Index(fields=("mobile_key",), name="contact_mobile_key"),
+            models.Index(fields=("email_domain",), name="contact_email_domain"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -178,6 +189,10 @@ class Contact(models.Model):
         return f"{self.no} {self.name}".strip()
 
     def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and searchkeys.SOURCE_FIELDS.intersection(update_fields):
+            # The search keys were made from the values being saved (pre_save): save them too.
+            kwargs["update_fields"] = {*update_fields, *searchkeys.KEY_FIELDS}
         # Only opens a transaction: a new contact's number is drawn by the pre_save
         # receiver (contacts.receivers) and must be drawn in the transaction that inserts
         # the row (numbering.services.series_draw refuses to run outside one). Inside

@@ -15,43 +15,44 @@ The list has to stay fast with a million contacts, so:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
 from django.db.models.functions import Upper
 
+from contacts import searchkeys
 from contacts.models import Contact
+from listing import keyset
 
-PAGE_SIZE = 50
+PAGE_SIZE = keyset.PAGE_SIZE
 # Counting stops here ("more than 1,000"): finding 1,001 matches of a broad search costs
 # a few thousand rows read, finding 10,001 ten times as many (measured in
 # benchmarks/contacts_list.py: 30 ms against 300 ms for a 5 % match at 1M rows).
-COUNT_CAP = 1_000
+COUNT_CAP = keyset.COUNT_CAP
 NAME_CONTAINS_MIN_LENGTH = 3
 FILTER_KEYS = ("q", "type", "company", "salesperson", "territory", "country")
+# The sorts the list offers: each column leads an index that ends with no. (or is
+# followed by an incremental sort on no.), see Contact.Meta.indexes.
+SORTS = (
+    keyset.SortOption("no", "no"),
+    keyset.SortOption("name", "name_key"),  # contact_name_key_no
+    keyset.SortOption("city", "city"),  # contact_city
+    keyset.SortOption("post_code", "post_code"),  # contact_post_code
+    keyset.SortOption("type", "type"),  # contact_type_no
+    keyset.SortOption("country", "country"),  # contact_country_no
+    keyset.SortOption("salesperson", "salesperson_id", nullable=True),  # contact_salesperson_no
+    keyset.SortOption("territory", "territory_id", nullable=True),  # contact_territory_no
+)
+DEFAULT_SORT = "no"
 
 
-@dataclass
-class ContactPage:
-    """One page of the contact list plus what the page needs to link onwards."""
-
-    contacts: list[Contact]
-    has_next: bool
-    has_previous: bool
-    total: int
-    total_capped: bool  # True when there are more than `total` rows
-    page_size: int = PAGE_SIZE
-    params: dict[str, str] = field(default_factory=dict)
+class ContactPage(keyset.Page):
+    """One page of the contact list (keyset.Page; `contacts` are its rows)."""
 
     @property
-    def next_after(self) -> str | None:
-        return self.contacts[-1].no if self.has_next and self.contacts else None
-
-    @property
-    def previous_before(self) -> str | None:
-        return self.contacts[0].no if self.has_previous and self.contacts else None
+    def contacts(self) -> list[Contact]:
+        return self.rows
 
 
 def _next_prefix(value: str) -> str:
@@ -88,35 +89,54 @@ def _sql_upper_variants(text: str) -> set[str]:
     return {text.translate(_ASCII_UPPER), text.upper()}
 
 
+def _key_prefix_q(field: str, value: str) -> Q:
+    """A search key starts with `value`: a range on the key's plain b-tree index (keys are
+    folded ASCII, so the range is the prefix on either database), plus the exact test."""
+    return Q(**{f"{field}__gte": value, f"{field}__lt": _next_prefix(value)}) & Q(
+        **{f"{field}__startswith": value}
+    )
+
+
 def _prefix_search_q(text: str) -> Q:
     """Prefix matches on the indexed columns (needs the upper_city/upper_email aliases)."""
     upper = text.upper()  # search_name and no. are upper-cased in Python
     q = _prefix_q("no", upper) | _prefix_q("search_name", upper) | _prefix_q("post_code", upper)
-    q |= _prefix_q("phone_no", text)
     for sql_upper in _sql_upper_variants(text):  # compared with UPPER(column) in SQL
         q |= _prefix_q("upper_city", sql_upper) | _prefix_q("upper_email", sql_upper)
+    folded = searchkeys.fold(text)
+    if folded:  # "saether" finds Sæther, "naess" Næss
+        q |= _key_prefix_q("name_key", folded)
+    if searchkeys.looks_like_phone(text):  # "62 45 93 46", "+47 62459346", "0047 …"
+        digits = searchkeys.phone_key(text)
+        if digits:
+            q |= _key_prefix_q("phone_key", digits) | _key_prefix_q("mobile_key", digits)
+    domain = text.lower().removeprefix("@")
+    if domain and " " not in domain and "@" not in domain:  # "oslomaling" finds post@oslomaling.no
+        q |= _key_prefix_q("email_domain", domain)
     return q
 
 
 def _with_search_aliases(qs: QuerySet[Contact]) -> QuerySet[Contact]:
-    return qs.alias(upper_city=Upper("city"), upper_email=Upper("email"), upper_name=Upper("name"))
+    return qs.alias(upper_city=Upper("city"), upper_email=Upper("email"))
 
 
 def _search(qs: QuerySet[Contact], text: str) -> QuerySet[Contact]:
-    """Prefix search on no., search name, city, post code, phone and e-mail; from
-    NAME_CONTAINS_MIN_LENGTH characters also the name containing the text."""
+    """Prefix search on no., search name, name key, city, post code, phone keys, e-mail
+    and e-mail domain; from NAME_CONTAINS_MIN_LENGTH characters also the folded name
+    containing the folded text."""
     qs = _with_search_aliases(qs)
-    if len(text) < NAME_CONTAINS_MIN_LENGTH:
+    folded = searchkeys.fold(text)
+    if len(text) < NAME_CONTAINS_MIN_LENGTH or len(folded) < NAME_CONTAINS_MIN_LENGTH:
         return qs.filter(_prefix_search_q(text))
     if connection.vendor == "sqlite":
         # SQLite has no index for "contains", so the name needs a full scan. Keep it
         # cheap: the prefix matches come once from their indexes (MULTI-INDEX OR) as
-        # an id set, and the scan only tests the name with LIKE (case-insensitive for
-        # ASCII letters in SQLite) instead of every prefix condition on every row.
+        # an id set, and the scan only tests the name key with LIKE instead of every
+        # prefix condition on every row.
         prefix_ids = _with_search_aliases(Contact.objects.all()).filter(_prefix_search_q(text))
-        return qs.filter(Q(id__in=prefix_ids.values("id")) | Q(name__icontains=text))
-    # PostgreSQL answers every branch from an index (trigram for the name): BitmapOr.
-    return qs.filter(_prefix_search_q(text) | Q(upper_name__contains=text.upper()))
+        return qs.filter(Q(id__in=prefix_ids.values("id")) | Q(name_key__contains=folded))
+    # PostgreSQL answers every branch from an index (trigram for the name key): BitmapOr.
+    return qs.filter(_prefix_search_q(text) | Q(name_key__contains=folded))
 
 
 def contact_filter(*, params: Mapping[str, Any]) -> QuerySet[Contact]:
@@ -149,8 +169,7 @@ def contact_filter(*, params: Mapping[str, Any]) -> QuerySet[Contact]:
 
 def contact_count_capped(qs: QuerySet[Contact], *, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(count, capped): counts at most cap + 1 rows, so it costs O(cap), not O(table)."""
-    n = qs.order_by()[: cap + 1].count()
-    return (cap, True) if n > cap else (n, False)
+    return keyset.count_capped(qs, cap=cap)
 
 
 def contact_list(
@@ -158,41 +177,36 @@ def contact_list(
     params: Mapping[str, Any],
     after: str | None = None,
     before: str | None = None,
+    last: bool = False,
+    sort: str | None = None,
+    position: int = 0,
     page_size: int = PAGE_SIZE,
 ) -> ContactPage:
-    """One page of the contact list in `no` order, after or before a given no. (keyset).
+    """One page of the contact list in the order `sort` (see SORTS; default no.), after or
+    before a given no. (keyset), or the last page.
 
-    Always three queries or fewer (count, page, nothing per row): the company of each
-    person and the salesperson/territory come with the page through joins.
+    Four queries or fewer (count, the cursor's sort value, page; nothing per row): the
+    company of each person and the salesperson/territory come with the page by joins.
     """
-    qs = contact_filter(params=params)
-    total, capped = contact_count_capped(qs)
-    page_qs = qs.select_related("company", "salesperson", "territory")
-    if before:
-        rows = list(page_qs.filter(no__lt=before).order_by("-no")[: page_size + 1])
-        has_previous = len(rows) > page_size
-        contacts = list(reversed(rows[:page_size]))
-        has_next = True
-    else:
-        if after:
-            page_qs = page_qs.filter(no__gt=after)
-        rows = list(page_qs.order_by("no")[: page_size + 1])
-        has_next = len(rows) > page_size
-        contacts = rows[:page_size]
-        has_previous = bool(after)
+    qs = contact_filter(params=params).select_related("company", "salesperson", "territory")
     clean_params = {
         key: str(getattr(params.get(key), "pk", params.get(key)) or "")
         for key in FILTER_KEYS
         if params.get(key)
     }
-    return ContactPage(
-        contacts=contacts,
-        has_next=has_next,
-        has_previous=has_previous,
-        total=total,
-        total_capped=capped,
+    return keyset.keyset_page(
+        qs,
+        sort=keyset.parse_sort(sort, SORTS, DEFAULT_SORT),
+        options=SORTS,
+        tiebreak="no",
+        after=after,
+        before=before,
+        last=last,
+        position=position,
         page_size=page_size,
         params=clean_params,
+        page_class=ContactPage,
+        default_sort=DEFAULT_SORT,
     )
 
 
@@ -224,14 +238,15 @@ EXPORT_COLUMNS = {
 }
 
 
-def contact_export_rows(*, params: Mapping[str, Any], chunk_size: int = 2000):
-    """The filtered contacts in `no` order as tuples of EXPORT_COLUMNS values, streamed."""
-    rows = (
-        contact_filter(params=params)
-        .order_by("no")
-        .values_list(*EXPORT_COLUMNS.values())
-        .iterator(chunk_size=chunk_size)
-    )
+def contact_export_rows(
+    *, params: Mapping[str, Any], nos: list[str] | None = None, chunk_size: int = 2000
+):
+    """The filtered contacts (only those numbered `nos`, when given: a selection) in `no`
+    order as tuples of EXPORT_COLUMNS values, streamed."""
+    qs = contact_filter(params=params)
+    if nos is not None:
+        qs = qs.filter(no__in=nos)
+    rows = qs.order_by("no").values_list(*EXPORT_COLUMNS.values()).iterator(chunk_size=chunk_size)
     for row in rows:
         yield ["" if value is None else value for value in row]
 

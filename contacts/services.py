@@ -19,6 +19,8 @@ saves, and bulk paths (contacts/importing.py) call them per row before bulk_crea
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,7 +30,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts import inheritance, names
+from contacts import inheritance, names, searchkeys
 from contacts.models import Contact
 from contacts.signals import contacts_bulk_updated, person_company_changed
 from history import context as history
@@ -166,6 +168,7 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) ->
             contact._contacts_push_old_values = {
                 f: _old_value(old, f) for f in inheritance.INHERITED_FIELDS
             }
+    searchkeys.apply_search_keys(contact)
     contact._contacts_setup = setup
     contact._contacts_prepared = True
 
@@ -515,11 +518,14 @@ def _check_bulk_values(values: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def company_bulk_update(*, companies, values: dict[str, Any]) -> int:
+def company_bulk_update(
+    *, companies, values: dict[str, Any], report: dict[str, int] | None = None
+) -> int:
     """Set `values` on many companies with one UPDATE and pass the change on to their
     persons set-based (the bulk path fires no signals, so this calls the inheritance
     explicitly), then send `contacts_bulk_updated` (in this transaction) so upper apps
-    can sync their copies. Returns the number of companies updated."""
+    can sync their copies. Returns the number of companies updated; `report`, when given,
+    gets "person_rows": the person rows that followed (a person counts once per field)."""
     _check_bulk_values(values)
     companies = companies.filter(type=Contact.Type.COMPANY)
     pks = companies.values("pk")  # a subquery: no parameter limit on large updates
@@ -530,12 +536,99 @@ def company_bulk_update(*, companies, values: dict[str, Any]) -> int:
         *Contact.objects.filter(company__in=pks).values_list("pk", flat=True),
     ]
     with history.via(field="company"):  # each person logged as following its company
-        inheritance.push_bulk_company_values(companies, values)
+        followed = inheritance.push_bulk_company_values(companies, values)
+    if report is not None:
+        report["person_rows"] = followed
     if "name" in values and "search_name" not in values:
         companies.filter(Q(search_name=Upper("name")) | Q(search_name="")).update(
             search_name=names.search_name_for(values["name"])
         )
-    count = Contact.objects.filter(pk__in=pks).update(**values, updated_at=timezone.now())
+    count = Contact.objects.filter(pk__in=pks).update(
+        **values, **searchkeys.key_updates(values), updated_at=timezone.now()
+    )
     if contact_ids:
         contacts_bulk_updated.send(sender=Contact, contact_ids=contact_ids)
     return count
+
+
+# --- bulk actions of the contact list -----------------------------------------------
+
+#: The fields the list's bulk actions may assign (each follows company → persons).
+BULK_ASSIGN_FIELDS = ("salesperson", "territory", "language", "country")
+
+
+@dataclass
+class BulkAssignResult:
+    companies: int = 0
+    persons: int = 0  # selected persons changed directly
+    followers: int = 0  # persons that followed their selected company
+
+
+@transaction.atomic
+def contacts_bulk_assign(*, contacts, field: str, value: Any) -> BulkAssignResult:
+    """Assign a salesperson, territory, language or country/region to the selected
+    contacts: the companies through company_bulk_update (their persons follow where
+    they still follow the company; duplicates and relations stay in step), the selected
+    persons with one UPDATE each set (and contacts_bulk_updated for upper apps)."""
+    if field not in BULK_ASSIGN_FIELDS:
+        raise ValidationError(
+            _("%(field)s cannot be assigned to many contacts at once."), params={"field": field}
+        )
+    if field == "salesperson" and value is not None and getattr(value, "blocked", False):
+        raise ValidationError(
+            _("Salesperson %(code)s is blocked and cannot be used.") % {"code": value.pk}
+        )
+    values = {field: value if value is not None else ("" if field == "country" else None)}
+    result = BulkAssignResult()
+    companies = Contact.objects.filter(
+        pk__in=contacts.filter(type=Contact.Type.COMPANY).values("pk")
+    )
+    report: dict[str, int] = {}
+    result.companies = company_bulk_update(companies=companies, values=values, report=report)
+    result.followers = report.get("person_rows", 0)
+    person_ids = list(contacts.filter(type=Contact.Type.PERSON).values_list("pk", flat=True))
+    if person_ids:
+        raw = {inheritance.attname(field): getattr(value, "pk", value)}
+        if field == "country":
+            raw = {"country": value or ""}
+        result.persons = Contact.objects.filter(pk__in=person_ids).update(
+            **raw, updated_at=timezone.now()
+        )
+        contacts_bulk_updated.send(sender=Contact, contact_ids=person_ids)
+    return result
+
+
+@dataclass
+class BulkDeleteResult:
+    deleted: list[str] = dc_field(default_factory=list)  # numbers, persons of companies included
+    refused: list[tuple[str, str]] = dc_field(default_factory=list)  # (no., why)
+
+
+def contacts_bulk_delete(*, contacts) -> BulkDeleteResult:
+    """Delete the selected contacts with the delete rules of one contact (contact_delete),
+    each in its own savepoint: a contact the rules protect is reported, the others go."""
+    result = BulkDeleteResult()
+    # Persons first: a company deleted first takes its persons with it.
+    ordered = list(contacts.order_by("-type", "no"))  # "person" > "company"
+    gone: set[int] = set()
+    for contact in ordered:
+        if contact.pk in gone:
+            continue
+        persons = (
+            list(Contact.objects.filter(company_id=contact.pk).values_list("pk", "no"))
+            if contact.is_company
+            else []
+        )
+        try:
+            with transaction.atomic():
+                contact_delete(contact=contact)
+        except ValidationError as error:
+            result.refused.append((contact.no, " ".join(error.messages)))
+            continue
+        gone.add(contact.pk)
+        result.deleted.append(contact.no)
+        for pk, no in persons:
+            if pk not in gone:
+                gone.add(pk)
+                result.deleted.append(no)
+    return result

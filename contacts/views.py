@@ -18,14 +18,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts import selectors
@@ -34,11 +37,13 @@ from contacts.forms import (
     SECTIONS,
     ChangeTypeForm,
     CompanyNoForm,
+    ContactBulkForm,
     ContactFilterForm,
     ImportUploadForm,
 )
 from contacts.models import Contact
 from contacts.panels import card_panels
+from listing.keyset import request_position
 
 logger = logging.getLogger(__name__)
 IMPORT_DIR = Path(tempfile.gettempdir()) / "crm-contact-imports"
@@ -84,19 +89,25 @@ def contact_list_view(request):
         params=params,
         after=request.GET.get("after") or None,
         before=request.GET.get("before") or None,
+        last=request.GET.get("last") == "1",
+        sort=request.GET.get("sort"),
+        position=request_position(request.GET.get("pos")),
     )
-    context = {"form": form, "page": page}
+    context = {"form": form, "page": page, "bulk_form": _bulk_form_for(request)}
     if request.htmx and request.htmx.target == "contact-table":
         return render(request, "contacts/_contact_table.html", context)
     return render(request, "contacts/contact_list.html", context)
 
 
-@require_GET
-@permission_required("contacts.view_contact", raise_exception=True)
-def contact_export_view(request):
-    form = ContactFilterForm(request.GET or None)
-    params = _filter_params(form)
+def _bulk_form_for(request):
+    """The bulk action form, for users who may change or delete contacts."""
+    user = request.user
+    if not (user.has_perm("contacts.change_contact") or user.has_perm("contacts.delete_contact")):
+        return None
+    return ContactBulkForm(auto_id="id_bulk_%s")
 
+
+def _csv_response(rows_of_values) -> StreamingHttpResponse:
     class Echo:
         def write(self, value):
             return value
@@ -105,12 +116,147 @@ def contact_export_view(request):
 
     def rows():
         yield "\ufeff" + writer.writerow(list(selectors.EXPORT_COLUMNS))
-        for values in selectors.contact_export_rows(params=params):
+        for values in rows_of_values:
             yield writer.writerow(values)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
     return response
+
+
+@require_GET
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_export_view(request):
+    form = ContactFilterForm(request.GET or None)
+    params = _filter_params(form)
+    return _csv_response(selectors.contact_export_rows(params=params))
+
+
+# --- Bulk actions -------------------------------------------------------------------
+
+#: Above this many contacts a bulk action is refused here (until the background jobs
+#: run it): the selection is narrowed with the filters instead.
+BULK_INLINE_LIMIT = 10_000
+
+
+def _list_url(request) -> str:
+    """Back to the list the user came from (only our own list URLs)."""
+    url = request.POST.get("next", "")
+    list_url = reverse("contacts:list")
+    return url if url.startswith(list_url) and "//" not in url else list_url
+
+
+@require_POST
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_bulk_view(request):
+    """The list's bulk actions: assign a salesperson, territory, language or country/region,
+    export or delete the selected contacts (or every contact matching the filters)."""
+    form = ContactBulkForm(request.POST)
+    back = _list_url(request)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(back)
+    action = form.cleaned_data["action"]
+    needed = "contacts.delete_contact" if action.startswith("delete") else "contacts.change_contact"
+    if action != "export" and not request.user.has_perm(needed):
+        raise PermissionDenied
+    selected = [no for no in request.POST.getlist("selected") if no][: BULK_INLINE_LIMIT + 1]
+    if form.cleaned_data["all_matching"]:
+        params = _filter_params(ContactFilterForm(request.POST, prefix="filter"))
+        contacts = selectors.contact_filter(params=params)
+        selected = None
+    else:
+        contacts = Contact.objects.filter(no__in=selected)
+    count = contacts.count()
+    if not count:
+        messages.error(request, _("Select the contacts first."))
+        return redirect(back)
+    if count > BULK_INLINE_LIMIT:
+        messages.error(
+            request,
+            _(
+                "%(count)s contacts are too many for one bulk action here (at most "
+                "%(limit)s): narrow the list with the filters."
+            )
+            % {"count": intcomma(count), "limit": intcomma(BULK_INLINE_LIMIT)},
+        )
+        return redirect(back)
+    if action == "export":
+        nos = list(contacts.values_list("no", flat=True))
+        return _csv_response(selectors.contact_export_rows(params={}, nos=nos))
+    if action == "delete":
+        return render(
+            request,
+            "contacts/contact_bulk_delete.html",
+            {
+                "contacts": list(contacts.order_by("no")[:200]),
+                "count": count,
+                "persons": Contact.objects.filter(
+                    company__in=contacts.filter(type=Contact.Type.COMPANY)
+                )
+                .exclude(pk__in=contacts.values("pk"))
+                .count(),
+                "selected": selected,
+                "filters": [
+                    (key, request.POST[f"filter-{key}"])
+                    for key in selectors.FILTER_KEYS
+                    if request.POST.get(f"filter-{key}")
+                ],
+                "next": back,
+            },
+        )
+    if action == "delete_confirmed":
+        result = _services().contacts_bulk_delete(contacts=contacts)
+        if result.deleted:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s contact was deleted: %(nos)s.",
+                    "%(count)s contacts were deleted: %(nos)s.",
+                    len(result.deleted),
+                )
+                % {"count": len(result.deleted), "nos": _short_list(result.deleted)},
+            )
+        for no, why in result.refused:
+            messages.error(request, _("%(no)s was not deleted: %(why)s") % {"no": no, "why": why})
+        return redirect(back)
+    field = form.assign_field
+    value = form.cleaned_data[field]
+    try:
+        result = _services().contacts_bulk_assign(contacts=contacts, field=field, value=value)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+        return redirect(back)
+    label = Contact._meta.get_field(field).verbose_name
+    shown = value.pk if hasattr(value, "pk") else value
+    messages.success(
+        request,
+        _(
+            "%(field)s %(value)s assigned to %(companies)s and %(persons)s; "
+            "%(followers)s followed their company."
+        )
+        % {
+            "field": capfirst(label),
+            "value": shown,
+            "companies": ngettext("%(n)s company", "%(n)s companies", result.companies)
+            % {"n": result.companies},
+            "persons": ngettext("%(n)s person", "%(n)s persons", result.persons)
+            % {"n": result.persons},
+            "followers": ngettext("%(n)s person", "%(n)s persons", result.followers)
+            % {"n": result.followers},
+        },
+    )
+    return redirect(back)
+
+
+def _short_list(nos: list[str], limit: int = 10) -> str:
+    shown = ", ".join(nos[:limit])
+    if len(nos) > limit:
+        shown += " " + _("and %(count)s more") % {"count": len(nos) - limit}
+    return shown
 
 
 # --- Card ---------------------------------------------------------------------------

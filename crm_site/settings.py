@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     # Our apps, lowest layer first: dependencies point up this list only.
     "history",
+    "listing",
     "numbering",
     "marketing_setup",
     "contacts",

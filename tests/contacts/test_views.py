@@ -159,11 +159,13 @@ def test_list_pagination_links(staff_client):
     html = first.content.decode()
     assert ">K0049</a>" in html and ">K0050</a>" not in html
     assert "60 contacts" in html
-    assert "q=firma&amp;after=K0049" in html
-    second = staff_client.get(url, {"q": "firma", "after": "K0049"})
+    assert "q=firma&amp;after=K0049&amp;pos=50" in html
+    assert "1–50 of 60" in html
+    second = staff_client.get(url, {"q": "firma", "after": "K0049", "pos": "50"})
     html = second.content.decode()
     assert ">K0050</a>" in html and ">K0059</a>" in html and ">K0049</a>" not in html
     assert 'rel="next"' not in html and "before=K0050" in html
+    assert "51–60 of 60" in html
 
 
 def test_htmx_search_returns_only_the_table(staff_client, acme):

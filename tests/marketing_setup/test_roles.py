@@ -85,6 +85,7 @@ def test_no_app_imports_the_site_or_an_app_above_it():
 
     order = [
         "history",
+        "listing",
         "numbering",
         "marketing_setup",
         "contacts",
@@ -99,6 +100,7 @@ def test_no_app_imports_the_site_or_an_app_above_it():
     level = {
         # The change log is below everything: number series lines are logged too.
         "history": -1,
+        "listing": 0,
         "numbering": 0,
         "marketing_setup": 1,
         "contacts": 2,
