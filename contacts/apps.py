@@ -11,7 +11,7 @@ class ContactsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
-        from contacts import receivers
+        from contacts import receivers, searchkeys
         from contacts.models import PERSONAL_FIELDS, Contact
         from contacts.panels import register_card_panel
         from contacts.views import history_panel_context
@@ -21,7 +21,8 @@ class ContactsConfig(AppConfig):
         track(
             Contact,
             repr_field="no",
-            exclude=("created_at", "updated_at"),
+            # The search keys are made from logged fields (contacts/searchkeys.py).
+            exclude=("created_at", "updated_at", *searchkeys.KEY_FIELDS),
             url=lambda object_id, no: reverse("contacts:detail", kwargs={"no": no}),
             personal=PERSONAL_FIELDS,
         )

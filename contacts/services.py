@@ -579,6 +579,12 @@ def contacts_bulk_assign(*, contacts, field: str, value: Any) -> BulkAssignResul
             _("Salesperson %(code)s is blocked and cannot be used.") % {"code": value.pk}
         )
     values = {field: value if value is not None else ("" if field == "country" else None)}
+    label = _("Assign %(field)s") % {"field": Contact._meta.get_field(field).verbose_name}
+    with history.operation(Cause.BULK_ACTION, label=str(label)):
+        return _bulk_assign(contacts, field, value, values)
+
+
+def _bulk_assign(contacts, field: str, value: Any, values: dict[str, Any]) -> BulkAssignResult:
     result = BulkAssignResult()
     companies = Contact.objects.filter(
         pk__in=contacts.filter(type=Contact.Type.COMPANY).values("pk")
@@ -608,6 +614,12 @@ def contacts_bulk_delete(*, contacts) -> BulkDeleteResult:
     """Delete the selected contacts with the delete rules of one contact (contact_delete),
     each in its own savepoint: a contact the rules protect is reported, the others go."""
     result = BulkDeleteResult()
+    with history.operation(Cause.BULK_ACTION, label=str(_("Delete selected"))):
+        _bulk_delete(contacts, result)
+    return result
+
+
+def _bulk_delete(contacts, result: BulkDeleteResult) -> None:
     # Persons first: a company deleted first takes its persons with it.
     ordered = list(contacts.order_by("-type", "no"))  # "person" > "company"
     gone: set[int] = set()
@@ -631,4 +643,3 @@ def contacts_bulk_delete(*, contacts) -> BulkDeleteResult:
             if pk not in gone:
                 gone.add(pk)
                 result.deleted.append(no)
-    return result
