@@ -280,11 +280,16 @@ def _naive_page(params: dict, page_no: int):
 def _ours(params: dict, after: str | None):
     from contacts import selectors
 
-    page = selectors.contact_list(params=params, after=after)
+    params = dict(params)
+    sort = params.pop("sort", None)
+    page = selectors.contact_list(params=params, after=after, sort=sort)
     return page.total, page.contacts
 
 
-def _time(fn, repeat: int) -> tuple[float, int, object]:
+TIMES: dict[str, list[float]] = {}
+
+
+def _time(fn, repeat: int, label: str = "") -> tuple[float, int, object]:
     from django.db import connection, reset_queries
 
     result = fn()  # warm up
@@ -294,7 +299,14 @@ def _time(fn, repeat: int) -> tuple[float, int, object]:
         started = time.perf_counter()
         result = fn()
         times.append((time.perf_counter() - started) * 1000)
+    if label:
+        TIMES[label] = times
     return statistics.median(times), len(connection.queries), result
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _plans(params: dict, after: str | None) -> str:
@@ -375,6 +387,8 @@ def main() -> None:
 
         late_no = f"CT{int(args.scale * 0.6):07d}"
         sample = Contact.objects.get(no=f"CT{args.scale // 2 + 3:07d}")
+        digits = sample.phone_no[4:]
+        spaced_phone = " ".join(digits[i : i + 2] for i in range(0, len(digits), 2))
         cases = [
             ("first page", {}, None, 1),
             ("later page (60 %)", {}, late_no, int(args.scale * 0.6) // 50),
@@ -382,17 +396,27 @@ def main() -> None:
             ("search no. prefix", {"q": sample.no[:7]}, None, 1),
             ("search city", {"q": "tromsø"}, None, 1),
             ("search phone", {"q": sample.phone_no[:9]}, None, 1),
+            ("search phone, spaced", {"q": spaced_phone}, None, 1),
+            ("search phone, 0047", {"q": "0047 " + sample.phone_no[4:]}, None, 1),
+            ("search folded name", {"q": "saether"}, None, 1),
+            ("search e-mail domain", {"q": "example"}, None, 1),
+            ("sort by name", {"sort": "name"}, None, 1),
+            ("sort by name, later", {"sort": "name"}, late_no, int(args.scale * 0.6) // 50),
+            ("sort by city desc", {"sort": "-city"}, late_no, int(args.scale * 0.6) // 50),
+            ("sort salesperson", {"sort": "salesperson"}, late_no, int(args.scale * 0.6) // 50),
             ("search e-mail", {"q": sample.email.split("@")[0]}, None, 1),
             ("search rare text", {"q": "zzq"}, None, 1),
             ("filter territory", {"territory": "T03"}, None, 1),
             ("territory, later page", {"territory": "T03"}, late_no, 40),
         ]
         print(
-            f"{'case':<24}{'query':<22}{'ours ms':>9}{'naive ms':>10}{'ratio':>8}"
-            f"{'rows':>9}  queries  plan (ours)"
+            f"{'case':<24}{'query':<22}{'ours ms':>9}{'p95':>7}{'min':>7}{'naive ms':>10}"
+            f"{'ratio':>8}{'rows':>9}  queries  plan (ours)"
         )
         for label, params, after, naive_page_no in cases:
-            ours_ms, ours_q, (total, _rows) = _time(partial(_ours, params, after), args.repeat)
+            ours_ms, ours_q, (total, _rows) = _time(
+                partial(_ours, params, after), args.repeat, label
+            )
             if args.no_naive:
                 naive_ms, ratio = float("nan"), float("nan")
             else:
@@ -404,8 +428,10 @@ def main() -> None:
             shown = " ".join(f"{k}={v}" for k, v in params.items()) + (
                 f" after={after}" if after else ""
             )
+            p95, low = _p95(TIMES[label]), min(TIMES[label])
             print(
-                f"{label:<24}{shown[:21]:<22}{ours_ms:>9.1f}{naive_ms:>10.1f}{ratio:>7.0f}x"
+                f"{label:<24}{shown[:21]:<22}{ours_ms:>9.1f}{p95:>7.1f}{low:>7.1f}"
+                f"{naive_ms:>10.1f}{ratio:>7.0f}x"
                 f"{(str(total) + ('+' if total >= COUNT_CAP else '')):>9}  {ours_q:>7}  {plan}"
             )
 
@@ -423,13 +449,22 @@ def main() -> None:
             ("view: first page", {}),
             ("view: search name", {"q": sample.name.split()[0][:4]}),
             ("view: territory + next", {"territory": "T03", "after": late_no}),
+            ("view: phone search", {"q": spaced_phone}),
+            ("view: sort by name, later", {"sort": "name", "after": late_no}),
         ):
             try:
-                ms, q, response = _time(partial(client.get, "/contacts/", query), args.repeat)
+                ms, q, response = _time(
+                    partial(client.get, "/contacts/", query), args.repeat, label
+                )
             except Exception as error:  # another app's half-written URLconf, say
                 print(f"{label:<46} failed: {type(error).__name__}: {error}")
                 continue
-            print(f"{label:<46}{ms:>9.1f} ms  {q} queries (HTTP {response.status_code})")
+            print(
+                f"{label:<46}{ms:>9.1f} ms median, {_p95(TIMES[label]):.1f} ms p95, "
+                f"{min(TIMES[label]):.1f} ms min  {q} queries (HTTP {response.status_code})"
+            )
+        every = [t for times in TIMES.values() for t in times]
+        print(f"all cases together: p95 {_p95(every):.1f} ms over {len(every)} timings")
     finally:
         connection.close()
         if args.database_url and not args.keep_db:

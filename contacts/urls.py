@@ -19,5 +19,6 @@ urlpatterns = [
     path("<number:no>/company/", views.person_change_company_view, name="change_company"),
     path("<number:no>/type/", views.contact_change_type_view, name="change_type"),
     path("<number:no>/delete/", views.contact_delete_view, name="delete"),
+    path("<number:no>/vcard/", views.contact_vcard_view, name="vcard"),
     path("<number:no>/", views.contact_detail_view, name="detail"),
 ]

@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contacts import selectors
+from contacts import selectors, vcard
 from contacts.forms import (
     FORM_FOR_TYPE,
     SECTIONS,
@@ -278,17 +278,39 @@ def _card_sections(contact: Contact, states: dict[str, str]) -> list[dict]:
                 "job_title",
             ):
                 continue
+            value = _display(contact, name)
+            state = states.get(name)
             rows.append(
                 {
                     "name": name,
                     "label": Contact._meta.get_field(name).verbose_name,
-                    "value": _display(contact, name),
-                    "state": states.get(name),
+                    "value": value,
+                    "state": state,
+                    "href": _LINKS[name](value) if name in _LINKS and value else "",
+                    # An empty field is listed compactly, unless it differs from the
+                    # company (the person cleared what the company has).
+                    "empty": not value and state != "overridden",
                 }
             )
         if rows:
-            sections.append({"title": title, "rows": rows})
+            sections.append(
+                {
+                    "title": title,
+                    "rows": [r for r in rows if not r["empty"]],
+                    "empty": [r["label"] for r in rows if r["empty"]],
+                    "map": vcard.map_href(contact) if "city" in names else "",
+                }
+            )
     return sections
+
+
+_LINKS = {
+    "phone_no": vcard.tel_href,
+    "mobile_phone_no": vcard.tel_href,
+    "fax_no": vcard.tel_href,
+    "email": vcard.mailto_href,
+    "home_page": vcard.web_href,
+}
 
 
 def _display(contact: Contact, name: str) -> str:
@@ -320,6 +342,28 @@ def _greeting(contact: Contact) -> tuple[str, str]:
         return contact_greeting(contact=contact, salutation_type="formal"), ""
     except SalutationError as error:
         return "", str(error)
+
+
+#: Panels that stand at the top of the card (a possible-duplicates warning).
+TOP_PANELS = ("duplicates",)
+
+
+def _split_panels(panels: list[dict]) -> dict[str, list[dict]]:
+    return {
+        "top_panels": [p for p in panels if p["key"] in TOP_PANELS],
+        "panels": [p for p in panels if p["key"] not in TOP_PANELS],
+    }
+
+
+@require_GET
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_vcard_view(request, no: str):
+    """The contact as a vCard 4.0 file (.vcf) for an address book."""
+    contact = get_object_or_404(Contact.objects.select_related("company"), no=no)
+    response = HttpResponse(vcard.contact_vcard(contact), content_type="text/vcard; charset=utf-8")
+    filename = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in contact.no)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
+    return response
 
 
 def _rendered_panels(request, contact: Contact) -> list[dict]:
@@ -370,7 +414,7 @@ def contact_detail_view(request, no: str):
             "more_persons": len(persons) > CARD_PERSONS,
             "greeting": greeting,
             "greeting_error": greeting_error,
-            "panels": _rendered_panels(request, contact),
+            **_split_panels(_rendered_panels(request, contact)),
             "type_form": ChangeTypeForm(initial={"type": contact.type}),
             "company_form": CompanyNoForm(
                 initial={"company": contact.company.no if contact.company_id else ""}

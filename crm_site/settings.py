@@ -136,6 +136,8 @@ LANGUAGES = [
     ("nl", _("Dutch")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The local currency of amounts (opportunities, interaction costs): ISO 4217 code.
+CURRENCY_CODE = env("CURRENCY_CODE", default="NOK")
 # English pages use British, day-first dates (crm_site/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["crm_site.formats"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Oslo")

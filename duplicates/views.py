@@ -73,7 +73,15 @@ def duplicate_compare_view(request, pk: int):
     return render(
         request,
         "duplicates/duplicate_compare.html",
-        {"pair": pair, "rows": rows, "reasons": selectors.reason_labels(pair.reasons)},
+        {
+            "pair": pair,
+            "rows": rows,
+            "reasons": selectors.reason_labels(pair.reasons),
+            # The merge's own check, run and rolled back: what Merge would refuse.
+            "conflicts": services.merge_conflicts(keep=pair.contact, merge=pair.duplicate)
+            if pair.contact.type == pair.duplicate.type
+            else [],
+        },
     )
 
 
@@ -113,6 +121,9 @@ def duplicate_merge_view(request, pk: int):
             "rows": rows,
             "form": form,
             "moving": services.related_rows(merge),
+            "conflicts": services.merge_conflicts(keep=keep, merge=merge)
+            if keep.type == merge.type
+            else [],
             "swap": "contact" if keep == pair.duplicate else "duplicate",
         },
     )

@@ -316,6 +316,49 @@ class ContactBusinessRelation(models.Model):
             return f"{self.contact_id} {self.business_relation_id} → {self.link_to} {self.no}"
         return f"{self.contact_id} {self.business_relation_id}"
 
+    def describe(self) -> str:
+        """In plain words: "customer C00013", or the business relation's code."""
+        if self.link_to:
+            return f"{LinkToTable(self.link_to).label.lower()} {self.no}"
+        return str(_("business relation %(code)s") % {"code": self.business_relation_id})
+
+    @classmethod
+    def merge_moving_labels(cls, rows) -> list[str]:
+        """What a merge moves (duplicates.services.related_rows): one label per row."""
+        return [row.describe() for row in rows.order_by("link_to", "business_relation_id")]
+
+    def merge_conflict_message(self, kept_rows, *, keep, merge) -> tuple[str, str]:
+        """Why this row of the merged contact cannot move to the kept one, in plain words,
+        and where to resolve it (the merged contact's card, where the link is removed)."""
+        clash = next(
+            (
+                r
+                for r in kept_rows
+                if (self.link_to and r.link_to == self.link_to)
+                or r.business_relation_id == self.business_relation_id
+            ),
+            None,
+        )
+        url = reverse("contacts:detail", kwargs={"no": merge.no}) + "#panel-relations"
+        if self.link_to and clash is not None:
+            message = _(
+                "Both contacts are linked to a %(table)s (%(kept_no)s on %(kept)s, %(no)s on "
+                "%(merged)s). Remove the link to %(no)s on %(merged)s, or keep the other "
+                "contact."
+            ) % {
+                "table": LinkToTable(self.link_to).label.lower(),
+                "kept_no": clash.no,
+                "kept": keep.no,
+                "no": self.no,
+                "merged": merge.no,
+            }
+        else:
+            message = _(
+                "Both contacts have the business relation %(code)s, differently set up. "
+                "Remove it on %(merged)s."
+            ) % {"code": self.business_relation_id, "merged": merge.no}
+        return str(message), url
+
     def clean(self) -> None:
         """The rules of 7.2, with BC's messages naming the records involved."""
         from marketing_setup.models import MarketingSetup

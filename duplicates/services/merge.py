@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contacts.models import Contact
 from duplicates.models import (
@@ -82,16 +85,29 @@ def contact_values(contact: Contact) -> dict[str, object]:
     return values
 
 
-def related_rows(contact: Contact) -> list[tuple[str, int]]:
-    """How many rows of each model refer to the contact (what a merge moves), labelled."""
-    counts = []
+def related_rows(contact: Contact) -> list[str]:
+    """What a merge moves from the contact, in human terms ("2 persons", "5 interaction
+    log entries", "customer C00013"). A model may describe its own rows with a
+    `merge_moving_labels(queryset)` classmethod (business relations name the linked
+    customer, vendor or bank account)."""
+    labels = []
     for relation in _relations():
-        n = relation.related_model._base_manager.filter(**{relation.field.name: contact}).count()
-        if n:
-            meta = relation.related_model._meta
-            label = f"{meta.verbose_name_plural} ({relation.field.verbose_name})"
-            counts.append((str(label[:1].upper() + label[1:]), n))
-    return counts
+        model = relation.related_model
+        rows = model._base_manager.filter(**{relation.field.name: contact})
+        n = rows.count()
+        if not n:
+            continue
+        describe = getattr(model, "merge_moving_labels", None)
+        if describe is not None:
+            labels.extend(str(label) for label in describe(rows))
+        elif model is Contact:
+            labels.append(ngettext("%(count)s person", "%(count)s persons", n) % {"count": n})
+        else:
+            name = model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural
+            labels.append(
+                ngettext("%(count)s %(name)s", "%(count)s %(name)s", n) % {"count": n, "name": name}
+            )
+    return labels
 
 
 def _describe(row: models.Model) -> dict:
@@ -131,7 +147,40 @@ def _follow_number(relation, *, keep: Contact, merge: Contact) -> None:
     model._base_manager.filter(**{relation.field.name: keep, no_field: merge.no}).update(**values)
 
 
-def _move(relation, *, keep: Contact, merge: Contact) -> tuple[int, list[dict], list[str]]:
+@dataclass(frozen=True)
+class MergeConflict:
+    """A row of the merged contact that clashes with a different row of the kept one.
+
+    `message` says it in plain words (the row's model may say it better through a
+    `merge_conflict_message(kept_rows, keep=, merge=)` method, as business relations do);
+    `resolve_url` (optional) is where the user can resolve it."""
+
+    message: str
+    resolve_url: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _conflict(row: models.Model, kept_rows: list[models.Model], *, keep, merge) -> MergeConflict:
+    describe = getattr(row, "merge_conflict_message", None)
+    if describe is not None:
+        message, url = describe(kept_rows, keep=keep, merge=merge)
+        return MergeConflict(str(message), url or "")
+    return MergeConflict(
+        _("%(kind)s %(row)s of %(merged)s clashes with one of %(kept)s.")
+        % {
+            "kind": capfirst(row._meta.verbose_name),
+            "row": row,
+            "merged": merge.no,
+            "kept": keep.no,
+        }
+    )
+
+
+def _move(
+    relation, *, keep: Contact, merge: Contact
+) -> tuple[int, list[dict], list[MergeConflict]]:
     """Point every row of one relation from `merge` to `keep`.
 
     Returns (moved, dropped, conflicts). A row that clashes with a unique row of the
@@ -149,9 +198,8 @@ def _move(relation, *, keep: Contact, merge: Contact) -> tuple[int, list[dict], 
     else:
         _follow_number(relation, keep=keep, merge=merge)
         return moved, [], []
-    kept_rows = [
-        _content(row, relation) for row in model._base_manager.filter(**{relation.field.name: keep})
-    ]
+    kept_objects = list(model._base_manager.filter(**{relation.field.name: keep}))
+    kept_rows = [_content(row, relation) for row in kept_objects]
     moved, dropped, conflicts = 0, [], []
     for row in list(rows):
         try:
@@ -163,7 +211,7 @@ def _move(relation, *, keep: Contact, merge: Contact) -> tuple[int, list[dict], 
                 dropped.append(_describe(row))
                 row.delete()
             else:
-                conflicts.append(f"{model._meta.verbose_name} {row}")
+                conflicts.append(_conflict(row, kept_objects, keep=keep, merge=merge))
     _follow_number(relation, keep=keep, merge=merge)
     return moved, dropped, conflicts
 
@@ -175,6 +223,51 @@ def _carry_separate_marks(*, keep: Contact, others: set[int]) -> None:
         ContactDuplicate.objects.update_or_create(
             contact_id=low, duplicate_id=high, defaults={"separate_contacts": True}
         )
+
+
+def _move_all(*, keep: Contact, merge: Contact):
+    """Move every row that refers to `merge` over to `keep` (the merge's core step).
+    Returns (moved counts by relation, dropped rows, conflicts)."""
+    moved: dict[str, int] = {}
+    dropped: list[dict] = []
+    conflicts: list[MergeConflict] = []
+    for relation in _relations():
+        count, lost, clashes = _move(relation, keep=keep, merge=merge)
+        if count:
+            label = f"{relation.related_model._meta.label}.{relation.field.name}"
+            moved[label] = moved.get(label, 0) + count
+        dropped.extend(lost)
+        conflicts.extend(clashes)
+    return moved, dropped, conflicts
+
+
+class _DryRun(Exception):
+    pass
+
+
+def merge_conflicts(*, keep: Contact, merge: Contact) -> list[MergeConflict]:
+    """The conflicts that would stop merging `merge` into `keep`, found by the merge's
+    own step (`_move_all`) run in a savepoint that is rolled back: what the compare and
+    merge pages show before the user presses Merge is exactly what the merge refuses."""
+    found: list[MergeConflict] = []
+    try:
+        with transaction.atomic():
+            _moved, _dropped, found = _move_all(keep=keep, merge=merge)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return found
+
+
+def conflicts_error(conflicts: list[MergeConflict]) -> ValidationError:
+    return ValidationError(
+        ngettext(
+            "Resolve this conflict before the merge: %(rows)s",
+            "Resolve these %(count)s conflicts before the merge: %(rows)s",
+            len(conflicts),
+        )
+        % {"count": len(conflicts), "rows": " ".join(str(c) for c in conflicts)}
+    )
 
 
 @transaction.atomic
@@ -223,28 +316,13 @@ def contacts_merge(
             setattr(keep, f.attname, getattr(merge, f.attname))
             taken[name] = snapshot.get(f.attname)
 
-    moved: dict[str, int] = {}
-    dropped: list[dict] = []
     strings = ContactSearchString.objects.filter(contact=merge).count()
+    moved, dropped, conflicts = _move_all(keep=keep, merge=merge)
     if strings:
         moved[f"{ContactSearchString._meta.label}.contact"] = strings
-    conflicts: list[str] = []
-    for relation in _relations():
-        count, lost, clashes = _move(relation, keep=keep, merge=merge)
-        if count:
-            label = f"{relation.related_model._meta.label}.{relation.field.name}"
-            moved[label] = moved.get(label, 0) + count
-        dropped.extend(lost)
-        conflicts.extend(clashes)
     if conflicts:
         # Raised inside the transaction: every row moved so far goes back.
-        raise ValidationError(
-            _(
-                "Resolve %(count)s conflicts before merge: %(rows)s. Each of these rows of "
-                "the merged contact clashes with a different row of the kept contact."
-            )
-            % {"count": len(conflicts), "rows": "; ".join(conflicts)}
-        )
+        raise conflicts_error(conflicts)
 
     merged_no = merge.no
     # "Not a duplicate of X" said of the merged contact holds for the kept one too.
