@@ -7,6 +7,9 @@ from duplicates.models import (
     ContactMerge,
     ContactSearchString,
     DuplicateSearchStringSetup,
+    MatchModel,
+    PairDecision,
+    ReviewQuestion,
 )
 
 
@@ -122,3 +125,36 @@ class ContactMergeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # merges are made on the merge page, through the service
+
+
+@admin.register(MatchModel)
+class MatchModelAdmin(admin.ModelAdmin):
+    """The learned models (read-only: they are estimated, not typed)."""
+
+    list_display = ("created_at", "companies", "candidate_pairs", "labelled_pairs", "estimated")
+    list_filter = ("estimated",)
+    readonly_fields = (
+        "created_at", "companies", "candidate_pairs", "labelled_pairs", "estimated", "parameters",
+    )  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PairDecision)
+class PairDecisionAdmin(admin.ModelAdmin):
+    list_display = ("contact_no", "duplicate_no", "same", "source", "user", "decided_at")
+    list_filter = ("same", "source")
+    search_fields = ("contact_no", "duplicate_no")
+    list_select_related = ("user",)
+    readonly_fields = ("levels", "shares", "decided_at")
+
+
+@admin.register(ReviewQuestion)
+class ReviewQuestionAdmin(admin.ModelAdmin):
+    list_display = ("contact", "duplicate", "score", "created_at")
+    list_select_related = ("contact", "duplicate")
+    raw_id_fields = ("contact", "duplicate")

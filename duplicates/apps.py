@@ -44,6 +44,14 @@ class DuplicatesConfig(AppConfig):
             sender=DuplicateSearchStringSetup,
             dispatch_uid="duplicates.delete_line_strings",
         )
+        from marketing_setup.panels import register_setup_panel
+
+        register_setup_panel(
+            "duplicates",
+            after_field="search_hit_pct",
+            template_name="duplicates/setup_model.html",
+            context=selectors.setup_model_context,
+        )
         register_card_panel(
             "duplicates",
             "duplicates/card_panel.html",

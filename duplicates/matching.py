@@ -7,9 +7,10 @@ Two methods live side by side:
   upper-cased; two companies are duplicates when they share at least
   ceil(lines x hit % / 100) of these strings;
 * ours: candidates from blocking keys (normalised VAT number, phone numbers,
-  e-mail, web domain, name tokens within the same post code or city, the
-  reference name strings) and a rapidfuzz score over normalised names,
-  addresses, phone and VAT numbers, with the reasons that produced it.
+  e-mail address and domain, the name, name words within the same post code or
+  city, the address), compared field by field (`compare`) and scored by a
+  Fellegi–Sunter model learned from the user's own companies
+  (`duplicates/linkage.py`), with each field's contribution as the reasons.
 
 A record is any mapping with the Contact field names as keys (missing keys are
 blank); `no` identifies it.
@@ -18,15 +19,20 @@ blank); `no` identifies it.
 from __future__ import annotations
 
 import math
-import re
+import random
+import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz
+
+from contacts.identifiers import VatNumber, one_slip_apart
+from duplicates import linkage
+from duplicates import normalise as norm
+from duplicates.linkage import EMAIL, MISSING, NAME, PHONE, PLACE, VAT
 
 # --- Reference search strings (4.3) -----------------------------------------
 
@@ -142,501 +148,756 @@ def reference_find_pairs(
     return pairs
 
 
-# --- Normalisation ----------------------------------------------------------
+# --- Our method: profiles ------------------------------------------------------------------
 
-#: Legal forms removed from names before comparing (after casefold, dots removed).
-LEGAL_FORMS = frozenset(
-    {
-        # Norway
-        "as",
-        "asa",
-        "ans",
-        "da",
-        "ba",
-        "sa",
-        "nuf",
-        "ks",
-        # Netherlands / Belgium
-        "bv",
-        "nv",
-        "vof",
-        "cv",
-        "bvba",
-        "vzw",
-        # United Kingdom / Ireland
-        "ltd",
-        "limited",
-        "plc",
-        "llp",
-        "lp",
-        "public limited company",
-        "cic",
-        # Germany / Austria / Switzerland
-        "gmbh",
-        "ag",
-        "kg",
-        "ug",
-        "ek",
-        "ohg",
-        "gbr",
-        "se",
-        "mbh",
-        "co",
-        # Denmark / Sweden / elsewhere
-        "aps",
-        "ab",
-        "oy",
-        "inc",
-        "llc",
-        "corp",
-        "sarl",
-        "srl",
-        "spa",
-    }
-)
-_MULTIWORD_LEGAL = re.compile(
-    r"\b(public limited company|limited liability partnership|haftungsbeschrankt"
-    r"|besloten vennootschap|naamloze vennootschap|aksjeselskap|and co|& co|u a)\b"
-)
-# "A/S", "B.V.", "G.m.b.H.", "e.K.", "P.L.C.": joined before dots are removed.
-_DOTTED = re.compile(r"\b((?:[a-z]\.){1,4}[a-z]\.?)(?=\s|$|,)")
-_SLASHED = re.compile(r"\b([a-z])/([a-z])\b")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Kept for callers that normalise single values (tests, the import's preview).
+fold = norm.fold
+normalise_name = norm.normalise_name
+legal_forms = norm.legal_forms
+normalise_address = norm.normalise_address
+normalise_post_code = norm.normalise_post_code
+normalise_city = norm.normalise_city
+normalise_email = norm.normalise_email
 
 
-_FOLD_TABLE = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "đ": "d", "ł": "l"})
+def normalise_phone(value: object, country: object = "") -> str:
+    return norm.normalise_phone(value, country)
 
 
-def fold(value: object) -> str:
-    """Casefold and strip accents (ø→o, æ→ae, ß→ss, å→a) for comparison only."""
-    text = ("" if value is None else str(value)).casefold()
-    if text.isascii():
-        return text
-    return _fold_accents(text)
+def normalise_vat(value: object, country: object = "") -> str:
+    """The identifying digits of a VAT/registration number ("" when there is none)."""
+    number = norm.normalise_vat(value, country)
+    return number.core if number else ""
 
 
-@lru_cache(maxsize=65536)
-def _fold_accents(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE))
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def _name_words(value: object) -> list[str]:
-    text = fold(value)
-    text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
-    text = _SLASHED.sub(r"\1\2", text)
-    text = text.replace("public limited company", "plc").replace("limited", "ltd")
-    text = _MULTIWORD_LEGAL.sub(" ", text)
-    return _NON_ALNUM.sub(" ", text).split()
-
-
-def normalise_name(value: object) -> str:
-    """Name for comparison: folded, punctuation gone, legal forms removed."""
-    return " ".join(word for word in _name_words(value) if word not in LEGAL_FORMS)
-
-
-#: Legal forms that name the same kind of company ("a/s" is the Norwegian "as").
-_LEGAL_FAMILY = {"mbh": "gmbh", "limited": "ltd", "co": ""}
-
-
-def legal_forms(value: object) -> frozenset[str]:
-    """The legal forms in a name, e.g. {"bv"} for "Joy Catering B.V."."""
-    forms = {_LEGAL_FAMILY.get(word, word) for word in _name_words(value) if word in LEGAL_FORMS}
-    return frozenset(forms - {""})
+def email_domain_stem(value: object) -> str:
+    """The organisation's registrable e-mail domain ("info@cannon.co.uk" → "cannon.co.uk")."""
+    _addresses, domains = norm.email_parts(value)
+    return domains[0] if domains else ""
 
 
 def name_tokens(value: object) -> list[str]:
     return normalise_name(value).split()
 
 
-#: Country calling codes dropped from phone numbers (Norway, Netherlands, UK, Germany...).
-COUNTRY_CALLING_CODES = ("47", "31", "44", "49", "45", "46", "32", "33", "1")
-_DIGITS = re.compile(r"\D+")
+_intern = sys.intern
 
 
-def normalise_phone(value: object) -> str:
-    """Digits of the national number: "+44 (0)1223 100349" and "01223 100349" → "1223100349"."""
-    text = "" if value is None else str(value).strip()
-    international = text.startswith(("+", "00"))
-    text = text.replace("(0)", "")
-    digits = _DIGITS.sub("", text)
-    if international:
-        digits = digits.removeprefix("00")
-        for code in COUNTRY_CALLING_CODES:
-            if digits.startswith(code) and len(digits) - len(code) >= 6:
-                digits = digits[len(code) :]
-                break
-    digits = digits.lstrip("0")
-    return digits if len(digits) >= 6 else ""
-
-
-_VAT_PREFIX = re.compile(r"^[A-Z]{2}(?=\d)")
-_VAT_SUFFIX = re.compile(r"(MVA|B\d{2})$")
-
-
-def normalise_vat(value: object) -> str:
-    """Core VAT number: "NO 967 234 788 MVA" → "967234788", "NL035281944B03" → "035281944"."""
-    text = re.sub(r"[^0-9A-Z]", "", fold(value).upper())
-    text = _VAT_PREFIX.sub("", text)
-    text = _VAT_SUFFIX.sub("", text)
-    # Only a number counts; a letter left in the middle means an unknown format.
-    digits = _DIGITS.sub("", text)
-    return digits if len(digits) >= 6 else ""
-
-
-#: Street words and their abbreviations, mapped to one short form. Compounds
-#: (Solberggata, Bryggenv., Angelinastraat) are handled by the suffix rules.
-_STREET_SUFFIXES = (
-    ("straat", "str"),
-    ("strasse", "str"),
-    ("veien", "v"),
-    ("vegen", "v"),
-    ("vei", "v"),
-    ("veg", "v"),
-    ("vn", "v"),
-    ("gata", "gt"),
-    ("gate", "gt"),
-    ("gt", "gt"),
-    ("laan", "ln"),
-    ("singel", "sngl"),
-    ("plein", "pln"),
-)
-_STREET_WORDS = {
-    "road": "rd",
-    "street": "st",
-    "lane": "ln",
-    "avenue": "ave",
-    "av": "ave",
-    "close": "cl",
-    "crescent": "cres",
-    "cresc": "cres",
-    "drive": "dr",
-    "square": "sq",
-    "place": "pl",
-    "court": "ct",
-    "weg": "wg",
-    "str": "str",
-}
-
-
-def normalise_address(value: object) -> str:
-    """Address for comparison: folded, punctuation gone, street words abbreviated."""
-    text = _NON_ALNUM.sub(" ", fold(value))
-    out = []
-    for token in text.split():
-        if token in _STREET_WORDS:
-            token = _STREET_WORDS[token]
-        else:
-            for long, short in _STREET_SUFFIXES:
-                if token.endswith(long) and len(token) > len(long) + 1:
-                    token = token[: -len(long)] + short
-                    break
-        out.append(token)
-    return " ".join(out)
-
-
-def normalise_post_code(value: object) -> str:
-    return _NON_ALNUM.sub("", fold(value))
-
-
-def normalise_city(value: object) -> str:
-    return _NON_ALNUM.sub("", fold(value))
-
-
-_GENERIC_MAIL_DOMAINS = frozenset(
-    {"gmail", "hotmail", "outlook", "live", "yahoo", "icloud", "online", "msn", "aol", "mail"}
-)
-_TLD_TAILS = frozenset({"co", "com", "org", "net", "ac", "gov", "no", "nl", "uk", "de", "eu"})
-
-
-def normalise_email(value: object) -> str:
-    return fold(value).strip()
-
-
-def email_domain_stem(value: object) -> str:
-    """The organisation part of an e-mail domain: "info@cannon.co.uk" → "cannon"."""
-    email = normalise_email(value)
-    if "@" not in email:
-        return ""
-    labels = [label for label in email.rsplit("@", 1)[1].split(".") if label]
-    while len(labels) > 1 and labels[-1] in _TLD_TAILS:
-        labels.pop()
-    stem = labels[-1] if labels else ""
-    stem = _NON_ALNUM.sub("", stem)
-    return "" if stem in _GENERIC_MAIL_DOMAINS or len(stem) < 3 else stem
-
-
-# --- Our method: features, score, blocking keys -------------------------------
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     """The normalised values of one record, computed once and compared many times."""
 
     no: str
     name: str
+    name_key: str
     tokens: tuple[str, ...]
+    legal: frozenset[str]
+    entity: frozenset[str]
     address: str
+    address_key: str
+    house: frozenset[str]
     post_code: str
     city: str
-    phones: frozenset[str]
-    vat: str
-    email: str
-    domain: str
-    legal: frozenset[str] = frozenset()
+    country: str
+    phones: tuple[str, ...]
+    vat: VatNumber | None
+    emails: tuple[str, ...]
+    domains: tuple[str, ...]
 
     @classmethod
     def of(cls, record: Mapping) -> Profile:
-        name = normalise_name(f"{record.get('name', '')} {record.get('name_2', '')}")
-        address = normalise_address(f"{record.get('address', '')} {record.get('address_2', '')}")
-        phones = {
-            normalise_phone(record.get("phone_no")),
-            normalise_phone(record.get("mobile_phone_no")),
-        } - {""}
+        get = record.get
+        country = str(get("country") or "").upper()
+        raw_name = get("name") or ""
+        name_2 = get("name_2") or ""
+        full_name = f"{raw_name} {name_2}" if name_2 else raw_name
+        name = norm.normalise_name(full_name)
+        tokens = tuple(name.split())
+        address_text = get("address") or ""
+        if get("address_2"):
+            address_text = f"{address_text} {get('address_2')}"
+        address = norm.normalise_address(address_text)
+        phones = []
+        for value in (get("phone_no"), get("mobile_phone_no")):
+            if value:
+                phone = norm.normalise_phone(value, country)
+                if phone and phone not in phones:
+                    phones.append(phone)
+        emails, domains = norm.email_parts(get("email"))
+        vat_text = get("vat_registration_no")
         return cls(
-            no=str(record.get("no", "")),
+            no=str(get("no", "")),
             name=name,
-            tokens=tuple(name.split()),
+            name_key="".join(sorted(tokens)),
+            tokens=tokens,
+            legal=norm.legal_forms(full_name),
+            entity=norm.entity_words(tokens),
             address=address,
-            post_code=normalise_post_code(record.get("post_code")),
-            city=normalise_city(record.get("city")),
-            phones=frozenset(phones),
-            vat=normalise_vat(record.get("vat_registration_no")),
-            email=normalise_email(record.get("email")),
-            domain=email_domain_stem(record.get("email")),
-            legal=legal_forms(record.get("name")),
+            address_key=address.replace(" ", ""),
+            house=norm.house_numbers(address),
+            post_code=_intern(norm.normalise_post_code(get("post_code"))),
+            city=_intern(norm.normalise_city(get("city"))),
+            country=_intern(country),
+            phones=tuple(phones),
+            vat=norm.normalise_vat(vat_text, country) if vat_text else None,
+            emails=emails,
+            domains=domains,
         )
 
+    @property
+    def place(self) -> str:
+        return self.post_code or self.city
 
-@dataclass
-class Match:
-    score: int
-    reasons: list[str] = field(default_factory=list)
-
-
-#: Reason codes (shown translated by the pages: see duplicates/reasons.py).
-R_SAME_VAT = "same_vat"
-R_DIFFERENT_VAT = "different_vat"
-R_SAME_PHONE = "same_phone"
-R_SAME_EMAIL = "same_email"
-R_SAME_DOMAIN = "same_domain"
-R_NAME = "name"  # with the similarity, e.g. "name:93"
-R_SAME_ADDRESS = "same_address"
-R_SIMILAR_ADDRESS = "similar_address"
-R_SAME_POST_CODE = "same_post_code"
-R_SAME_CITY = "same_city"
-R_OTHER_ENTITY = "other_entity"
-R_OTHER_LEGAL_FORM = "other_legal_form"
-
-#: A pair scoring at least this is reported as a duplicate by our method.
-SCORE_THRESHOLD = 80
+    def tf_values(self) -> dict[str, str]:
+        """The values whose frequency the term-frequency adjustment uses."""
+        return {
+            "name": self.name_key,
+            "address": f"{self.address_key}@{self.place}" if self.address_key else "",
+            "city": self.city,
+        }
 
 
-#: Words that mark a different legal entity at the same place ("X Holding B.V." vs "X B.V.").
-ENTITY_WORDS = frozenset({"holding", "holdings", "beheer", "group", "groep", "gruppen", "konsern"})
-
-
-def _entity_words(tokens: Sequence[str]) -> frozenset[str]:
-    """The holding/group words in a name, typos included ("Hoding" is "holding")."""
-    return frozenset(
-        word
-        for word in ENTITY_WORDS
-        for token in tokens
-        if token == word or (len(token) > 4 and fuzz.ratio(token, word) >= 85)
-    )
+# --- Our method: comparisons -----------------------------------------------------------------
 
 
 def name_similarity(a: Profile, b: Profile) -> int:
     """0..100: the best of plain, word-order-free and joined comparisons of the names."""
     if not a.name or not b.name:
         return 0
+    if a.name_key == b.name_key:
+        return 100
     plain = fuzz.ratio(a.name, b.name)
+    if plain >= 92:
+        return round(plain)
     sort_ratio = fuzz.token_sort_ratio(a.name, b.name)
-    # Joined names catch "Bernaards-Software" vs "Software Bernaards" and split words.
-    joined = fuzz.ratio("".join(sorted(a.tokens)), "".join(sorted(b.tokens)))
-    set_ratio = fuzz.token_set_ratio(a.name, b.name)
+    joined = fuzz.ratio(a.name_key, b.name_key)
     # A subset ("Madsen" in "Madsen Elektro") counts for less than a full match.
-    return round(max(plain, sort_ratio, joined, set_ratio * 0.9))
+    set_ratio = fuzz.token_set_ratio(a.name, b.name) * 0.9
+    return round(max(plain, sort_ratio, joined, set_ratio))
 
 
-def _same_words(a: Profile, b: Profile) -> bool:
-    """Every word has a twin on the other side with at most a slip of the finger.
-
-    Long words tolerate one typo; short ones (surnames such as Kraus/Krause) do not.
-    """
-    if not a.tokens or not b.tokens:
-        return False
-    if "".join(sorted(a.tokens)) == "".join(sorted(b.tokens)):
-        return True
-
-    def covered(xs, ys):
-        return all(max(fuzz.ratio(x, y) for y in ys) >= 95 for x in xs)
-
-    return covered(a.tokens, b.tokens) and covered(b.tokens, a.tokens)
-
-
-_NUMBER = re.compile(r"\d+")
+def name_level(a: Profile, b: Profile) -> int:
+    if not a.name or not b.name:
+        return MISSING
+    if a.name_key == b.name_key:
+        return 0
+    similarity = name_similarity(a, b)
+    if similarity >= 92:
+        return 1
+    if similarity >= 82:
+        return 2
+    if similarity >= 65:
+        return 3
+    return 4
 
 
 def address_similarity(a: str, b: str) -> int:
     """0..100; addresses with different house numbers are different addresses."""
     if not a or not b:
         return 0
-    if set(_NUMBER.findall(a)) != set(_NUMBER.findall(b)):
+    if set(norm.house_numbers(a)) != set(norm.house_numbers(b)):
         return 0
     return round(fuzz.ratio(a, b))
 
 
-def score(a: Profile, b: Profile) -> Match:
-    """How likely two companies are the same (0..100), and why.
+def _same_city(a: str, b: str) -> bool:
+    return bool(a and b) and (a == b or (len(a) > 4 and fuzz.ratio(a, b) >= 88))
 
-    The name gives up to 60 points; agreeing VAT number, phone, e-mail, address,
-    post code and city add up to 40. A different VAT number or a holding/group
-    word on one side only marks two legal entities and caps the score.
+
+def place_level(a: Profile, b: Profile) -> int:
+    a_has = a.post_code or a.city
+    b_has = b.post_code or b.city
+    if a.country and b.country and a.country != b.country and a_has and b_has:
+        return 4
+    same_pc = bool(a.post_code) and a.post_code == b.post_code
+    same_city = _same_city(a.city, b.city)
+    if a.address and b.address and (same_pc or same_city or not a_has or not b_has):
+        if a.address_key == b.address_key:
+            return 0
+        if a.house == b.house:
+            ratio = fuzz.ratio(a.address_key, b.address_key)
+            if ratio >= 95:
+                return 0
+            if ratio >= 80:
+                return 1
+    if same_pc:
+        return 2
+    if same_city:
+        return 3
+    if a_has and b_has:
+        return 4
+    return MISSING
+
+
+def phone_level(a: Profile, b: Profile) -> tuple[int, str]:
+    if not a.phones or not b.phones:
+        return MISSING, ""
+    for phone in a.phones:
+        if phone in b.phones:
+            return 0, phone
+    return 1, ""
+
+
+def vat_level(a: Profile, b: Profile) -> int:
+    va, vb = a.vat, b.vat
+    if va is None or vb is None or va.kind != vb.kind:
+        return MISSING
+    if va.country and vb.country and va.country != vb.country:
+        return 2
+    if va.core == vb.core:
+        return 0
+    if (va.valid is False or vb.valid is False) and one_slip_apart(va.core, vb.core):
+        return 1
+    if va.valid and vb.valid:
+        return 3
+    return 2
+
+
+def email_level(a: Profile, b: Profile) -> tuple[int, str]:
+    if a.emails and b.emails:
+        for email in a.emails:
+            if email in b.emails:
+                return 0, ""
+    if a.domains and b.domains:
+        for domain in a.domains:
+            if domain in b.domains:
+                return 1, domain
+        return 2, ""
+    return MISSING, ""
+
+
+def entity_level(a: Profile, b: Profile) -> int:
+    if a.entity != b.entity:
+        return 2
+    if a.legal and b.legal and a.legal.isdisjoint(b.legal):
+        return 1
+    return 0
+
+
+def compare(a: Profile, b: Profile) -> tuple[linkage.Vector, dict[str, str]]:
+    """The comparison vector of a pair and the shared values of its exact levels."""
+    phone, shared_phone = phone_level(a, b)
+    email, shared_domain = email_level(a, b)
+    place = place_level(a, b)
+    tf = {}
+    name = name_level(a, b)
+    if name == 0:
+        tf[NAME] = " ".join(sorted(a.tokens))
+    if place == 0:
+        tf[PLACE] = f"{a.address_key}@{a.place}"
+    elif place == 3:
+        tf[PLACE] = a.city
+    if phone == 0:
+        tf[PHONE] = shared_phone
+    if email == 1:
+        tf[EMAIL] = shared_domain
+    return (name, place, phone, vat_level(a, b), email, entity_level(a, b)), tf
+
+
+def frequencies_of(profiles: Iterable[Profile]) -> linkage.Frequencies:
+    """Value frequencies of the term-frequency columns over the given companies."""
+    names, addresses, cities, phones, domains, tokens = [], [], [], [], [], []
+    companies = 0
+    for p in profiles:
+        companies += 1
+        names.append(p.name_key)
+        tokens.extend(set(p.tokens))
+        if p.address_key:
+            addresses.append(f"{p.address_key}@{p.place}")
+        cities.append(p.city)
+        phones.extend(p.phones)
+        domains.extend(p.domains)
+    frequencies = linkage.Frequencies.of(
+        {
+            "name": names,
+            "address": addresses,
+            "city": cities,
+            "phone": phones,
+            "domain": domains,
+            "token": tokens,
+        }
+    )
+    # A word's share is of the companies whose name has it (not of all words).
+    frequencies.totals["token"] = companies
+    return frequencies
+
+
+# --- Our method: scoring ----------------------------------------------------------------------
+
+
+@dataclass
+class Match:
+    """A scored pair: score = match probability in percent, weight in bits, reasons."""
+
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    weight: float = 0.0
+
+
+def reason(comparison: str, level: str, weight: float) -> str:
+    """A reason code "comparison.level:weight" ("vat.same:+17.3"); the pages translate them."""
+    return f"{comparison}.{level}:{weight:+.1f}"
+
+
+def parse_reason(text: str) -> tuple[str, str, float | None]:
+    """("vat", "same", 17.3) from "vat.same:+17.3"; old codes give (code, value, None)."""
+    code, _sep, value = str(text).partition(":")
+    comparison, dot, level = code.partition(".")
+    if not dot:
+        return code, value, None
+    try:
+        return comparison, level, float(value)
+    except ValueError:
+        return comparison, level, None
+
+
+_TF_COMPARISON_COLUMN = {(c, level): column for (c, level), column in linkage.TF_LEVELS.items()}
+
+
+class Scorer:
+    """Scores pairs with a model and the value frequencies of the companies searched.
+
+    `companies` is the size of the file the pairs come from (the prior depends on it).
     """
-    reasons: list[str] = []
-    name = name_similarity(a, b)
-    reasons.append(f"{R_NAME}:{name}")
-    evidence = 0
-    cap = 100
-    if a.vat and b.vat:
-        if a.vat == b.vat:
-            evidence += 40
-            reasons.append(R_SAME_VAT)
-        else:
-            cap = 50
-            reasons.append(R_DIFFERENT_VAT)
-    if _entity_words(a.tokens) != _entity_words(b.tokens) and R_SAME_VAT not in reasons:
-        cap = min(cap, 50)
-        reasons.append(R_OTHER_ENTITY)
-    if a.phones & b.phones:
-        evidence += 25
-        reasons.append(R_SAME_PHONE)
-    if a.email and a.email == b.email:
-        evidence += 25
-        reasons.append(R_SAME_EMAIL)
-    elif a.domain and a.domain == b.domain:
-        evidence += 15
-        reasons.append(R_SAME_DOMAIN)
-    if a.address and b.address:
-        address = address_similarity(a.address, b.address)
-        if address >= 97:
-            evidence += 20
-            reasons.append(R_SAME_ADDRESS)
-        elif address >= 80:
-            evidence += 12
-            reasons.append(R_SIMILAR_ADDRESS)
-    if a.post_code and a.post_code == b.post_code:
-        evidence += 8
-        reasons.append(R_SAME_POST_CODE)
-    if a.city and (a.city == b.city or (len(a.city) > 4 and fuzz.ratio(a.city, b.city) >= 85)):
-        evidence += 10
-        reasons.append(R_SAME_CITY)
-        other_domain = a.domain and b.domain and a.domain != b.domain
-        other_form = a.legal and b.legal and a.legal.isdisjoint(b.legal)
-        if other_form:
-            reasons.append(R_OTHER_LEGAL_FORM)
-        if name >= 97 and _same_words(a, b) and not other_domain and not other_form:
-            # The same name in the same town: most likely the company moved.
-            evidence += 20
-    if name < 85:
-        # Other companies share buildings: the place alone does not make a match.
-        place = sum(
-            points
-            for reason, points in (
-                (R_SAME_ADDRESS, 20),
-                (R_SIMILAR_ADDRESS, 12),
-                (R_SAME_POST_CODE, 8),
-                (R_SAME_CITY, 10),
-            )
-            if reason in reasons
-        )
-        evidence -= max(0, place - 20)
-    value = 0.6 * name + min(evidence, 40)
-    return Match(score=max(0, min(cap, round(value))), reasons=reasons)
 
+    def __init__(
+        self,
+        model: linkage.Model,
+        frequencies: linkage.Frequencies | None = None,
+        companies: int | None = None,
+    ):
+        self.model = model
+        # The defaults (nothing counted) score without term frequencies.
+        self.frequencies = frequencies if model.totals else None
+        self.prior = model.prior_weight(companies or model.companies)
+        self._w = model.weights
+        self._tf_cache: dict[tuple[str, str], float] = {}
+
+    def share(self, comparison: str, level: int, value: str) -> float:
+        """The chance that another company has this value by coincidence (its frequency).
+
+        A name is as common as its own count says, and no more common than its words
+        together: company names are registered once, so two records with a name of
+        rare words are rarely two companies ("Kristiansund Ventilasjon"), while a name
+        of common words is ("Regnskap", "Hansen Bygg").
+        """
+        column = _TF_COMPARISON_COLUMN.get((comparison, level))
+        frequencies = self.frequencies
+        if column is None or frequencies is None or not value:
+            return 0.0
+        if column != "name":
+            return frequencies.share(column, value)
+        tokens = value.split()
+        share = frequencies.share("name", "".join(tokens))
+        companies = frequencies.totals.get("token")
+        if share and companies:
+            words = 1.0
+            for token in tokens:
+                words *= frequencies.share("token", token)
+            # However rare its words, a name is shared by coincidence at least a quarter
+            # as often as a value seen once (words are not independent of each other).
+            share = min(share, max(words, 0.25 / companies))
+        return share
+
+    def _tf(self, comparison: str, level: int, value: str) -> float:
+        key = (comparison, value)
+        cached = self._tf_cache.get(key)
+        if cached is None:
+            share = self.share(comparison, level, value)
+            cached = linkage.level_weight(self.model, comparison, level, share)
+            if len(self._tf_cache) < 500_000:
+                self._tf_cache[key] = cached
+        return cached
+
+    def weight(self, a: Profile, b: Profile) -> float:
+        """The pair's total log-odds in bits (prior included)."""
+        vector, tf = compare(a, b)
+        total = self.prior
+        w = self._w
+        for comparison, level in zip(linkage.COMPARISONS, vector, strict=True):
+            if level == MISSING:
+                continue
+            value = tf.get(comparison)
+            if value is not None:
+                total += self._tf(comparison, level, value)
+            else:
+                total += w[comparison][level]
+        return total
+
+    def parts(self, a: Profile, b: Profile) -> tuple[linkage.Vector, list[tuple[str, str, float]]]:
+        """The comparison vector and (comparison, level, weight) of each comparison made."""
+        vector, tf = compare(a, b)
+        shares = {
+            c: self.share(c, level, tf[c])
+            for c, level in zip(linkage.COMPARISONS, vector, strict=True)
+            if c in tf
+        }
+        return vector, linkage.contributions(self.model, vector, shares)
+
+    def match(self, a: Profile, b: Profile) -> Match:
+        """Score and reasons: each comparison's level and contribution, strongest first."""
+        _vector, parts = self.parts(a, b)
+        total = self.prior + sum(w for _c, _l, w in parts)
+        parts.sort(key=lambda part: -abs(part[2]))
+        reasons = [reason(c, level, w) for c, level, w in parts]
+        return Match(score=linkage.score_of(total), reasons=reasons, weight=total)
+
+
+def score(a: Profile, b: Profile, scorer: Scorer | None = None) -> Match:
+    """How likely two companies are the same (0..100), and why (the default model)."""
+    return (scorer or Scorer(linkage.default_model())).match(a, b)
+
+
+#: A pair scoring at least this is a duplicate when no Search Hit % is given.
+SCORE_THRESHOLD = 60
+
+
+# --- Our method: blocking -------------------------------------------------------------------
 
 #: Blocking keys shared by more records than this are too common to help.
 MAX_KEY_GROUP = 60
 _MIN_TOKEN = 3
+#: The families of blocking keys ("sources" of candidate pairs).
+KEY_FAMILIES = (
+    "vat", "vat_part", "phone", "email", "domain", "name", "word", "prefixes", "address",
+)  # fmt: skip
+_FAMILY_OF = {
+    "v": "vat",
+    "v1": "vat_part",
+    "v2": "vat_part",
+    "t": "phone",
+    "m": "email",
+    "d": "domain",
+    "n": "name",
+    "tp": "word",
+    "np": "prefixes",
+    "a": "address",
+}
+#: The training session of each key family and the comparisons its pairs cannot train
+#: (they agree on them because of the key). Pairs found only through name words in a
+#: place train nothing: most of their other fields are blank, and their name and
+#: place agree because of the key.
+SESSIONS = {
+    "vat": ("vat", frozenset({VAT})),
+    "vat_part": ("vat_part", frozenset({VAT, PLACE})),
+    "phone": ("phone", frozenset({PHONE})),
+    "email": ("email", frozenset({EMAIL})),
+    "domain": ("email", frozenset({EMAIL})),
+    "address": ("address", frozenset({PLACE})),
+}
 
 
-def blocking_keys(profile: Profile) -> set[str]:
+def key_family(key: str) -> str:
+    return _FAMILY_OF.get(key.partition(":")[0], "")
+
+
+def blocking_keys(profile: Profile, families: Iterable[str] | None = None) -> set[str]:
     """Keys under which a record's possible duplicates are looked for.
 
-    Exact keys (VAT number, phone, e-mail, web domain) and name keys within a
-    place: each name word within the post code, and each pair of name-word
-    prefixes within the city (a typo after the fourth letter, a moved address
-    or another word order still meets the twin).
+    Exact keys (VAT number, its halves within the town for a mistyped digit, phone,
+    e-mail address and domain, the whole name, the address within its post code or
+    town) and name keys within a place: each name word within the post code, and each pair of
+    name-word prefixes within the town (a typo after the fourth letter, a moved
+    address or another word order still meets the twin).
     """
     keys: set[str] = set()
-    if profile.vat:
-        keys.add(f"vat:{profile.vat}")
-    for phone in profile.phones:
-        keys.add(f"tel:{phone}")
-    if profile.email:
-        keys.add(f"mail:{profile.email}")
-    if profile.domain:
-        keys.add(f"dom:{profile.domain}")
-    tokens = sorted({token for token in profile.tokens if len(token) >= _MIN_TOKEN})
-    if profile.post_code:
+    p = profile
+    if p.vat is not None and len(p.vat.core) >= 6:
+        core = p.vat.core
+        keys.add(f"v:{core}")
+        if p.city:
+            half = len(core) // 2
+            keys.add(f"v1:{core[: half + 1]}@{p.city}")
+            keys.add(f"v2:{core[half:]}@{p.city}")
+    for phone in p.phones:
+        keys.add(f"t:{phone}")
+    for email in p.emails:
+        keys.add(f"m:{email}")
+    for domain in p.domains:
+        keys.add(f"d:{domain}")
+    if len(p.name_key) >= 4:
+        keys.add(f"n:{p.name_key}")
+    tokens = sorted({token for token in p.tokens if len(token) >= _MIN_TOKEN})
+    if p.post_code:
         for token in tokens:
-            keys.add(f"tok:{token}@{profile.post_code}")
-    if profile.city:
+            keys.add(f"tp:{token}@{p.post_code}")
+    if p.city:
         prefixes = sorted({token[:4] for token in tokens})
         if len(prefixes) == 1:
-            keys.add(f"np:{prefixes[0]}@{profile.city}")
+            keys.add(f"np:{prefixes[0]}@{p.city}")
         for first, second in combinations(prefixes, 2):
-            keys.add(f"np:{first}+{second}@{profile.city}")
+            keys.add(f"np:{first}+{second}@{p.city}")
+    if p.address_key and p.place:
+        keys.add(f"a:{p.address_key}@{p.place}")
+    if families is not None:
+        use = set(families)
+        keys = {key for key in keys if key_family(key) in use}
     return keys
+
+
+#: Stored beside the blocking keys, for the name's frequency only (never to block on).
+TF_NAME_KEY = "fn"
+
+
+def index_keys(profile: Profile) -> set[str]:
+    """The keys stored for one company: its blocking keys and its name (for its frequency)."""
+    keys = blocking_keys(profile)
+    if profile.name_key and len(profile.name_key) < 4:
+        keys.add(f"{TF_NAME_KEY}:{profile.name_key}")
+    return {key[:120] for key in keys}
+
+
+def is_blocking_key(key: str) -> bool:
+    return bool(key_family(key))
+
+
+def key_frequencies(counts: Mapping[str, int], model: linkage.Model) -> linkage.Frequencies:
+    """Value frequencies for one company's comparisons from its keys' counts.
+
+    `counts` maps stored keys ("fn:...", "a:...", "t:...", "d:...") to how many
+    companies have them; cities and anything counted at estimation come from the
+    model's most frequent values; totals are the model's.
+    """
+    columns: dict[str, dict[str, int]] = {c: dict(v) for c, v in model.frequent.items()}
+    prefix_column = {TF_NAME_KEY: "name", "n": "name", "a": "address", "t": "phone", "d": "domain"}
+    for key, count in counts.items():
+        prefix, _sep, value = key.partition(":")
+        column = prefix_column.get(prefix)
+        if column is None:
+            continue
+        columns.setdefault(column, {})[value] = max(count, columns.get(column, {}).get(value, 0))
+    return linkage.Frequencies(columns, model.totals)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
+class Blocks:
+    """The candidate pairs of many profiles: records sharing a key that is not too common."""
+
+    def __init__(
+        self,
+        profiles: Sequence[Profile],
+        *,
+        max_group: int = MAX_KEY_GROUP,
+        families: Iterable[str] | None = None,
+    ):
+        self.families = None if families is None else tuple(families)
+        groups: dict[int, object] = {}
+        for index, profile in enumerate(profiles):
+            for key in blocking_keys(profile, self.families):
+                h = hash(key)
+                members = groups.get(h)
+                if members is None:
+                    groups[h] = index
+                elif isinstance(members, int):
+                    groups[h] = [members, index]
+                else:
+                    members.append(index)
+        # Each record keeps the groups it shares with others (singletons and groups too
+        # common to say anything are dropped).
+        self.neighbour_groups: list[list[list[int]] | None] = [None] * len(profiles)
+        for members in groups.values():
+            if isinstance(members, int) or len(members) > max_group:
+                continue
+            for index in members:
+                own = self.neighbour_groups[index]
+                if own is None:
+                    self.neighbour_groups[index] = [members]
+                else:
+                    own.append(members)
+        del groups
+
+    def neighbours(self, index: int) -> set[int]:
+        """The candidates of a record with a higher index (each pair once)."""
+        groups = self.neighbour_groups[index]
+        if not groups:
+            return set()
+        if len(groups) == 1:
+            return {other for other in groups[0] if other > index}
+        found: set[int] = set()
+        for members in groups:
+            found.update(members)
+        return {other for other in found if other > index}
+
+    def pairs(self) -> Iterable[tuple[int, int]]:
+        for index in range(len(self.neighbour_groups)):
+            if self.neighbour_groups[index] is not None:
+                for other in self.neighbours(index):
+                    yield index, other
+
+
 def candidate_pairs(profiles: Sequence[Profile], *, max_group: int = MAX_KEY_GROUP):
     """Index pairs sharing at least one blocking key that is not too common."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, profile in enumerate(profiles):
-        for key in blocking_keys(profile):
-            groups[key].append(index)
-    seen: set[tuple[int, int]] = set()
-    for members in groups.values():
-        if len(members) < 2 or len(members) > max_group:
+    return Blocks(profiles, max_group=max_group).pairs()
+
+
+def shared_families(a: Profile, b: Profile, families: Iterable[str] | None = None) -> set[str]:
+    """The key families through which a pair is a candidate."""
+    return {key_family(k) for k in blocking_keys(a, families) & blocking_keys(b, families)}
+
+
+# --- Our method: estimating the model and finding all pairs ------------------------------------
+
+RANDOM_PAIRS = 30_000
+EM_PAIRS = 40_000
+
+
+def estimate_model(
+    profiles: Sequence[Profile],
+    *,
+    blocks: Blocks | None = None,
+    frequencies: linkage.Frequencies | None = None,
+    labelled: Sequence[tuple[Sequence[tuple[str, float]], bool]] = (),
+    labelled_same: Sequence[linkage.Vector] = (),
+    seed: int = 1,
+) -> linkage.Model:
+    """The model learned from these companies (defaults below MIN_COMPANIES_TO_ESTIMATE).
+
+    u from random pairs; m by EM per training session over a uniform sample of the
+    candidate pairs (all candidate pairs of a random subset of the records: a pair
+    is taken when its first record is); then the calibration by the decisions in
+    `labelled` ((comparison, weight) parts, same company or not).
+    """
+    n = len(profiles)
+    frequencies = frequencies or frequencies_of(profiles)
+    totals = dict(frequencies.totals)
+    if n < linkage.MIN_COMPANIES_TO_ESTIMATE:
+        # Too few companies to learn from, or to count frequencies on: the defaults.
+        return linkage.calibrate(linkage.default_model(), labelled, companies=n)
+    rng = random.Random(seed)
+    blocks = blocks or Blocks(profiles)
+    random_vectors = [
+        compare(profiles[a], profiles[b])[0] for a, b in linkage.sample_pairs(RANDOM_PAIRS, n, rng)
+    ]
+    u = linkage.u_from_random_pairs(random_vectors, frequencies)
+    with_neighbours = [i for i, g in enumerate(blocks.neighbour_groups) if g is not None]
+    rng.shuffle(with_neighbours)
+    sessions: dict[str, linkage.Session] = {}
+    for name, excluded in SESSIONS.values():
+        sessions.setdefault(name, linkage.Session(name, excluded))
+    sample: list[tuple[linkage.Vector, frozenset[str]]] = []
+    taken = 0
+    for index in with_neighbours:
+        a = profiles[index]
+        for other in blocks.neighbours(index):
+            b = profiles[other]
+            vector = compare(a, b)[0]
+            member_of = frozenset(
+                SESSIONS[f][0] for f in shared_families(a, b, blocks.families) if f in SESSIONS
+            )
+            for name in member_of:
+                sessions[name].vectors.append(vector)
+            sample.append((vector, member_of))
+        taken += 1
+        if len(sample) >= EM_PAIRS:
+            break
+    total = round(len(sample) * len(with_neighbours) / max(1, taken))
+    model = linkage.estimate(
+        list(sessions.values()),
+        u=u,
+        companies=n,
+        candidates=sample,
+        total_candidates=total,
+        totals=totals,
+        labelled_same=labelled_same,
+    ).model
+    model.frequent = frequencies.most_frequent()
+    return linkage.calibrate(model, labelled, companies=n)
+
+
+@dataclass
+class SearchResult:
+    """Pairs found (by record no.), the model used and the pairs it was least sure of."""
+
+    pairs: dict[tuple[str, str], Match]
+    model: linkage.Model
+    candidates: int = 0
+    uncertain: list[tuple[str, str, Match]] = field(default_factory=list)
+
+
+def find_pairs(
+    profiles: Sequence[Profile],
+    *,
+    hit_pct: int = SCORE_THRESHOLD,
+    model: linkage.Model | None = None,
+    labelled: Sequence[tuple[Sequence[tuple[str, float]], bool]] = (),
+    families: Iterable[str] | None = None,
+    uncertain: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> SearchResult:
+    """All pairs scoring at least `hit_pct` (the match probability in percent).
+
+    Without a `model` one is estimated from the profiles themselves. `uncertain`
+    asks for that many candidate pairs whose probability is nearest one half
+    (whichever side of the threshold), for the review queue.
+    """
+    import heapq
+
+    frequencies = frequencies_of(profiles)
+    blocks = Blocks(profiles, families=families)
+    if model is None:
+        model = estimate_model(profiles, blocks=blocks, frequencies=frequencies, labelled=labelled)
+    scorer = Scorer(model, frequencies, len(profiles))
+    minimum = linkage.min_weight_for(hit_pct)
+    found: dict[tuple[str, str], Match] = {}
+    doubt: list[tuple[float, int, int]] = []
+    candidates = 0
+    weigh = scorer.weight
+    done = 0
+    for index, groups in enumerate(blocks.neighbour_groups):
+        if progress and index - done >= 10_000:
+            progress(index - done)
+            done = index
+        if groups is None:
             continue
-        for a, b in combinations(members, 2):
-            pair = (a, b) if a < b else (b, a)
-            if pair not in seen:
-                seen.add(pair)
-                yield pair
+        a = profiles[index]
+        for other in blocks.neighbours(index):
+            candidates += 1
+            b = profiles[other]
+            w = weigh(a, b)
+            if w >= minimum:
+                found[_pair(a.no, b.no)] = scorer.match(a, b)
+            if uncertain:
+                item = (-abs(w), index, other)
+                if len(doubt) < uncertain:
+                    heapq.heappush(doubt, item)
+                elif item > doubt[0]:
+                    heapq.heapreplace(doubt, item)
+    if progress and len(profiles) > done:
+        progress(len(profiles) - done)
+    unsure = []
+    for _w, index, other in sorted(doubt, reverse=True):
+        a, b = profiles[index], profiles[other]
+        no_a, no_b = _pair(a.no, b.no)
+        unsure.append((no_a, no_b, scorer.match(a, b)))
+    return SearchResult(found, model, candidates, unsure)
 
 
 def ours_find_pairs(
     records: Sequence[Mapping],
     *,
     threshold: int = SCORE_THRESHOLD,
+    model: linkage.Model | None = None,
     extra_pairs: Iterable[tuple[str, str]] = (),
 ) -> dict[tuple[str, str], Match]:
-    """All pairs our method flags: {(no_a, no_b) with no_a < no_b: Match}.
+    """All pairs our method flags over plain records: {(no_a, no_b) with no_a < no_b: Match}.
 
-    `extra_pairs` (e.g. the reference's pairs) are scored too, so no candidate
-    the search strings find is lost.
+    `extra_pairs` (e.g. the reference's pairs) are scored too.
     """
     profiles = [Profile.of(record) for record in records]
-    found: dict[tuple[str, str], Match] = {}
-    for a, b in candidate_pairs(profiles):
-        match = score(profiles[a], profiles[b])
-        if match.score >= threshold:
-            found[_pair(profiles[a].no, profiles[b].no)] = match
-    by_no = {profile.no: profile for profile in profiles}
-    for no_a, no_b in extra_pairs:
-        pair = _pair(no_a, no_b)
-        if pair in found or no_a not in by_no or no_b not in by_no:
-            continue
-        match = score(by_no[no_a], by_no[no_b])
-        if match.score >= threshold:
-            found[pair] = match
+    result = find_pairs(profiles, hit_pct=threshold, model=model)
+    found = result.pairs
+    extra = [pair for pair in extra_pairs if _pair(*pair) not in found]
+    if extra:
+        by_no = {p.no: p for p in profiles}
+        scorer = Scorer(result.model, frequencies_of(profiles), len(profiles))
+        for no_a, no_b in extra:
+            if no_a in by_no and no_b in by_no:
+                match = scorer.match(by_no[no_a], by_no[no_b])
+                if match.score >= threshold:
+                    found[_pair(no_a, no_b)] = match
     return found
 
 
@@ -657,6 +918,11 @@ class Quality:
     @property
     def recall(self) -> float:
         return self.true_positives / self.truth if self.truth else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def quality(found: Iterable[tuple[str, str]], truth: Iterable[tuple[str, str]]) -> Quality:

@@ -148,6 +148,9 @@ class ContactDuplicate(models.Model):
         _("score"), default=0, help_text=_("Similarity of the two contacts, 0 to 100.")
     )
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    kind = models.CharField(
+        _("type"), max_length=10, choices=Contact.Type.choices, default=Contact.Type.COMPANY
+    )
     separate_contacts = models.BooleanField(
         _("separate contacts"),
         default=False,
@@ -171,7 +174,16 @@ class ContactDuplicate(models.Model):
                 violation_error_message=_("A pair is stored with the lower contact first."),
             ),
         ]
-        indexes = [models.Index(fields=("duplicate", "contact"), name="dupl_pair_reverse")]
+        indexes = [
+            models.Index(fields=("duplicate", "contact"), name="dupl_pair_reverse"),
+            # The list pages by these orders: the page is read off the index, then its
+            # contacts are fetched (duplicates.selectors.duplicate_page).
+            models.Index(fields=("kind", "-score", "contact", "duplicate"), name="dupl_pair_order"),
+            models.Index(
+                fields=("kind", "separate_contacts", "-score", "contact", "duplicate"),
+                name="dupl_pair_open_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact_id} ~ {self.duplicate_id} ({self.score})"
@@ -217,3 +229,94 @@ class ContactMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_contact_no} → {self.kept_contact_no}"
+
+
+class MatchModel(models.Model):
+    """A learned duplicate model (weights of our method), stored with its date.
+
+    The newest row is the one in use; older rows are kept as the record of how the
+    weights changed. `parameters` is `duplicates.linkage.Model.to_json()`.
+    """
+
+    created_at = models.DateTimeField(_("estimated at"), auto_now_add=True)
+    companies = models.PositiveIntegerField(_("companies"), default=0)
+    candidate_pairs = models.PositiveIntegerField(_("candidate pairs"), default=0)
+    labelled_pairs = models.PositiveIntegerField(_("decisions used"), default=0)
+    estimated = models.BooleanField(
+        _("learned from the data"),
+        default=False,
+        help_text=_("Off: the defaults for small installations are in use."),
+    )
+    parameters = models.JSONField(_("parameters"), default=dict)
+
+    class Meta:
+        verbose_name = _("duplicate model")
+        verbose_name_plural = _("duplicate models")
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} ({self.companies})"
+
+
+class PairDecision(models.Model):
+    """A user's decision on a pair: one company (a merge, a "same" answer) or two.
+
+    Kept by contact no. and with the pair's comparison levels at the time, so the
+    decision still teaches the model after the merged contact is gone.
+    """
+
+    class Source(models.TextChoices):
+        MERGE = "merge", _("Merge")
+        SEPARATE = "separate", _("Separate contacts")
+        REVIEW = "review", _("Review answer")
+
+    contact_no = models.CharField(_("contact no."), max_length=20)
+    duplicate_no = models.CharField(_("duplicate contact no."), max_length=20)
+    same = models.BooleanField(_("same company"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    levels = models.JSONField(_("comparison levels"), default=list)
+    shares = models.JSONField(_("value frequencies"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duplicate decision")
+        verbose_name_plural = _("duplicate decisions")
+        ordering = ("-decided_at", "-id")
+        indexes = [models.Index(fields=("contact_no", "duplicate_no"), name="dupl_decision_pair")]
+
+    def __str__(self) -> str:
+        verdict = _("same") if self.same else _("different")
+        return f"{self.contact_no} ~ {self.duplicate_no}: {verdict}"
+
+
+class ReviewQuestion(models.Model):
+    """A candidate pair the model is least sure of, for the user to answer (active learning)."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", verbose_name=_("contact")
+    )
+    duplicate = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", verbose_name=_("duplicate contact")
+    )
+    score = models.PositiveSmallIntegerField(_("score"), default=0)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review question")
+        verbose_name_plural = _("review questions")
+        ordering = ("id",)
+        constraints = [
+            models.UniqueConstraint(fields=("contact", "duplicate"), name="dupl_question_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} ? {self.duplicate_id} ({self.score})"

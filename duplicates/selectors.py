@@ -13,31 +13,88 @@ from duplicates import matching
 from duplicates.models import ContactDuplicate
 from marketing_setup.models import MarketingSetup
 
+#: What each comparison level means, for the reasons shown with a pair.
 REASON_LABELS = {
-    matching.R_SAME_VAT: gettext_lazy("same VAT registration no."),
-    matching.R_DIFFERENT_VAT: gettext_lazy("different VAT registration no."),
-    matching.R_OTHER_ENTITY: gettext_lazy("holding or group on one side only"),
-    matching.R_OTHER_LEGAL_FORM: gettext_lazy("different legal form"),
-    matching.R_SAME_PHONE: gettext_lazy("same phone no."),
-    matching.R_SAME_EMAIL: gettext_lazy("same e-mail"),
-    matching.R_SAME_DOMAIN: gettext_lazy("same e-mail domain"),
-    matching.R_SAME_ADDRESS: gettext_lazy("same address"),
-    matching.R_SIMILAR_ADDRESS: gettext_lazy("similar address"),
-    matching.R_SAME_POST_CODE: gettext_lazy("same post code"),
-    matching.R_SAME_CITY: gettext_lazy("same city"),
+    "name.exact": gettext_lazy("same name"),
+    "name.close": gettext_lazy("name nearly the same"),
+    "name.similar": gettext_lazy("similar name"),
+    "name.partial": gettext_lazy("name partly the same"),
+    "name.different": gettext_lazy("different name"),
+    "place.same_address": gettext_lazy("same address"),
+    "place.similar_address": gettext_lazy("similar address"),
+    "place.same_post_code": gettext_lazy("same post code"),
+    "place.same_city": gettext_lazy("same city"),
+    "place.other_place": gettext_lazy("another place"),
+    "phone.same": gettext_lazy("same phone no."),
+    "phone.different": gettext_lazy("different phone no."),
+    "vat.same": gettext_lazy("same VAT registration no."),
+    "vat.slip": gettext_lazy("VAT registration no. one digit off (check digit fails)"),
+    "vat.different": gettext_lazy("different VAT registration no."),
+    "vat.other_valid": gettext_lazy("two valid, different VAT registration nos."),
+    "email.same_address": gettext_lazy("same e-mail"),
+    "email.same_domain": gettext_lazy("same e-mail domain"),
+    "email.other_domain": gettext_lazy("other e-mail domain"),
+    "entity.same": gettext_lazy("same kind of company"),
+    "entity.other_legal_form": gettext_lazy("different legal form"),
+    "entity.holding_one_side": gettext_lazy("holding, group or property company on one side only"),
+    "person_name.exact": gettext_lazy("same name"),
+    "person_name.close": gettext_lazy("name nearly the same"),
+    "person_name.different": gettext_lazy("different name"),
+    "person_email.same": gettext_lazy("same e-mail"),
+    "person_mobile.same": gettext_lazy("same mobile phone no."),
+    "person_phone.same": gettext_lazy("same phone no."),
+    "person_company.same": gettext_lazy("same company"),
+    "person_company.other": gettext_lazy("another company"),
+    # Reasons stored by earlier versions.
+    "same_vat": gettext_lazy("same VAT registration no."),
+    "different_vat": gettext_lazy("different VAT registration no."),
+    "other_entity": gettext_lazy("holding or group on one side only"),
+    "other_legal_form": gettext_lazy("different legal form"),
+    "same_phone": gettext_lazy("same phone no."),
+    "same_email": gettext_lazy("same e-mail"),
+    "same_domain": gettext_lazy("same e-mail domain"),
+    "same_address": gettext_lazy("same address"),
+    "similar_address": gettext_lazy("similar address"),
+    "same_post_code": gettext_lazy("same post code"),
+    "same_city": gettext_lazy("same city"),
 }
 
 
+@dataclass(frozen=True)
+class Reason:
+    """One comparison of a pair: what it found and how much it weighed (bits, ±)."""
+
+    label: str
+    weight: float | None
+
+    @property
+    def sign(self) -> str:
+        if self.weight is None:
+            return ""
+        return "for" if self.weight > 0 else "against" if self.weight < 0 else ""
+
+    def __str__(self) -> str:
+        if self.weight is None:
+            return self.label
+        return f"{self.label} ({self.weight:+.1f})"
+
+
+def reasons_of(reasons: list[str]) -> list[Reason]:
+    """The stored reason codes as translated phrases with their contribution."""
+    out = []
+    for text in reasons or []:
+        comparison, level, weight = matching.parse_reason(text)
+        if weight is None and comparison == "name":  # "name:93" of earlier versions
+            out.append(Reason(_("name %(similarity)s %% similar") % {"similarity": level}, None))
+            continue
+        code = f"{comparison}.{level}" if weight is not None else comparison
+        out.append(Reason(str(REASON_LABELS.get(code, code)), weight))
+    return out
+
+
 def reason_labels(reasons: list[str]) -> list[str]:
-    """The stored reason codes as translated phrases ("name:93" → "name 93 % similar")."""
-    labels = []
-    for reason in reasons or []:
-        code, _sep, value = str(reason).partition(":")
-        if code == matching.R_NAME:
-            labels.append(_("name %(similarity)s %% similar") % {"similarity": value})
-        else:
-            labels.append(str(REASON_LABELS.get(code, code)))
-    return labels
+    """The stored reason codes as translated phrases ("same VAT registration no. (+13.5)")."""
+    return [str(reason) for reason in reasons_of(reasons)]
 
 
 @dataclass(frozen=True)
@@ -99,3 +156,50 @@ def compare_rows(keep: Contact, merge: Contact, fields) -> list[FieldRow]:
     return [
         FieldRow(f.name, str(f.verbose_name), _display(keep, f), _display(merge, f)) for f in fields
     ]
+
+
+#: The comparisons as the setup page names them.
+COMPARISON_LABELS = {
+    "name": gettext_lazy("Name"),
+    "place": gettext_lazy("Address, post code and city"),
+    "phone": gettext_lazy("Phone and mobile phone no."),
+    "vat": gettext_lazy("VAT registration no."),
+    "email": gettext_lazy("E-mail"),
+    "entity": gettext_lazy("Legal form and holding"),
+}
+
+
+@dataclass(frozen=True)
+class WeightRow:
+    comparison: str
+    levels: list[Reason]
+
+
+def setup_model_context(request) -> dict:
+    """The duplicates panel of the Marketing Setup page: the learned model in use."""
+    from duplicates import linkage
+    from duplicates.models import MatchModel, PairDecision
+
+    row = MatchModel.objects.order_by("-created_at", "-id").first()
+    model = linkage.Model.from_json(row.parameters) if row and row.parameters else None
+    model = model or linkage.default_model()
+    weights = [
+        WeightRow(
+            str(COMPARISON_LABELS[c]),
+            [
+                Reason(str(REASON_LABELS.get(f"{c}.{level}", level)), weight)
+                for level, weight in zip(linkage.LEVELS[c], model.weights[c], strict=True)
+            ],
+        )
+        for c in linkage.COMPARISONS
+    ]
+    decisions = PairDecision.objects.count()
+    companies = Contact.objects.filter(type=Contact.Type.COMPANY).count()
+    return {
+        "row": row,
+        "weights": weights,
+        "decisions": decisions,
+        "companies_now": companies,
+        "min_companies": linkage.MIN_COMPANIES_TO_ESTIMATE,
+        "can_estimate": request.user.has_perm("marketing_setup.change_marketingsetup"),
+    }

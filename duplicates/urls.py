@@ -7,6 +7,7 @@ app_name = "duplicates"
 urlpatterns = [
     path("", views.duplicate_list_view, name="list"),
     path("rebuild/", views.duplicate_rebuild_view, name="rebuild"),
+    path("estimate/", views.duplicate_estimate_view, name="estimate"),
     path("<int:pk>/separate/", views.duplicate_separate_view, name="separate"),
     path("<int:pk>/compare/", views.duplicate_compare_view, name="compare"),
     path("<int:pk>/merge/", views.duplicate_merge_view, name="merge"),

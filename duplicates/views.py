@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from duplicates import selectors, services
+from duplicates import matching, selectors, services
 from duplicates.forms import MergeForm, SeparateForm
 from duplicates.models import ContactDuplicate
 
@@ -48,7 +48,9 @@ def duplicate_separate_view(request, pk: int):
     pair = get_object_or_404(ContactDuplicate.objects.select_related("contact", "duplicate"), pk=pk)
     form = SeparateForm(request.POST)
     form.is_valid()
-    services.duplicate_set_separate(pair=pair, separate=form.cleaned_data.get("separate", False))
+    services.duplicate_set_separate(
+        pair=pair, separate=form.cleaned_data.get("separate", False), user=request.user
+    )
     if request.htmx:
         return render(
             request,
@@ -152,3 +154,34 @@ def duplicate_rebuild_view(request):
         % {"companies": companies, "pairs": len(result.pairs)},
     )
     return redirect("duplicates:list")
+
+
+@require_POST
+@permission_required("marketing_setup.change_marketingsetup", raise_exception=True)
+def duplicate_estimate_view(request):
+    """Estimate the learned duplicate model now (small tables; else the command)."""
+    companies = services.companies_count()
+    if companies > WEB_REBUILD_LIMIT:
+        messages.warning(
+            request,
+            _(
+                "There are %(companies)s companies, too many to estimate from this page. "
+                "Run manage.py estimate_duplicate_model on the server instead."
+            )
+            % {"companies": companies},
+        )
+    else:
+        row = services.model_estimate()
+        if row.estimated:
+            messages.success(
+                request,
+                _("Duplicate model estimated from %(companies)s companies.")
+                % {"companies": row.companies},
+            )
+        else:
+            messages.info(
+                request,
+                _("Fewer than %(minimum)s companies: the default weights stay in use.")
+                % {"minimum": matching.linkage.MIN_COMPANIES_TO_ESTIMATE},
+            )
+    return redirect("marketing_setup:setup")

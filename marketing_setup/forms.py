@@ -6,7 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketing_setup import rules
-from marketing_setup.models import SEARCH_HIT_PCT_MESSAGE, MarketingSetup, SalesCycle, Salesperson
+from marketing_setup.models import (
+    SEARCH_HIT_PCT_EXPLANATIONS,
+    SEARCH_HIT_PCT_MESSAGE,
+    DuplicateMethod,
+    MarketingSetup,
+    SalesCycle,
+    Salesperson,
+)
 from marketing_setup.services import marketing_setup_snapshot
 
 # The page's sections, in the reference page's order (reference 1.2). The admin uses them too.
@@ -47,7 +54,12 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         _("Duplicates"),
-        ("maintain_search_strings", "autosearch_for_duplicates", "search_hit_pct"),
+        (
+            "maintain_search_strings",
+            "autosearch_for_duplicates",
+            "duplicate_search_method",
+            "search_hit_pct",
+        ),
     ),
     (_("Salutations"), ("default_company_salutation", "default_person_salutation")),
 ]
@@ -103,6 +115,13 @@ class MarketingSetupForm(forms.ModelForm):
             self.info_messages = flags.notes
             self.regenerate_search_strings = flags.regenerate_search_strings
         return cleaned
+
+    def search_hit_pct_explanation(self) -> str:
+        """What Search Hit % does for the method chosen on the form (or stored)."""
+        method = self["duplicate_search_method"].value() or DuplicateMethod.OURS
+        if method not in SEARCH_HIT_PCT_EXPLANATIONS:
+            method = DuplicateMethod.OURS
+        return str(SEARCH_HIT_PCT_EXPLANATIONS[method])
 
     def sections(self):
         """(title, bound fields) per section, for the template."""

@@ -231,6 +231,31 @@ def validate_search_hit_pct(value: int) -> None:
         raise ValidationError(SEARCH_HIT_PCT_MESSAGE, code="search_hit_pct")
 
 
+class DuplicateMethod(models.TextChoices):
+    """How possible duplicates are found on save, in autosearch and by default in searches."""
+
+    OURS = "ours", _("Learned from your contacts (recommended)")
+    REFERENCE = "reference", _("Matching search strings (Business Central)")
+
+
+#: What Search Hit % means for each method (shown on the Marketing Setup page).
+SEARCH_HIT_PCT_EXPLANATIONS = {
+    DuplicateMethod.OURS: _(
+        "Learned method: the lowest match probability, in percent, at which two contacts "
+        "are listed as possible duplicates. The probability comes from weights learned "
+        "from your own contacts and decisions; the higher the percentage, the stricter "
+        "(100 lists only near-certain pairs, 10 also lists pairs that merely share a "
+        "rare name). 60 keeps precision and recall high on our test files."
+    ),
+    DuplicateMethod.REFERENCE: _(
+        "Search-string method: the share of the duplicate search string lines that must "
+        "match exactly for two companies to be listed. With the 16 default lines, 60 "
+        "means 10 matching strings. Companies with few fields filled in are rarely "
+        "found at high percentages."
+    ),
+}
+
+
 class CorrespondenceType(models.TextChoices):
     NONE = "", _("(none)")
     HARD_COPY = "hard_copy", _("Hard copy")
@@ -408,8 +433,18 @@ class MarketingSetup(SingletonModel):
         default=60,
         validators=[validate_search_hit_pct],
         help_text=_(
-            "Share of the duplicate search string lines that must match for two companies "
-            "to be flagged as possible duplicates (1 to 100)."
+            "How strict the duplicate search is, 1 to 100: the higher, the stricter. What it "
+            "measures depends on the duplicate search method (see below)."
+        ),
+    )
+    duplicate_search_method = models.CharField(
+        _("duplicate search method"),
+        max_length=10,
+        choices=DuplicateMethod.choices,
+        default=DuplicateMethod.OURS,
+        help_text=_(
+            "The method used when a contact is saved, in autosearch and by the duplicate "
+            "search unless another is chosen there."
         ),
     )
 

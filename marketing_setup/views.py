@@ -11,8 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from marketing_setup.forms import MarketingSetupForm
+from marketing_setup.forms import SECTIONS, MarketingSetupForm
 from marketing_setup.models import MarketingSetup
+from marketing_setup.panels import panels_for
 from marketing_setup.selectors import reference_data_links
 from marketing_setup.services import marketing_setup_snapshot, marketing_setup_update
 
@@ -44,9 +45,19 @@ def regenerate_message(request) -> str:
 def search_hit_pct_message() -> str:
     """The stored duplicate pairs were found with the old Search Hit %."""
     return _(
-        "The search hit percentage changed: the possible duplicates found so far used the old "
-        "value; run the duplicate search (Generate duplicate search strings) to update them."
+        "The search hit percentage or the duplicate search method changed: the possible "
+        "duplicates found so far used the old setting; run the duplicate search (Generate "
+        "duplicate search strings) to update them."
     )
+
+
+def _with_sections(panels: list[dict]) -> list[dict]:
+    """Each panel with the number (1-based) of the page section its field is in."""
+    for panel in panels:
+        panel["section"] = next(
+            (i for i, (_t, names) in enumerate(SECTIONS, 1) if panel["after_field"] in names), 0
+        )
+    return panels
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,7 +75,7 @@ def setup_edit(request):
             messages.success(request, _("Marketing Setup saved."))
             if change.regenerate_search_strings:
                 messages.warning(request, regenerate_message(request))
-            elif "search_hit_pct" in change.changed_fields:
+            elif {"search_hit_pct", "duplicate_search_method"} & set(change.changed_fields):
                 messages.info(request, search_hit_pct_message())
             return redirect("marketing_setup:setup")
     else:
@@ -72,7 +83,11 @@ def setup_edit(request):
     return render(
         request,
         "marketing_setup/marketingsetup_edit.html",
-        {"form": form, "reference_links": reference_data_links(request.user)},
+        {
+            "form": form,
+            "reference_links": reference_data_links(request.user),
+            "panels": _with_sections(panels_for(request)),
+        },
     )
 
 

@@ -24,6 +24,13 @@ from duplicates.services.index import (
     setup_line_stored,
     setup_lines,
 )
+from duplicates.services.learning import (
+    decision_record,
+    model_estimate,
+    model_in_use,
+    model_refresh,
+    model_row,
+)
 from duplicates.services.merge import (
     KEEP,
     MERGE,
@@ -38,6 +45,7 @@ from duplicates.services.merge import (
 )
 from duplicates.services.search import (
     FoundPair,
+    RecordMatch,
     SearchResult,
     contact_check_duplicates,
     contact_index,
@@ -47,6 +55,7 @@ from duplicates.services.search import (
     duplicates_find_for,
     duplicates_search_for,
     pairs_find,
+    record_find_matches,
 )
 
 __all__ = [
@@ -60,6 +69,7 @@ __all__ = [
     "WATCHED_FIELDS",
     "FoundPair",
     "MergeConflict",
+    "RecordMatch",
     "SearchResult",
     "companies_count",
     "conflicts_error",
@@ -71,6 +81,7 @@ __all__ = [
     "contact_watched_values",
     "contacts_bulk_changed",
     "contacts_merge",
+    "decision_record",
     "duplicate_set_separate",
     "duplicates_find_all",
     "duplicates_find_for",
@@ -78,7 +89,12 @@ __all__ = [
     "matching",
     "merge_conflicts",
     "merge_fields",
+    "model_estimate",
+    "model_in_use",
+    "model_refresh",
+    "model_row",
     "pairs_find",
+    "record_find_matches",
     "related_rows",
     "search_strings_build",
     "search_strings_rebuild",

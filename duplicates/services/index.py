@@ -18,7 +18,7 @@ from duplicates.models import (
 
 Progress = Callable[[int], None]  # called with the number of contacts just processed
 
-REFERENCE = "reference"
+REFERENCE = "reference"  # MarketingSetup.DuplicateMethod values
 OURS = "ours"
 METHODS = (REFERENCE, OURS)
 
@@ -34,11 +34,16 @@ MATCH_FIELDS = (
     "mobile_phone_no",
     "email",
     "vat_registration_no",
+    "country",
 )
-#: Fields whose change re-indexes a company: the reference's trigger fields, the
-#: fields our keys use and the type (a person never takes part).
+#: Fields of persons our person matching reads.
+PERSON_FIELDS = ("first_name", "middle_name", "surname", "company_id", "job_title")
+#: Fields whose change re-indexes a contact: the reference's trigger fields, the
+#: fields our keys use, the persons' fields and the type.
 WATCHED_FIELDS = tuple(
-    dict.fromkeys(("type", *matching.TRIGGER_FIELDS, *MATCH_FIELDS, *SearchField.values))
+    dict.fromkeys(
+        ("type", *matching.TRIGGER_FIELDS, *MATCH_FIELDS, *SearchField.values, *PERSON_FIELDS)
+    )
 )
 CHUNK = 2000
 
@@ -122,8 +127,11 @@ def record_fields(lines: Iterable[matching.Line]) -> list[str]:
 
 
 def contact_record(contact: Contact, lines: Iterable[matching.Line] = ()) -> dict:
-    """The values matching reads, as a plain dict."""
-    return {name: getattr(contact, name) or "" for name in record_fields(lines)}
+    """The values matching reads, as a plain dict (the country as its code)."""
+    record = {name: getattr(contact, name) or "" for name in record_fields(lines)}
+    record["country"] = str(record.get("country") or "")
+    record["id"] = contact.pk
+    return record
 
 
 def contact_watched_values(contact: Contact) -> dict | None:
@@ -145,19 +153,9 @@ def _index_tuples(
         contact_id = record["id"]
         for (field_name, part), string in matching.search_strings(record, lines).items():
             strings.append((contact_id, field_name, part, string))
-        for key in matching.blocking_keys(matching.Profile.of(record)):
-            keys.append((contact_id, key[:120]))
+        for key in matching.index_keys(matching.Profile.of(record)):
+            keys.append((contact_id, key))
     return strings, keys
-
-
-def _index_rows(
-    records: Iterable[Mapping], lines: list[matching.Line]
-) -> tuple[list[ContactSearchString], list[ContactMatchKey]]:
-    strings, keys = _index_tuples(records, lines)
-    return (
-        [ContactSearchString(contact_id=c, field=f, part=p, string=s) for c, f, p, s in strings],
-        [ContactMatchKey(contact_id=c, key=k) for c, k in keys],
-    )
 
 
 def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -176,14 +174,31 @@ def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tupl
             cursor.executemany(sql, rows[start : start + 10000])
 
 
-def search_strings_build(*, contact: Contact, lines: list[matching.Line] | None = None) -> None:
-    """Replace one company's search strings and match keys (4.4 steps 1-2)."""
+def search_strings_build(
+    *,
+    contact: Contact,
+    lines: list[matching.Line] | None = None,
+    strings: Mapping[tuple[str, str], str] | None = None,
+    keys: Iterable[str] | None = None,
+) -> None:
+    """Replace one company's search strings and match keys (4.4 steps 1-2).
+
+    `strings` and `keys` may be given when the caller computed them already.
+    """
     lines = setup_lines() if lines is None else lines
+    if strings is None or keys is None:
+        record = contact_record(contact, lines)
+        strings = matching.search_strings(record, lines)
+        keys = matching.index_keys(matching.Profile.of(record))
     ContactSearchString.objects.filter(contact=contact).delete()
     ContactMatchKey.objects.filter(contact=contact).delete()
-    strings, keys = _index_rows([contact_record(contact, lines)], lines)
-    ContactSearchString.objects.bulk_create(strings)
-    ContactMatchKey.objects.bulk_create(keys)
+    ContactSearchString.objects.bulk_create(
+        ContactSearchString(contact_id=contact.pk, field=f, part=p, string=s)
+        for (f, p), s in strings.items()
+    )
+    ContactMatchKey.objects.bulk_create(
+        ContactMatchKey(contact_id=contact.pk, key=key) for key in sorted(keys)
+    )
 
 
 @transaction.atomic
@@ -217,12 +232,17 @@ def search_strings_rebuild(
         records = [
             {k: v or "" for k, v in record.items()} | {"id": record["id"]} for record in chunk
         ]
+        for record in records:
+            record["country"] = str(record.get("country") or "")
         strings, keys = _index_tuples(records, lines)
         _insert(ContactSearchString, ("contact", "field", "part", "string"), strings)
         _insert(ContactMatchKey, ("contact", "key"), keys)
         done += len(chunk)
         if progress:
             progress(len(chunk))
+    from duplicates.services.persons import person_keys_rebuild
+
+    person_keys_rebuild(contacts=contacts)
     return done
 
 

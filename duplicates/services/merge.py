@@ -18,6 +18,7 @@ from duplicates.models import (
     ContactMerge,
     ContactSearchString,
 )
+from duplicates.services import learning
 from duplicates.services.index import contact_unindex
 from duplicates.services.search import contact_index
 from marketing_setup.models import MarketingSetup
@@ -325,6 +326,9 @@ def contacts_merge(
         raise conflicts_error(conflicts)
 
     merged_no = merge.no
+    # A merge is the user's word that the two were one: the model learns from it.
+    if keep.is_company:
+        learning.decision_record(contact=keep, other=merge, same=True, source="merge", user=user)
     # "Not a duplicate of X" said of the merged contact holds for the kept one too.
     separate_from = {
         pair.duplicate_id if pair.contact_id == merge.pk else pair.contact_id
@@ -346,6 +350,6 @@ def contacts_merge(
         dropped_rows=dropped,
         user=user if getattr(user, "is_authenticated", False) else None,
     )
-    if keep.is_company and MarketingSetup.get().maintain_search_strings:
+    if MarketingSetup.get().maintain_search_strings:
         contact_index(contact=keep)
     return record

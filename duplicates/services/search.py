@@ -1,22 +1,30 @@
-"""Finding duplicates: one company (4.4, 4.5) or all of them (4.6), and the pairs (4.7)."""
+"""Finding duplicates: one company (4.4, 4.5) or all of them (4.6), and the pairs (4.7).
+
+Two methods (Marketing Setup, *Duplicate search method*): Business Central's string
+count (the reference, exact) and ours (a model learned from the user's companies,
+`duplicates.linkage`). Search Hit % is the threshold of both: the share of matching
+search-string lines for the reference, the lowest match probability for ours.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact
-from duplicates import matching
+from duplicates import linkage, matching
 from duplicates.models import (
     ContactDuplicate,
     ContactMatchKey,
     ContactSearchString,
+    ReviewQuestion,
 )
+from duplicates.services import learning
 from duplicates.services.index import (
     CHUNK,
     METHODS,
@@ -43,10 +51,19 @@ class FoundPair:
     matching_strings: int
     score: int
     reasons: list[str]
+    kind: str = Contact.Type.COMPANY
 
 
 def _ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
+
+
+def method_of(setup: MarketingSetup, method: str | None) -> str:
+    """The method asked for, or the setup's."""
+    method = method or setup.duplicate_search_method or OURS
+    if method not in METHODS:
+        raise ValidationError(_("Unknown method: %(method)s.") % {"method": method})
+    return method
 
 
 #: Setup lines from the usually most to the least selective. Any order gives the same
@@ -75,30 +92,26 @@ def _rank(line: tuple[str, str]) -> int:
     return _SELECTIVITY.index(line) if line in _SELECTIVITY else len(_SELECTIVITY) // 2
 
 
-def _own_strings(contact_id: int) -> dict[tuple[str, str], str]:
-    rows = ContactSearchString.objects.filter(contact_id=contact_id)
-    return {(f, p): s for f, p, s in rows.values_list("field", "part", "string")}
-
-
 def _count_shared(own: Mapping[tuple[str, str], str], others: Iterable[int]) -> dict[int, int]:
-    """{other company id: how many of `own` strings it has too}."""
+    """{other company id: how many of `own` strings it has too}, one query per 500."""
     counts: dict[int, int] = {}
     others = list(others)
+    condition = Q()
+    for (field_name, part), string in own.items():
+        condition |= Q(field=field_name, part=part, string=string)
+    if not own:
+        return counts
     for start in range(0, len(others), 500):
-        rows = ContactSearchString.objects.filter(contact_id__in=others[start : start + 500])
-        for contact_id, f, p, s in rows.values_list("contact_id", "field", "part", "string"):
-            if own.get((f, p)) == s:
-                counts[contact_id] = counts.get(contact_id, 0) + 1
+        rows = (
+            ContactSearchString.objects.filter(
+                condition, contact_id__in=others[start : start + 500]
+            )
+            .values("contact_id")
+            .annotate(n=Count("id"))
+            .values_list("contact_id", "n")
+        )
+        counts.update(rows)
     return counts
-
-
-_SIZE_CAP = 500
-
-
-def _group_size(line: tuple[str, str], string: str) -> int:
-    """How many companies have this string, counted up to a cap (a bounded index read)."""
-    rows = ContactSearchString.objects.filter(field=line[0], part=line[1], string=string)
-    return len(rows.values_list("id", flat=True)[:_SIZE_CAP])
 
 
 def _reference_counts(
@@ -110,10 +123,22 @@ def _reference_counts(
     for a few lines only: a company sharing `threshold` of the contact's n strings
     shares at least one of any n - threshold + 1 of them (pigeonhole), so the
     candidates come from the most selective lines and are then counted in full.
+    Three statements: the lines' group sizes, the candidates, their counts.
     """
     if not threshold or len(own) < threshold:
         return {}
-    sizes = {line: _group_size(line, own[line]) for line in own}
+    condition = Q()
+    for (field_name, part), string in own.items():
+        condition |= Q(field=field_name, part=part, string=string)
+    sizes: dict[tuple[str, str], int] = dict.fromkeys(own, 0)
+    rows = (
+        ContactSearchString.objects.filter(condition)
+        .values("field", "part")
+        .annotate(n=Count("id"))
+        .values_list("field", "part", "n")
+    )
+    for field_name, part, n in rows:
+        sizes[(field_name, part)] = n
     chosen = sorted(own, key=lambda line: (sizes[line], _rank(line)))
     chosen = chosen[: len(own) - threshold + 1]
     condition = Q()
@@ -128,40 +153,78 @@ def _reference_counts(
     return {other: n for other, n in counts.items() if n >= threshold}
 
 
-def _key_candidates(contact_id: int) -> set[int]:
-    """Companies sharing a blocking key that is not too common.
+def _key_counts(keys: Sequence[str]) -> dict[str, int]:
+    """How many companies have each of these keys (one statement)."""
+    if not keys:
+        return {}
+    rows = (
+        ContactMatchKey.objects.filter(key__in=list(keys))
+        .values("key")
+        .annotate(n=Count("id"))
+        .values_list("key", "n")
+    )
+    return dict(rows)
 
-    One bounded index read per key: a key with more than MAX_KEY_GROUP companies
-    says too little and is skipped, so the cost per company does not grow with
-    the table.
-    """
-    own = ContactMatchKey.objects.filter(contact_id=contact_id).values_list("key", flat=True)
-    candidates: set[int] = set()
-    for key in list(own):
-        members = list(
-            ContactMatchKey.objects.filter(key=key).values_list("contact_id", flat=True)[
-                : matching.MAX_KEY_GROUP + 1
-            ]
-        )
-        if len(members) <= matching.MAX_KEY_GROUP:
-            candidates.update(members)
-    candidates.discard(contact_id)
-    return candidates
+
+def _key_candidates(contact_id: int, counts: Mapping[str, int]) -> set[int]:
+    """Companies sharing a blocking key that is not too common (one statement)."""
+    usable = [
+        key
+        for key, n in counts.items()
+        if matching.is_blocking_key(key) and 2 <= n <= matching.MAX_KEY_GROUP
+    ]
+    if not usable:
+        return set()
+    rows = ContactMatchKey.objects.filter(key__in=usable).exclude(contact_id=contact_id)
+    return set(rows.values_list("contact_id", flat=True))
+
+
+@dataclass
+class _Own:
+    """What one company's search needs about itself."""
+
+    record: dict
+    profile: matching.Profile
+    strings: dict[tuple[str, str], str]
+    keys: set[str]
+
+
+def _own(contact: Contact, lines: list[matching.Line]) -> _Own:
+    record = contact_record(contact, lines)
+    profile = matching.Profile.of(record)
+    return _Own(
+        record, profile, matching.search_strings(record, lines), matching.index_keys(profile)
+    )
 
 
 def duplicates_search_for(
-    *, contact: Contact, method: str = OURS, setup: MarketingSetup | None = None
+    *,
+    contact: Contact,
+    method: str | None = None,
+    setup: MarketingSetup | None = None,
+    lines: list[matching.Line] | None = None,
+    own: _Own | None = None,
 ) -> list[FoundPair]:
-    """The possible duplicates of one company from its stored strings and keys."""
+    """The possible duplicates of one company from the stored strings and keys.
+
+    Reference: the companies sharing at least ceil(lines x hit % / 100) strings.
+    Ours: the companies sharing a blocking key, scored by the model in use; a pair
+    is found when its score (match probability in %) reaches Search Hit %.
+    A few set-based statements whatever the size of the table.
+    """
     setup = setup or MarketingSetup.get()
-    lines = setup_lines()
-    threshold = matching.reference_threshold(len(lines), setup.search_hit_pct)
-    own = _own_strings(contact.pk)
-    reference = _reference_counts(contact.pk, own, threshold)
+    method = method_of(setup, method)
+    lines = setup_lines() if lines is None else lines
+    own = own or _own(contact, lines)
     if method == REFERENCE:
-        candidates = set(reference)
+        threshold = matching.reference_threshold(len(lines), setup.search_hit_pct)
+        counts = _reference_counts(contact.pk, own.strings, threshold)
+        candidates = set(counts)
+        key_counts: dict[str, int] = {}
     else:
-        candidates = _key_candidates(contact.pk) | set(reference)
+        key_counts = _key_counts(sorted(own.keys))
+        candidates = _key_candidates(contact.pk, key_counts)
+        counts = {}
     candidates.discard(contact.pk)
     if not candidates:
         return []
@@ -169,18 +232,20 @@ def duplicates_search_for(
     others = list(
         Contact.objects.filter(pk__in=candidates, type=Contact.Type.COMPANY).values(*fields)
     )
-    counts = reference | _count_shared(own, (o["id"] for o in others if o["id"] not in reference))
-    own_profile = matching.Profile.of(contact_record(contact, lines))
+    model = learning.model_in_use()
+    scorer = matching.Scorer(model, matching.key_frequencies(key_counts, model), model.companies)
     found = []
     for other in others:
-        match = matching.score(own_profile, matching.Profile.of(other))
-        strings = counts.get(other["id"], 0)
+        record = {k: (v or "") if k != "id" else v for k, v in other.items()}
+        match = scorer.match(own.profile, matching.Profile.of(record))
         if method == REFERENCE:
-            keep = strings >= threshold
+            strings = counts.get(other["id"], 0)
         else:
-            keep = match.score >= matching.SCORE_THRESHOLD
-        if keep:
-            found.append(FoundPair(contact.pk, other["id"], strings, match.score, match.reasons))
+            if match.score < setup.search_hit_pct:
+                continue
+            theirs = matching.search_strings(record, lines)
+            strings = sum(1 for line, s in own.strings.items() if theirs.get(line) == s)
+        found.append(FoundPair(contact.pk, other["id"], strings, match.score, match.reasons))
     return found
 
 
@@ -195,13 +260,14 @@ def _store_pairs(found: Iterable[FoundPair]) -> list[ContactDuplicate]:
             no_of_matching_strings=pair.matching_strings,
             score=pair.score,
             reasons=pair.reasons,
+            kind=pair.kind,
         )
     if not rows:
         return []
     existing = set()
-    ids = {low for low, _high in rows}
+    ids = sorted({low for low, _high in rows})
     for chunk_start in range(0, len(ids), 500):
-        chunk = list(ids)[chunk_start : chunk_start + 500]
+        chunk = ids[chunk_start : chunk_start + 500]
         existing |= set(
             ContactDuplicate.objects.filter(contact_id__in=chunk).values_list(
                 "contact_id", "duplicate_id"
@@ -214,23 +280,35 @@ def _store_pairs(found: Iterable[FoundPair]) -> list[ContactDuplicate]:
 
 @transaction.atomic
 def contact_index(
-    *, contact: Contact, method: str = OURS, setup: MarketingSetup | None = None
+    *,
+    contact: Contact,
+    method: str | None = None,
+    setup: MarketingSetup | None = None,
+    search: bool = True,
 ) -> list[ContactDuplicate]:
     """Make the contact index (4.4): rebuild strings and keys, replace the open pairs.
 
     Pairs marked as separate contacts are kept, whichever side the contact is on.
-    Returns the pairs found now (new rows).
+    With `search` off only the strings and keys are rebuilt (Autosearch off: the
+    pairs stay as the last search left them). Returns the pairs found now (new rows).
     """
-    if not contact.is_company:
-        contact_unindex(contact=contact)
+    if contact.is_person:
+        from duplicates.services.persons import person_index
+
+        return person_index(contact=contact, search=search)
+    setup = setup or MarketingSetup.get()
+    lines = setup_lines()
+    own = _own(contact, lines)
+    search_strings_build(contact=contact, lines=lines, strings=own.strings, keys=own.keys)
+    if not search:
         return []
     ContactDuplicate.objects.involving(contact).open().delete()
-    search_strings_build(contact=contact)
-    return _store_pairs(duplicates_search_for(contact=contact, method=method, setup=setup))
+    found = duplicates_search_for(contact=contact, method=method, setup=setup, lines=lines, own=own)
+    return _store_pairs(found)
 
 
-def duplicates_find_for(*, contact: Contact, method: str = OURS) -> list[ContactDuplicate]:
-    """Re-index one company and return all its pairs (new and kept), best first."""
+def duplicates_find_for(*, contact: Contact, method: str | None = None) -> list[ContactDuplicate]:
+    """Re-index one contact and return all its pairs (new and kept), best first."""
     contact_index(contact=contact, method=method)
     return list(
         ContactDuplicate.objects.involving(contact)
@@ -242,24 +320,25 @@ def duplicates_find_for(*, contact: Contact, method: str = OURS) -> list[Contact
 def contact_check_duplicates(
     *, contact: Contact, created: bool, before: Mapping | None
 ) -> list[ContactDuplicate] | None:
-    """After a save: maintain the company's index when the setup says so (4.5).
+    """After a save: maintain the contact's index and search when the setup says so (4.5).
 
-    Re-indexes a company when it is new, became a company or a watched field
-    changed; removes a person's index. Returns the new pairs, or None when
-    nothing was done.
+    Maintain off: nothing. Maintain on, Autosearch off: the strings and keys are
+    kept up to date and nothing is searched (the issue's rule, stricter than the
+    reference). Both on: the contact is searched too. Re-indexes when the contact
+    is new, changed type or a watched field changed; a company that became a person
+    loses its company index. Returns the new pairs, or None when nothing was searched.
     """
-    if not contact.is_company:
-        if before is not None and before.get("type") == Contact.Type.COMPANY:
-            contact_unindex(contact=contact)
-        return None
     setup = MarketingSetup.get()
+    if before is not None and before.get("type") != contact.type:
+        contact_unindex(contact=contact)
     if not setup.maintain_search_strings:
         return None
     if not created and before is not None:
         changed = any(before.get(name) != getattr(contact, name) for name in WATCHED_FIELDS)
         if not changed:
             return None
-    return contact_index(contact=contact, setup=setup)
+    pairs = contact_index(contact=contact, setup=setup, search=setup.autosearch_for_duplicates)
+    return pairs if setup.autosearch_for_duplicates else None
 
 
 #: A bulk change (import, bulk update) of at most this many companies is searched at
@@ -272,21 +351,20 @@ def contacts_bulk_changed(*, contact_ids: Sequence[int]) -> int:
     """After contacts were written in bulk (no save signals): maintain their index.
 
     Companies among `contact_ids` get fresh search strings and match keys when the
-    setup maintains them; a small batch is also searched for duplicates. Returns the
-    number of companies indexed.
+    setup maintains them; a small batch is also searched for duplicates when
+    Autosearch is on. Returns the number of companies indexed.
     """
     setup = MarketingSetup.get()
     ids = list(contact_ids)
     if not setup.maintain_search_strings or not ids:
         return 0
     companies = Contact.objects.filter(type=Contact.Type.COMPANY)
-    if len(ids) <= BULK_SEARCH_LIMIT:
+    if setup.autosearch_for_duplicates and len(ids) <= BULK_SEARCH_LIMIT:
         found = list(companies.filter(pk__in=ids))
-        if len(found) <= BULK_SEARCH_LIMIT:
-            with transaction.atomic():
-                for company in found:
-                    contact_index(contact=company, setup=setup)
-            return len(found)
+        with transaction.atomic():
+            for company in found:
+                contact_index(contact=company, setup=setup)
+        return len(found)
     return sum(
         search_strings_rebuild(contacts=companies.filter(pk__in=ids[start : start + CHUNK]))
         for start in range(0, len(ids), CHUNK)
@@ -298,6 +376,11 @@ class SearchResult:
     companies: int
     pairs: list[tuple[str, str, int]]  # (contact no., duplicate no., score) as stored
     stored: int
+    method: str = OURS
+    model: linkage.Model | None = None
+    questions: int = 0
+    persons: int = 0
+    person_pairs: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def _all_records(lines: list[matching.Line], progress: Progress | None) -> list[dict]:
@@ -306,64 +389,215 @@ def _all_records(lines: list[matching.Line], progress: Progress | None) -> list[
     last_id = 0
     companies = Contact.objects.filter(type=Contact.Type.COMPANY)
     while True:
-        chunk = list(companies.filter(id__gt=last_id).order_by("id").values(*fields)[:CHUNK])
+        chunk = list(companies.filter(id__gt=last_id).order_by("id").values_list(*fields)[:CHUNK])
         if not chunk:
             break
-        last_id = chunk[-1]["id"]
-        records.extend({k: (v or "") if k != "id" else v for k, v in r.items()} for r in chunk)
+        last_id = chunk[-1][0]
+        records.extend(
+            {k: (v or "") if k != "id" else v for k, v in zip(fields, row, strict=True)}
+            for row in chunk
+        )
         if progress:
             progress(len(chunk))
     return records
 
 
+def company_profiles(progress: Progress | None = None) -> list[matching.Profile]:
+    """The profiles of all companies (for estimating the model)."""
+    return [matching.Profile.of(r) for r in _all_records(setup_lines(), progress)]
+
+
 def pairs_find(
-    records: list[Mapping], *, lines: list[matching.Line], hit_pct: int, method: str = OURS
+    records: list[Mapping],
+    *,
+    lines: list[matching.Line],
+    hit_pct: int,
+    method: str = OURS,
+    model: linkage.Model | None = None,
 ) -> dict[tuple[str, str], tuple[int, matching.Match]]:
     """All pairs over plain records: {(no_a, no_b): (matching strings, match)}."""
-    reference = matching.reference_find_pairs(records, lines, hit_pct)
+    profiles = [matching.Profile.of(r) for r in records]
+    by_no = {r["no"]: r for r in records}
     if method == REFERENCE:
-        by_no = {r["no"]: matching.Profile.of(r) for r in records}
+        reference = matching.reference_find_pairs(records, lines, hit_pct)
+        model = model or learning.model_in_use()
+        scorer = matching.Scorer(model, matching.frequencies_of(profiles), len(profiles))
+        profile_of = {p.no: p for p in profiles}
         return {
-            pair: (count, matching.score(by_no[pair[0]], by_no[pair[1]]))
+            pair: (count, scorer.match(profile_of[pair[0]], profile_of[pair[1]]))
             for pair, count in reference.items()
         }
-    ours = matching.ours_find_pairs(records, extra_pairs=reference)
-    by_no = {r["no"]: r for r in records}
+    found = matching.find_pairs(profiles, hit_pct=hit_pct, model=model).pairs
     result = {}
-    for pair, match in ours.items():
-        count = reference.get(pair)
-        if count is None:
-            a = matching.search_strings(by_no[pair[0]], lines)
-            b = matching.search_strings(by_no[pair[1]], lines)
-            count = sum(1 for key, string in a.items() if b.get(key) == string)
-        result[pair] = (count, match)
+    for pair, match in found.items():
+        a = matching.search_strings(by_no[pair[0]], lines)
+        b = matching.search_strings(by_no[pair[1]], lines)
+        result[pair] = (sum(1 for key, s in a.items() if b.get(key) == s), match)
     return result
 
 
-@transaction.atomic
-def duplicates_find_all(*, method: str = OURS, progress: Progress | None = None) -> SearchResult:
-    """Run the full search over all companies and replace the open pairs.
+#: How many uncertain pairs the full search leaves for the review queue.
+REVIEW_QUESTIONS = 50
 
-    Pairs marked as separate contacts survive; a pair is stored once.
+
+@transaction.atomic
+def duplicates_find_all(
+    *, method: str | None = None, progress: Progress | None = None, persons: bool = True
+) -> SearchResult:
+    """Run the full search over all companies (and persons) and replace the open pairs.
+
+    Pairs marked as separate contacts survive; a pair is stored once. Our method
+    re-estimates the model first when the companies or decisions changed enough,
+    and leaves the pairs it is least sure of as review questions.
     """
-    if method not in METHODS:
-        raise ValidationError(_("Unknown method: %(method)s.") % {"method": method})
     setup = MarketingSetup.get()
+    method = method_of(setup, method)
     lines = setup_lines()
     records = _all_records(lines, progress)
-    found = pairs_find(records, lines=lines, hit_pct=setup.search_hit_pct, method=method)
     id_of = {r["no"]: r["id"] for r in records}
-    ContactDuplicate.objects.open().delete()
+    ContactDuplicate.objects.open().filter(kind=Contact.Type.COMPANY).delete()
+    model = None
+    questions = 0
+    if method == REFERENCE:
+        found = pairs_find(records, lines=lines, hit_pct=setup.search_hit_pct, method=method)
+    else:
+        profiles = [matching.Profile.of(r) for r in records]
+        row = learning.model_refresh(profiles=profiles)
+        model = learning.model_in_use() if row is None else linkage.Model.from_json(row.parameters)
+        result = matching.find_pairs(
+            profiles, hit_pct=setup.search_hit_pct, model=model, uncertain=REVIEW_QUESTIONS
+        )
+        by_no = {r["no"]: r for r in records}
+        found = {}
+        for (a, b), match in result.pairs.items():
+            sa = matching.search_strings(by_no[a], lines)
+            sb = matching.search_strings(by_no[b], lines)
+            found[(a, b)] = (sum(1 for key, s in sa.items() if sb.get(key) == s), match)
+        questions = review_questions_replace(
+            [(id_of[a], id_of[b], match) for a, b, match in result.uncertain]
+        )
     stored = _store_pairs(
         FoundPair(id_of[a], id_of[b], count, match.score, match.reasons)
         for (a, b), (count, match) in found.items()
     )
     pairs = sorted((a, b, match.score) for (a, b), (_count, match) in found.items())
-    return SearchResult(companies=len(records), pairs=pairs, stored=len(stored))
+    result_persons: list[tuple[str, str, int]] = []
+    person_count = 0
+    if persons and method == OURS:
+        from duplicates.services.persons import persons_find_all
+
+        person_count, result_persons = persons_find_all(hit_pct=setup.search_hit_pct)
+    return SearchResult(
+        companies=len(records),
+        pairs=pairs,
+        stored=len(stored),
+        method=method,
+        model=model,
+        questions=questions,
+        persons=person_count,
+        person_pairs=result_persons,
+    )
 
 
-def duplicate_set_separate(*, pair: ContactDuplicate, separate: bool) -> ContactDuplicate:
-    """Mark a pair as separate contacts (not duplicates), or undo the mark."""
+def review_questions_replace(pairs: Iterable[tuple[int, int, matching.Match]]) -> int:
+    """Replace the review questions by these pairs, leaving out decided and listed ones."""
+    ReviewQuestion.objects.all().delete()
+    listed = set()
+    wanted = []
+    for a, b, match in pairs:
+        low, high = _ordered(a, b)
+        wanted.append((low, high, match))
+        listed.add(low)
+    existing = set(
+        ContactDuplicate.objects.filter(contact_id__in=listed).values_list(
+            "contact_id", "duplicate_id"
+        )
+    )
+    rows = [
+        ReviewQuestion(contact_id=low, duplicate_id=high, score=m.score, reasons=m.reasons)
+        for low, high, m in wanted
+        if (low, high) not in existing
+    ]
+    ReviewQuestion.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def duplicate_set_separate(
+    *, pair: ContactDuplicate, separate: bool, user=None
+) -> ContactDuplicate:
+    """Mark a pair as separate contacts (not duplicates), or undo the mark.
+
+    The mark is a decision the model learns from ("two companies"); undoing it takes
+    the decision back.
+    """
     pair.separate_contacts = separate
     pair.save(update_fields=["separate_contacts"])
+    if separate:
+        learning.decision_record(
+            contact=pair.contact, other=pair.duplicate, same=False, source="separate", user=user
+        )
+    else:
+        learning.decision_forget(contact=pair.contact, other=pair.duplicate, source="separate")
     return pair
+
+
+@dataclass(frozen=True)
+class RecordMatch:
+    """An existing company that a (not yet saved) record may be: for imports.
+
+    `reasons` are the stored codes ("vat.same:+13.5"); `labels` the same translated
+    ("same VAT registration no. (+13.5)").
+    """
+
+    contact_id: int
+    contact_no: str
+    name: str
+    score: int
+    reasons: list[str]
+    labels: list[str]
+
+
+def record_find_matches(
+    record: Mapping, *, limit: int = 5, min_score: int | None = None
+) -> list[RecordMatch]:
+    """The existing companies one record (a dict of Contact field values) may be.
+
+    Public and stable for the import (through the matcher extension point in
+    contacts): the record is compared with the stored companies by our method and
+    the model in use, best first; `min_score` defaults to the setup's Search Hit %.
+    A few set-based statements per record, whatever the size of the table.
+    """
+    from duplicates.selectors import reason_labels
+
+    setup = MarketingSetup.get()
+    threshold = setup.search_hit_pct if min_score is None else min_score
+    values = {name: record.get(name) or "" for name in record_fields(())}
+    values["country"] = str(values.get("country") or "")
+    profile = matching.Profile.of(values)
+    key_counts = _key_counts(sorted(matching.index_keys(profile)))
+    usable = {k: n + 1 for k, n in key_counts.items()}  # as if the record were stored
+    candidates = _key_candidates(0, usable)
+    if not candidates:
+        return []
+    model = learning.model_in_use()
+    scorer = matching.Scorer(model, matching.key_frequencies(usable, model), model.companies)
+    fields = record_fields(())
+    found = []
+    for other in Contact.objects.filter(pk__in=candidates, type=Contact.Type.COMPANY).values(
+        *fields
+    ):
+        theirs = {k: (v or "") if k != "id" else v for k, v in other.items()}
+        match = scorer.match(profile, matching.Profile.of(theirs))
+        if match.score >= threshold:
+            found.append(
+                RecordMatch(
+                    other["id"],
+                    other["no"],
+                    other["name"],
+                    match.score,
+                    match.reasons,
+                    reason_labels(match.reasons),
+                )
+            )
+    found.sort(key=lambda m: (-m.score, m.contact_no))
+    return found[:limit]
