@@ -591,47 +591,54 @@ def key_family(key: str) -> str:
     return _FAMILY_OF.get(key.partition(":")[0], "")
 
 
+_ALL_FAMILIES = frozenset(KEY_FAMILIES)
+
+
 def blocking_keys(profile: Profile, families: Iterable[str] | None = None) -> set[str]:
     """Keys under which a record's possible duplicates are looked for.
 
     Exact keys (VAT number, its halves within the town for a mistyped digit, phone,
     e-mail address and domain, the whole name, the address within its post code or
-    town) and name keys within a place: each name word within the post code, and each pair of
-    name-word prefixes within the town (a typo after the fourth letter, a moved
-    address or another word order still meets the twin).
+    town) and name keys within a place: each name word within the post code, and
+    each pair of name-word prefixes within the town (a typo after the fourth letter,
+    a moved address or another word order still meets the twin).
     """
+    use = _ALL_FAMILIES if families is None else frozenset(families)
     keys: set[str] = set()
+    add = keys.add
     p = profile
+    city = p.city
     if p.vat is not None and len(p.vat.core) >= 6:
         core = p.vat.core
-        keys.add(f"v:{core}")
-        if p.city:
+        if "vat" in use:
+            add(f"v:{core}")
+        if city and "vat_part" in use:
             half = len(core) // 2
-            keys.add(f"v1:{core[: half + 1]}@{p.city}")
-            keys.add(f"v2:{core[half:]}@{p.city}")
-    for phone in p.phones:
-        keys.add(f"t:{phone}")
-    for email in p.emails:
-        keys.add(f"m:{email}")
-    for domain in p.domains:
-        keys.add(f"d:{domain}")
-    if len(p.name_key) >= 4:
-        keys.add(f"n:{p.name_key}")
+            add(f"v1:{core[: half + 1]}@{city}")
+            add(f"v2:{core[half:]}@{city}")
+    if "phone" in use:
+        for phone in p.phones:
+            add(f"t:{phone}")
+    if "email" in use:
+        for email in p.emails:
+            add(f"m:{email}")
+    if "domain" in use:
+        for domain in p.domains:
+            add(f"d:{domain}")
+    if "name" in use and len(p.name_key) >= 4:
+        add(f"n:{p.name_key}")
     tokens = sorted({token for token in p.tokens if len(token) >= _MIN_TOKEN})
-    if p.post_code:
+    if p.post_code and "word" in use:
         for token in tokens:
-            keys.add(f"tp:{token}@{p.post_code}")
-    if p.city:
+            add(f"tp:{token}@{p.post_code}")
+    if city and "prefixes" in use:
         prefixes = sorted({token[:4] for token in tokens})
         if len(prefixes) == 1:
-            keys.add(f"np:{prefixes[0]}@{p.city}")
+            add(f"np:{prefixes[0]}@{city}")
         for first, second in combinations(prefixes, 2):
-            keys.add(f"np:{first}+{second}@{p.city}")
-    if p.address_key and p.place:
-        keys.add(f"a:{p.address_key}@{p.place}")
-    if families is not None:
-        use = set(families)
-        keys = {key for key in keys if key_family(key) in use}
+            add(f"np:{first}+{second}@{city}")
+    if p.address_key and p.place and "address" in use:
+        add(f"a:{p.address_key}@{p.place}")
     return keys
 
 
@@ -685,6 +692,7 @@ class Blocks:
     ):
         self.families = None if families is None else tuple(families)
         groups: dict[int, object] = {}
+        families_of: dict[int, str] = {}
         for index, profile in enumerate(profiles):
             for key in blocking_keys(profile, self.families):
                 h = hash(key)
@@ -693,21 +701,33 @@ class Blocks:
                     groups[h] = index
                 elif isinstance(members, int):
                     groups[h] = [members, index]
+                    families_of[h] = key_family(key)
                 else:
                     members.append(index)
         # Each record keeps the groups it shares with others (singletons and groups too
         # common to say anything are dropped).
         self.neighbour_groups: list[list[list[int]] | None] = [None] * len(profiles)
-        for members in groups.values():
+        #: The key family of each group kept (by the group's id), for the training sessions.
+        self.group_family: dict[int, str] = {}
+        for h, members in groups.items():
             if isinstance(members, int) or len(members) > max_group:
                 continue
+            self.group_family[id(members)] = families_of[h]
             for index in members:
                 own = self.neighbour_groups[index]
                 if own is None:
                     self.neighbour_groups[index] = [members]
                 else:
                     own.append(members)
-        del groups
+        del groups, families_of
+
+    def shared_families(self, index: int, other: int) -> set[str]:
+        """The key families through which two records are candidates."""
+        return {
+            self.group_family[id(members)]
+            for members in self.neighbour_groups[index] or ()
+            if other in members
+        }
 
     def neighbours(self, index: int) -> set[int]:
         """The candidates of a record with a higher index (each pair once)."""
@@ -785,7 +805,7 @@ def estimate_model(
             b = profiles[other]
             vector = compare(a, b)[0]
             member_of = frozenset(
-                SESSIONS[f][0] for f in shared_families(a, b, blocks.families) if f in SESSIONS
+                SESSIONS[f][0] for f in blocks.shared_families(index, other) if f in SESSIONS
             )
             for name in member_of:
                 sessions[name].vectors.append(vector)

@@ -105,13 +105,29 @@ class PairView:
 
 
 def duplicate_list(
-    *, show_separate: bool = True, contact_no: str = ""
+    *, show_separate: bool = True, contact_no: str = "", kind: str = Contact.Type.COMPANY
 ) -> QuerySet[ContactDuplicate]:
-    """Pairs for the list page, optionally only those of one contact (either side)."""
-    pairs = ContactDuplicate.objects.select_related("contact", "duplicate")
+    """Pairs for the list page, best first, optionally only those of one contact (either
+    side). No join: the order is read off an index (kind, [separate,] -score, ids); the
+    contacts of a page are fetched afterwards (`with_contacts`)."""
+    pairs = ContactDuplicate.objects.filter(kind=kind)
     if contact_no:
-        pairs = pairs.filter(Q(contact__no=contact_no) | Q(duplicate__no=contact_no))
-    return pairs if show_separate else pairs.open()
+        ids = list(Contact.objects.filter(no=contact_no).values_list("id", flat=True)[:1])
+        pairs = pairs.filter(Q(contact_id__in=ids) | Q(duplicate_id__in=ids))
+    if not show_separate:
+        pairs = pairs.filter(separate_contacts=False)
+    return pairs.order_by("-score", "contact_id", "duplicate_id")
+
+
+def with_contacts(pairs) -> list[ContactDuplicate]:
+    """The pairs of one page with both contacts attached, in one query for all of them."""
+    pairs = list(pairs)
+    ids = {p.contact_id for p in pairs} | {p.duplicate_id for p in pairs}
+    contacts = Contact.objects.only("id", "no", "name", "type", "company_id").in_bulk(ids)
+    for pair in pairs:
+        pair.contact = contacts[pair.contact_id]
+        pair.duplicate = contacts[pair.duplicate_id]
+    return pairs
 
 
 def contact_open_duplicates(contact: Contact) -> list[PairView]:
@@ -127,7 +143,7 @@ def contact_open_duplicates(contact: Contact) -> list[PairView]:
 
 def card_panel_context(request, contact: Contact) -> dict:
     """Context of the contact card's duplicates panel (autosearch warning)."""
-    if not contact.is_company or not MarketingSetup.get().autosearch_for_duplicates:
+    if not MarketingSetup.get().autosearch_for_duplicates:
         return {"duplicate_pairs": []}
     return {"duplicate_pairs": contact_open_duplicates(contact)}
 

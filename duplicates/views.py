@@ -11,9 +11,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contacts.models import Contact
 from duplicates import matching, selectors, services
 from duplicates.forms import MergeForm, SeparateForm
-from duplicates.models import ContactDuplicate
+from duplicates.models import ContactDuplicate, ReviewQuestion
 
 #: Above this many companies the rebuild button sends the user to the command
 #: (about 8 s for 10,000 companies on a small server; a request must not run minutes).
@@ -32,13 +33,24 @@ def _contact_url(contact) -> str | None:
 def duplicate_list_view(request):
     show_separate = request.GET.get("separate") != "0"
     contact_no = request.GET.get("contact", "").strip()
-    pairs = selectors.duplicate_list(show_separate=show_separate, contact_no=contact_no)
+    kind = request.GET.get("kind")
+    if kind not in Contact.Type.values:
+        kind = Contact.Type.COMPANY
+    pairs = selectors.duplicate_list(show_separate=show_separate, contact_no=contact_no, kind=kind)
     page = Paginator(pairs, 50).get_page(request.GET.get("page"))
-    rows = [(pair, selectors.reason_labels(pair.reasons)) for pair in page]
+    rows = [(pair, selectors.reason_labels(pair.reasons)) for pair in selectors.with_contacts(page)]
     return render(
         request,
         "duplicates/duplicate_list.html",
-        {"page": page, "rows": rows, "show_separate": show_separate, "contact_no": contact_no},
+        {
+            "page": page,
+            "rows": rows,
+            "show_separate": show_separate,
+            "contact_no": contact_no,
+            "kind": kind,
+            "kinds": Contact.Type.choices,
+            "questions": ReviewQuestion.objects.count(),
+        },
     )
 
 
@@ -185,3 +197,51 @@ def duplicate_estimate_view(request):
                 % {"minimum": matching.linkage.MIN_COMPANIES_TO_ESTIMATE},
             )
     return redirect("marketing_setup:setup")
+
+
+#: Questions shown at once on the review page.
+REVIEW_PAGE = 10
+
+
+@require_GET
+@permission_required("duplicates.change_contactduplicate", raise_exception=True)
+def duplicate_review_view(request):
+    """The pairs the search is least sure of, for the user to answer (active learning)."""
+    questions = list(
+        ReviewQuestion.objects.select_related("contact", "duplicate").order_by("id")[:REVIEW_PAGE]
+    )
+    fields = services.merge_fields()
+    items = [
+        {
+            "question": q,
+            "rows": [
+                row
+                for row in selectors.compare_rows(q.contact, q.duplicate, fields)
+                if row.keep_value or row.merge_value
+            ],
+            "reasons": selectors.reasons_of(q.reasons),
+        }
+        for q in questions
+    ]
+    return render(
+        request,
+        "duplicates/duplicate_review.html",
+        {"items": items, "remaining": ReviewQuestion.objects.count()},
+    )
+
+
+@require_POST
+@permission_required("duplicates.change_contactduplicate", raise_exception=True)
+def duplicate_review_answer_view(request, pk: int):
+    question = ReviewQuestion.objects.select_related("contact", "duplicate").filter(pk=pk).first()
+    if question is None:
+        messages.info(request, _("This question was answered already."))
+        return redirect("duplicates:review")
+    answer = request.POST.get("answer", "")
+    try:
+        services.review_answer(question=question, answer=answer, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you: the next duplicate search learns from it."))
+    return redirect("duplicates:review")

@@ -56,6 +56,7 @@ from duplicates.services.search import (
     duplicates_search_for,
     pairs_find,
     record_find_matches,
+    review_answer,
 )
 
 __all__ = [
@@ -96,6 +97,7 @@ __all__ = [
     "pairs_find",
     "record_find_matches",
     "related_rows",
+    "review_answer",
     "search_strings_build",
     "search_strings_rebuild",
     "setup_create_default_lines",

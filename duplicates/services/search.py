@@ -601,3 +601,43 @@ def record_find_matches(
             )
     found.sort(key=lambda m: (-m.score, m.contact_no))
     return found[:limit]
+
+
+SAME = "same"
+DIFFERENT = "different"
+UNSURE = "unsure"
+ANSWERS = (SAME, DIFFERENT, UNSURE)
+
+
+@transaction.atomic
+def review_answer(*, question: ReviewQuestion, answer: str, user=None) -> ContactDuplicate | None:
+    """The user's answer to a review question (active learning).
+
+    "same": the pair becomes a possible duplicate (to merge) and a "one company"
+    decision; "different": a pair marked as separate contacts and a "two companies"
+    decision; "unsure": the question is dropped and nothing is learned. The next
+    estimate of the model uses the decisions.
+    """
+    if answer not in ANSWERS:
+        raise ValidationError(_("Answer same, different or unsure."))
+    contact, other = question.contact, question.duplicate
+    question.delete()
+    if answer == UNSURE:
+        return None
+    pair, _created = ContactDuplicate.objects.get_or_create(
+        contact_id=contact.pk,
+        duplicate_id=other.pk,
+        defaults={
+            "score": question.score,
+            "reasons": question.reasons,
+            "kind": contact.type,
+            "separate_contacts": answer == DIFFERENT,
+        },
+    )
+    if pair.separate_contacts != (answer == DIFFERENT):
+        pair.separate_contacts = answer == DIFFERENT
+        pair.save(update_fields=["separate_contacts"])
+    learning.decision_record(
+        contact=contact, other=other, same=answer == SAME, source="review", user=user
+    )
+    return pair

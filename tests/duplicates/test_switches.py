@@ -13,6 +13,7 @@ from duplicates.models import (
     ContactSearchString,
     MatchModel,
     PairDecision,
+    ReviewQuestion,
 )
 from duplicates.services import learning
 from marketing_setup.models import MarketingSetup
@@ -226,3 +227,87 @@ def test_record_matches_for_an_import_row(setup):
     assert matches[0].score >= 60
     assert any("phone" in label for label in matches[0].labels)
     assert services.record_find_matches({"name": "Nobody Like This AS"}) == []
+
+
+def _question(a, b, score=50):
+    from duplicates.matching import Match
+    from duplicates.services.search import review_questions_replace
+
+    review_questions_replace(
+        [(a.pk, b.pk, Match(score, ["name.close:+3.0", "phone.different:-3.0"]))]
+    )
+    return ReviewQuestion.objects.get()
+
+
+@pytest.mark.parametrize(
+    ("answer", "listed", "separate", "same"),
+    [("same", True, False, True), ("different", True, True, False), ("unsure", False, None, None)],
+)
+def test_review_answers_are_decisions(staff_client, setup, answer, listed, separate, same):
+    a = CompanyFactory(name="Fjord Catering AS")
+    b = CompanyFactory(name="Fjord Cateringservice AS")
+    ContactDuplicate.objects.all().delete()
+    question = _question(a, b)
+    page = staff_client.get(reverse("duplicates:review")).content.decode()
+    assert "Fjord Cateringservice AS" in page and "50 % likely" in page
+    response = staff_client.post(
+        reverse("duplicates:review_answer", args=[question.pk]), {"answer": answer}
+    )
+    assert response.status_code == 302
+    assert not ReviewQuestion.objects.exists()
+    pair = ContactDuplicate.objects.filter(contact=a, duplicate=b).first()
+    assert (pair is not None) is listed
+    if listed:
+        assert pair.separate_contacts is separate
+        assert PairDecision.objects.get().same is same
+    else:
+        assert not PairDecision.objects.exists()
+
+
+def test_a_bad_review_answer_changes_nothing(staff_client, setup):
+    a, b = CompanyFactory(), CompanyFactory()
+    ContactDuplicate.objects.all().delete()
+    question = _question(a, b)
+    response = staff_client.post(
+        reverse("duplicates:review_answer", args=[question.pk]), {"answer": "maybe"}, follow=True
+    )
+    assert "Answer same, different or unsure." in response.content.decode()
+    assert ReviewQuestion.objects.filter(pk=question.pk).exists()
+    assert not PairDecision.objects.exists()
+
+
+def test_the_list_offers_the_questions_and_the_persons(staff_client, setup):
+    a, b = CompanyFactory(), CompanyFactory()
+    _question(a, b)
+    page = staff_client.get(reverse("duplicates:list")).content.decode()
+    assert reverse("duplicates:review") in page
+    first = PersonFactory(first_name="Ola", surname="Nordmann", email="ola@nordmann.no")
+    second = PersonFactory(first_name="Ola", surname="Nordmann", email="ola@nordmann.no")
+    page = staff_client.get(reverse("duplicates:list"), {"kind": "person"}).content.decode()
+    assert first.no in page and second.no in page
+    assert first.no not in staff_client.get(reverse("duplicates:list")).content.decode()
+
+
+def test_the_list_pages_without_joining_contacts(
+    staff_client, setup, django_assert_max_num_queries
+):
+    companies = [
+        CompanyFactory(name=f"Likt Navn {i // 2} AS", phone_no=f"2222{i // 2:04d}")
+        for i in range(12)
+    ]
+    assert ContactDuplicate.objects.count() >= 6
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = staff_client.get(reverse("duplicates:list"))
+    assert response.status_code == 200
+    page_query = next(
+        q["sql"]
+        for q in ctx.captured_queries
+        if "ORDER BY" in q["sql"] and "contactduplicate" in q["sql"]
+    )
+    assert "JOIN" not in page_query.upper()
+    with django_assert_max_num_queries(len(ctx.captured_queries)):
+        staff_client.get(reverse("duplicates:list"), {"page": 1})
+    del companies
