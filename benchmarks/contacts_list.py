@@ -314,13 +314,31 @@ def _plans(params: dict, after: str | None) -> str:
     import re
 
     from contacts import selectors
+    from listing import keyset
 
+    params = dict(params)
+    sort = keyset.parse_sort(params.pop("sort", None), selectors.SORTS, "no")
+    option = keyset._option(sort, selectors.SORTS)
     qs = selectors.contact_filter(params=params).select_related(
         "company", "salesperson", "territory"
     )
+    order = keyset._order(
+        option.field, "no", descending=sort.startswith("-"), nullable=option.nullable
+    )
     if after:
-        qs = qs.filter(no__gt=after)
-    plan = qs.order_by("no")[:51].explain()
+        from contacts.models import Contact
+
+        value = Contact.objects.filter(no=after).values_list(option.field, flat=True).first()
+        part = keyset._beyond(
+            option.field,
+            "no",
+            value,
+            after,
+            descending=sort.startswith("-"),
+            nullable=option.nullable,
+        )[0]
+        qs = qs.filter(part)
+    plan = qs.order_by(*order)[:51].explain()
     kinds = re.findall(
         r"((?:Parallel )?(?:Seq|Index Only|Index|Bitmap Index|Bitmap Heap) Scan)"
         r"(?: using (\w+))? on (\w+)",

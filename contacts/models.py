@@ -158,7 +158,8 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=("type", "no"), name="contact_type_no"),
             models.Index(fields=("search_name",), name="contact_search_name"),
-            models.Index(fields=("city",), name="contact_city"),
+            # The list sorted by city, paged by (city, no) (also an equality on city).
+            models.Index(fields=("city", "no"), name="contact_city_no"),
             models.Index(fields=("post_code",), name="contact_post_code"),
             models.Index(fields=("email",), name="contact_email"),
             models.Index(fields=("vat_registration_no",), name="contact_vat_no"),

@@ -32,13 +32,12 @@ PAGE_SIZE = keyset.PAGE_SIZE
 COUNT_CAP = keyset.COUNT_CAP
 NAME_CONTAINS_MIN_LENGTH = 3
 FILTER_KEYS = ("q", "type", "company", "salesperson", "territory", "country")
-# The sorts the list offers: each column leads an index that ends with no. (or is
-# followed by an incremental sort on no.), see Contact.Meta.indexes.
+# The sorts the list offers: each column leads an index that ends with no., so a page
+# in that order is an index range (see Contact.Meta.indexes).
 SORTS = (
     keyset.SortOption("no", "no"),
     keyset.SortOption("name", "name_key"),  # contact_name_key_no
-    keyset.SortOption("city", "city"),  # contact_city
-    keyset.SortOption("post_code", "post_code"),  # contact_post_code
+    keyset.SortOption("city", "city"),  # contact_city_no
     keyset.SortOption("type", "type"),  # contact_type_no
     keyset.SortOption("country", "country"),  # contact_country_no
     keyset.SortOption("salesperson", "salesperson_id", nullable=True),  # contact_salesperson_no

@@ -386,6 +386,18 @@ def _rendered_panels(request, contact: Contact) -> list[dict]:
     return panels
 
 
+RECENT_SESSION_KEY = "recent_contacts"  # read by the home page (crm_site/dashboard.py)
+RECENT_SIZE = 8
+
+
+def _remember(request, contact: Contact) -> None:
+    """The user's recently viewed contacts, newest first, in the session."""
+    stored = request.session.get(RECENT_SESSION_KEY, [])
+    if stored[:1] != [contact.no]:  # unchanged: no session write
+        recent = [n for n in stored if n != contact.no]
+        request.session[RECENT_SESSION_KEY] = [contact.no, *recent][:RECENT_SIZE]
+
+
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_detail_view(request, no: str):
@@ -394,6 +406,7 @@ def contact_detail_view(request, no: str):
         no=no,
     )
     states = _field_states(contact)
+    _remember(request, contact)
     greeting, greeting_error = _greeting(contact)
     # A company may have thousands of persons: the card shows the first ones and links
     # to the list filtered by the company for the rest.

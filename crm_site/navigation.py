@@ -22,6 +22,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    search = {
+        "global_search_url": reverse("search"),
+        "global_search_text": request.GET.get("q", "") if request.path == reverse("search") else "",
+    }
     items = []
     for label, url_name, perm in NAV_ITEMS:
         if perm and not user.has_perm(perm):
@@ -31,4 +35,4 @@ def navigation(request):
         except NoReverseMatch:  # the app has no page of that name (yet)
             continue
         items.append({"label": label, "url": url, "active": request.path.startswith(url)})
-    return {"nav_items": items}
+    return {"nav_items": items, **search}

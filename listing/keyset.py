@@ -111,22 +111,34 @@ def _option(sort: str, options: Sequence[SortOption]) -> SortOption:
 
 def _beyond(
     field: str, tiebreak: str, value: Any, key: Any, *, descending: bool, nullable: bool
-) -> Q:
-    """Rows after (value, key) in the order field ASC NULLS LAST / DESC NULLS FIRST, tiebreak
-    in the same direction. Written with a range on `field` first, so an index on
-    (field, tiebreak) can start at the cursor."""
+) -> list[Q]:
+    """The rows after (value, key) in the order field ASC NULLS LAST / DESC NULLS FIRST,
+    tiebreak in the same direction, as parts that follow each other in that order. Each
+    part is one range on an index that leads with (field, tiebreak), so every query can
+    start at the cursor; NULLs are a part of their own instead of an OR that would
+    defeat the index."""
     gt, gte = ("lt", "lte") if descending else ("gt", "gte")
     if field == tiebreak:
-        return Q(**{f"{tiebreak}__{gt}": key})
+        return [Q(**{f"{tiebreak}__{gt}": key})]
     if value is None:  # the cursor is among the NULLs
-        nulls_after = Q(**{f"{field}__isnull": True, f"{tiebreak}__{gt}": key})
-        return nulls_after | Q(**{f"{field}__isnull": False}) if descending else nulls_after
-    q = Q(**{f"{field}__{gte}": value}) & (
+        nulls = Q(**{f"{field}__isnull": True, f"{tiebreak}__{gt}": key})
+        return [nulls, Q(**{f"{field}__isnull": False})] if descending else [nulls]
+    after = Q(**{f"{field}__{gte}": value}) & (
         Q(**{f"{field}__{gt}": value}) | Q(**{f"{tiebreak}__{gt}": key})
     )
     if nullable and not descending:
-        q |= Q(**{f"{field}__isnull": True})
-    return q
+        return [after, Q(**{f"{field}__isnull": True})]
+    return [after]
+
+
+def _fetch(qs: QuerySet, parts: list[Q], order: list, limit: int) -> list:
+    """Up to `limit` rows of the parts in turn (a later part only when needed)."""
+    rows: list = []
+    for part in parts:
+        rows += list(qs.filter(part).order_by(*order)[: limit - len(rows)])
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 def _order(field: str, tiebreak: str, *, descending: bool, nullable: bool) -> list:
@@ -157,7 +169,8 @@ def keyset_page(
 ) -> Page:
     """A page of `qs` in the order `sort` (one of `options`, "-" for descending), after or
     before the row whose `tiebreak` value is given, or the last page. Three queries at
-    most: the count, the cursor's sort value, the page."""
+    most (the count, the cursor's sort value, the page), one more where a page of a
+    nullable sort runs from the values into the NULLs."""
     option = _option(sort, options)
     descending = sort.startswith("-")
     total, capped = count_capped(qs, cap=count_cap)
@@ -175,19 +188,17 @@ def keyset_page(
     forward = _order(option.field, tiebreak, descending=descending, nullable=option.nullable)
     backward = _order(option.field, tiebreak, descending=not descending, nullable=option.nullable)
     if before or last:
-        page_qs = qs
+        parts = [Q()]
         if before:
-            page_qs = qs.filter(
-                _beyond(
-                    option.field,
-                    tiebreak,
-                    cursor_value,
-                    before,
-                    descending=not descending,
-                    nullable=option.nullable,
-                )
+            parts = _beyond(
+                option.field,
+                tiebreak,
+                cursor_value,
+                before,
+                descending=not descending,
+                nullable=option.nullable,
             )
-        rows = list(page_qs.order_by(*backward)[: page_size + 1])
+        rows = _fetch(qs, parts, backward, page_size + 1)
         has_previous = len(rows) > page_size
         rows = list(reversed(rows[:page_size]))
         has_next = bool(before)
@@ -198,19 +209,17 @@ def keyset_page(
         else:
             position = max(page_size, position)
     else:
-        page_qs = qs
+        parts = [Q()]
         if after:
-            page_qs = qs.filter(
-                _beyond(
-                    option.field,
-                    tiebreak,
-                    cursor_value,
-                    after,
-                    descending=descending,
-                    nullable=option.nullable,
-                )
+            parts = _beyond(
+                option.field,
+                tiebreak,
+                cursor_value,
+                after,
+                descending=descending,
+                nullable=option.nullable,
             )
-        rows = list(page_qs.order_by(*forward)[: page_size + 1])
+        rows = _fetch(qs, parts, forward, page_size + 1)
         has_next = len(rows) > page_size
         rows = rows[:page_size]
         has_previous = bool(after)

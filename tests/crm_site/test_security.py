@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 # and the admin's own login page.
 PUBLIC = {"login", "set_language", "admin:login"}
 # Pages any signed-in user may open, whatever their role.
-SIGNED_IN = PUBLIC | {"home", "logout", "admin:logout"}
+SIGNED_IN = PUBLIC | {"home", "search", "logout", "admin:logout"}  # search: per-section perms
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
 
 
