@@ -131,14 +131,19 @@ def legal_forms(value: object) -> frozenset[str]:
     return frozenset(forms - {""})
 
 
+_ENTITY_BY_START: dict[str, tuple[str, ...]] = {}
+for _word in ENTITY_WORDS:
+    _ENTITY_BY_START[_word[0]] = (*_ENTITY_BY_START.get(_word[0], ()), _word)
+
+
 def entity_words(tokens) -> frozenset[str]:
     """The holding/group words among name tokens, typos included ("hoding" is "holding")."""
     found = set()
     for token in tokens:
         if token in ENTITY_WORDS:
             found.add(token)
-        elif len(token) > 4 and token[:2] in ("ho", "be", "gr", "ko", "in", "ei", "ej", "fa", "fo"):
-            for word in ENTITY_WORDS:
+        elif len(token) > 4:
+            for word in _ENTITY_BY_START.get(token[0], ()):
                 if abs(len(word) - len(token)) <= 1 and one_slip_apart(token, word):
                     found.add(word)
     return frozenset(found)
@@ -246,6 +251,24 @@ def normalise_city(value: object) -> str:
 # --- Phones ----------------------------------------------------------------------------
 
 _DIGITS = re.compile(r"\D+")
+#: A number written nationally: digits and the usual separators, no calling code.
+_NATIONAL_WRITING = re.compile(r"^\(?[1-9 ]|^\(?0[1-9]")
+_PLAIN = re.compile(r"^[0-9 ()./-]+$")
+#: Countries whose trunk prefix phonenumbers' metadata gives without parsing rules.
+_SIMPLE_REGIONS = frozenset({"NO", "DK", "SE", "FI", "NL", "BE", "AT", "DE", "CH", "GB", "FR"})
+
+
+@lru_cache(maxsize=64)
+def _trunk_prefix(region: str) -> str | None:
+    """The trunk prefix ("0", or "" for Norway and Denmark) when it is the only rule."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None:
+        return None
+    prefix = metadata.national_prefix or ""
+    rule = metadata.national_prefix_for_parsing
+    if rule and rule != prefix and not (region == "GB" and rule == "0|180020"):
+        return None
+    return prefix
 
 
 def normalise_phone(value: object, country: object = "") -> str:
@@ -258,6 +281,20 @@ def normalise_phone(value: object, country: object = "") -> str:
     if sum(ch.isdigit() for ch in text) < 6:
         return ""
     region = str(country or "").upper() or None
+    if (
+        region in _SIMPLE_REGIONS
+        and _PLAIN.match(text)
+        and _NATIONAL_WRITING.match(text)
+        and not text.startswith("18002")
+    ):
+        # Written nationally in a country with a plain trunk prefix (phonenumbers'
+        # metadata): the same national number phonenumbers.parse gives, ten times faster.
+        prefix = _trunk_prefix(region)
+        if prefix is not None:
+            digits = _DIGITS.sub("", text)
+            if prefix and digits.startswith(prefix):
+                digits = digits[len(prefix) :]
+            return digits if len(digits) >= 6 else ""
     if region is None and text.startswith("00"):
         text = "+" + text[2:]  # the international prefix of the countries we serve
     try:
