@@ -156,6 +156,15 @@ def parse_vat(value: object, country: object = "") -> VatNumber | None:
     return number
 
 
+def vat_check_message(value: object) -> str:
+    """The warning shown when a number fails its check (on save and on import)."""
+    from django.utils.translation import gettext as _
+
+    return _(
+        "The VAT registration no. %(number)s fails its check digit: it is probably mistyped."
+    ) % {"number": value}
+
+
 def vat_fails_check(value: object, country: object = "") -> bool:
     """True when the field holds a number of a checked country whose check fails."""
     number = parse_vat(value, country)

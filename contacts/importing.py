@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from contacts import inheritance, names, searchkeys
+from contacts.identifiers import vat_check_message, vat_fails_check
 from contacts.models import Contact
 from contacts.services import contact_apply_defaults, contact_clear_person_fields
 from contacts.signals import contacts_bulk_created
@@ -107,6 +108,8 @@ class ImportResult:
     companies_created: int = 0
     persons_created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: Things to check that do not stop the import (a VAT number failing its check digit).
+    warnings: list[RowError] = field(default_factory=list)
     bad_rows: int = 0
     written: bool = False
     dry_run: bool = False
@@ -192,6 +195,7 @@ class _Checker:
             Salesperson.objects.filter(blocked=True).values_list("pk", flat=True)
         )
         self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
         self.manual_error: str | None = None
         if not renumber:
             try:
@@ -262,6 +266,12 @@ class _Checker:
                 _("Unknown country/region code “%(code)s”.") % {"code": v["country_region_code"]},
             )
         v["country_region_code"] = country
+        if v["vat_registration_no"] and vat_fails_check(v["vat_registration_no"], country):
+            self.warnings.append(
+                RowError(
+                    row.line, "vat_registration_no", vat_check_message(v["vat_registration_no"])
+                )
+            )
         labels = {
             "language_code": _("language"),
             "territory_code": _("territory"),
@@ -568,6 +578,7 @@ def import_contacts(
             progress("check", done, total)
     db_companies = _check_numbers(rows, checker)
     result.errors = sorted(checker.errors, key=lambda e: (e.line, e.column))
+    result.warnings = checker.warnings
     result.bad_rows = sum(1 for r in rows if r.bad)
     if result.errors and not skip_bad_rows:
         return result

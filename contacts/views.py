@@ -41,6 +41,7 @@ from contacts.forms import (
     ContactFilterForm,
     ImportUploadForm,
 )
+from contacts.identifiers import vat_check_message, vat_fails_check
 from contacts.models import Contact
 from contacts.panels import card_panels
 from listing.keyset import request_position
@@ -470,12 +471,21 @@ def contact_create_view(request):
             _add_service_errors(form, error)
         else:
             messages.success(request, _("Contact %(no)s was created.") % {"no": contact.no})
+            _warn_vat(request, contact)
             return redirect("contacts:detail", no=contact.no)
     return render(
         request,
         "contacts/contact_form.html",
         {"form": form, "contact_type": contact_type, "company": None, "contact": None},
     )
+
+
+def _warn_vat(request, contact) -> None:
+    """A saved VAT number that fails its check digit is shown as a warning (not refused)."""
+    if contact.vat_registration_no and vat_fails_check(
+        contact.vat_registration_no, contact.country
+    ):
+        messages.warning(request, vat_check_message(contact.vat_registration_no))
 
 
 @require_http_methods(["GET", "POST"])
@@ -529,6 +539,7 @@ def contact_edit_view(request, no: str):
             _add_service_errors(form, error)
         else:
             messages.success(request, _("Contact %(no)s was saved.") % {"no": contact.no})
+            _warn_vat(request, contact)
             return redirect("contacts:detail", no=contact.no)
     for name, state in _field_states(contact).items():
         if name not in form.fields:
@@ -768,6 +779,11 @@ def _import_confirm(request):
     path.unlink(missing_ok=True)
     del request.session[IMPORT_SESSION_KEY]
     messages.success(request, _import_summary(result))
+    for warning in result.warnings[:10]:
+        messages.warning(
+            request,
+            _("Line %(line)d: %(message)s") % {"line": warning.line, "message": warning.message},
+        )
     return redirect(reverse("contacts:list"))
 
 

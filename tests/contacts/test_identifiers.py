@@ -60,3 +60,47 @@ def test_blank_and_digitless_fields_hold_no_number():
 )
 def test_one_slip_apart(a, b, expected):
     assert one_slip_apart(a, b) is expected
+
+
+@pytest.mark.django_db
+def test_saving_a_vat_number_that_fails_its_check_warns(staff_client):
+    from django.urls import reverse
+
+    from tests.contacts.test_views import form_data
+
+    url = reverse("contacts:create") + "?type=company"
+    response = staff_client.post(
+        url,
+        form_data(
+            no="C600", name="Fjord AS", country="NO", vat_registration_no="NO 967 234 789 MVA"
+        ),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "fails its check digit" in page  # saved, with a warning
+    response = staff_client.post(
+        url,
+        form_data(
+            no="C601", name="Fjell AS", country="NO", vat_registration_no="NO 967 234 788 MVA"
+        ),
+        follow=True,
+    )
+    assert "fails its check digit" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_import_warns_about_a_vat_number_that_fails_its_check(setup_with_series):
+    from contacts.importing import import_contacts
+    from tests.contacts.test_importing import csv_text, row
+
+    result = import_contacts(
+        csv_text(
+            [
+                row(vat_registration_no="967234789"),
+                row(name="Fjell AS", vat_registration_no="967234788"),
+            ]
+        )
+    )
+    assert result.ok and result.written
+    assert [(w.line, w.column) for w in result.warnings] == [(2, "vat_registration_no")]
+    assert "967234789" in result.warnings[0].message

@@ -93,6 +93,11 @@ class Command(BaseCommand):
             self.stderr.write(
                 _("… and %(count)d more errors.") % {"count": len(result.errors) - MAX_ERRORS_SHOWN}
             )
+        for warning in result.warnings[:MAX_ERRORS_SHOWN]:
+            self.stderr.write(
+                _("Line %(line)d, %(column)s: %(message)s")
+                % {"line": warning.line, "column": warning.column, "message": warning.message}
+            )
         if result.errors and not result.written and not options["dry_run"]:
             raise CommandError(
                 _(
