@@ -760,8 +760,8 @@ def shared_families(a: Profile, b: Profile, families: Iterable[str] | None = Non
 
 # --- Our method: estimating the model and finding all pairs ------------------------------------
 
-RANDOM_PAIRS = 30_000
-EM_PAIRS = 40_000
+RANDOM_PAIRS = 20_000
+EM_PAIRS = 30_000
 
 
 def estimate_model(
@@ -771,9 +771,15 @@ def estimate_model(
     frequencies: linkage.Frequencies | None = None,
     labelled: Sequence[tuple[Sequence[tuple[str, float]], bool]] = (),
     labelled_same: Sequence[linkage.Vector] = (),
+    decisions: Sequence[tuple[linkage.Vector, Mapping[str, float], bool]] = (),
     seed: int = 1,
 ) -> linkage.Model:
     """The model learned from these companies (defaults below MIN_COMPANIES_TO_ESTIMATE).
+
+    `decisions` are the user's (comparison vector, value shares, same company): the
+    "same" ones join the estimation of m, and all of them calibrate the result (their
+    parts are weighed by the model just estimated). `labelled`/`labelled_same` give the
+    same already split.
 
     u from random pairs; m by EM per training session over a uniform sample of the
     candidate pairs (all candidate pairs of a random subset of the records: a pair
@@ -781,11 +787,16 @@ def estimate_model(
     `labelled` ((comparison, weight) parts, same company or not).
     """
     n = len(profiles)
+    if decisions and not labelled_same:
+        labelled_same = [vector for vector, _shares, same in decisions if same]
     frequencies = frequencies or frequencies_of(profiles)
     totals = dict(frequencies.totals)
     if n < linkage.MIN_COMPANIES_TO_ESTIMATE:
         # Too few companies to learn from, or to count frequencies on: the defaults.
-        return linkage.calibrate(linkage.default_model(), labelled, companies=n)
+        model = linkage.default_model()
+        model = linkage.calibrate(model, labelled or _parts(model, decisions), companies=n)
+        model.labelled_pairs = max(model.labelled_pairs, len(decisions) or len(labelled))
+        return model
     rng = random.Random(seed)
     blocks = blocks or Blocks(profiles)
     random_vectors = [
@@ -824,7 +835,20 @@ def estimate_model(
         labelled_same=labelled_same,
     ).model
     model.frequent = frequencies.most_frequent()
-    return linkage.calibrate(model, labelled, companies=n)
+    model = linkage.calibrate(model, labelled or _parts(model, decisions), companies=n)
+    # How many decisions this estimate has seen (used or not), for the staleness rule.
+    model.labelled_pairs = max(model.labelled_pairs, len(decisions) or len(labelled))
+    return model
+
+
+def _parts(
+    model: linkage.Model, decisions: Sequence[tuple[linkage.Vector, Mapping[str, float], bool]]
+) -> list[tuple[list[tuple[str, float]], bool]]:
+    """Decisions as (comparison, weight under `model`) parts and their label."""
+    return [
+        ([(c, w) for c, _level, w in linkage.contributions(model, vector, shares)], same)
+        for vector, shares, same in decisions
+    ]
 
 
 @dataclass
@@ -843,6 +867,7 @@ def find_pairs(
     hit_pct: int = SCORE_THRESHOLD,
     model: linkage.Model | None = None,
     labelled: Sequence[tuple[Sequence[tuple[str, float]], bool]] = (),
+    decisions: Sequence[tuple[linkage.Vector, Mapping[str, float], bool]] = (),
     families: Iterable[str] | None = None,
     uncertain: int = 0,
     progress: Callable[[int], None] | None = None,
@@ -858,7 +883,9 @@ def find_pairs(
     frequencies = frequencies_of(profiles)
     blocks = Blocks(profiles, families=families)
     if model is None:
-        model = estimate_model(profiles, blocks=blocks, frequencies=frequencies, labelled=labelled)
+        model = estimate_model(
+            profiles, blocks=blocks, frequencies=frequencies, labelled=labelled, decisions=decisions
+        )
     scorer = Scorer(model, frequencies, len(profiles))
     minimum = linkage.min_weight_for(hit_pct)
     found: dict[tuple[str, str], Match] = {}

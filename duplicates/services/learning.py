@@ -83,23 +83,32 @@ def model_is_stale(row: MatchModel | None, *, companies: int, decisions: int) ->
     return decisions - row.labelled_pairs >= NEW_DECISIONS
 
 
-def labelled_pairs(
-    base: linkage.Model,
-) -> tuple[list[tuple[list[tuple[str, float]], bool]], list[linkage.Vector]]:
-    """The decisions as training data: (weighted parts, same) for the calibration, and
-    the comparison vectors of the "same company" decisions for the m estimates."""
-    labelled = []
-    same_vectors = []
+def decisions_data() -> list[tuple[linkage.Vector, dict[str, float], bool]]:
+    """The decisions as training data: (comparison vector, value shares, same company)."""
+    out = []
     rows = PairDecision.objects.values_list("levels", "shares", "same")
     for levels, shares, same in rows.iterator(chunk_size=2000):
-        if not isinstance(levels, list) or len(levels) != len(linkage.COMPARISONS):
-            continue
-        vector = tuple(int(level) for level in levels)
-        parts = [(c, w) for c, _level, w in linkage.contributions(base, vector, dict(shares or {}))]
-        labelled.append((parts, bool(same)))
-        if same:
-            same_vectors.append(vector)
-    return labelled, same_vectors
+        if isinstance(levels, list) and len(levels) == len(linkage.COMPARISONS):
+            out.append((tuple(int(level) for level in levels), dict(shares or {}), bool(same)))
+    return out
+
+
+def model_store(model: linkage.Model, *, companies: int) -> MatchModel:
+    """Store an estimated model as the one in use (dated)."""
+    row = MatchModel.objects.create(
+        companies=companies,
+        candidate_pairs=model.candidate_pairs,
+        labelled_pairs=model.labelled_pairs,
+        estimated=model.estimated,
+        parameters=model.to_json(),
+    )
+    model_clear_cache()
+    return row
+
+
+def model_needs_estimate(companies: int) -> bool:
+    """Whether the full search should estimate the model before it searches."""
+    return model_is_stale(model_row(), companies=companies, decisions=decisions_count())
 
 
 @transaction.atomic
@@ -111,20 +120,8 @@ def model_estimate(
         from duplicates.services.search import company_profiles
 
         profiles = company_profiles(progress=progress)
-    first = matching.estimate_model(profiles)
-    labelled, same_vectors = labelled_pairs(first)
-    model = first
-    if labelled:
-        model = matching.estimate_model(profiles, labelled=labelled, labelled_same=same_vectors)
-    row = MatchModel.objects.create(
-        companies=len(profiles),
-        candidate_pairs=model.candidate_pairs,
-        labelled_pairs=len(labelled),
-        estimated=model.estimated,
-        parameters=model.to_json(),
-    )
-    model_clear_cache()
-    return row
+    model = matching.estimate_model(profiles, decisions=decisions_data())
+    return model_store(model, companies=len(profiles))
 
 
 def model_refresh(

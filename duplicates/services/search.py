@@ -462,11 +462,19 @@ def duplicates_find_all(
         found = pairs_find(records, lines=lines, hit_pct=setup.search_hit_pct, method=method)
     else:
         profiles = [matching.Profile.of(r) for r in records]
-        row = learning.model_refresh(profiles=profiles)
-        model = learning.model_in_use() if row is None else linkage.Model.from_json(row.parameters)
+        estimate = learning.model_needs_estimate(len(profiles))
         result = matching.find_pairs(
-            profiles, hit_pct=setup.search_hit_pct, model=model, uncertain=REVIEW_QUESTIONS
+            profiles,
+            hit_pct=setup.search_hit_pct,
+            model=None if estimate else learning.model_in_use(),
+            decisions=learning.decisions_data() if estimate else (),
+            uncertain=REVIEW_QUESTIONS,
         )
+        model = result.model
+        if (estimate and len(profiles) >= linkage.MIN_COMPANIES_TO_ESTIMATE) or (
+            estimate and model.labelled_pairs
+        ):
+            learning.model_store(model, companies=len(profiles))
         by_no = {r["no"]: r for r in records}
         found = {}
         for (a, b), match in result.pairs.items():
