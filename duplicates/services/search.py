@@ -66,6 +66,11 @@ def method_of(setup: MarketingSetup, method: str | None) -> str:
     return method
 
 
+def method_of_setup(method: str | None = None) -> str:
+    """The method asked for, or the one the Marketing Setup chooses."""
+    return method_of(MarketingSetup.get(), method)
+
+
 #: Setup lines from the usually most to the least selective. Any order gives the same
 #: result (see `_reference_counts`); a selective one keeps the candidate set small.
 _SELECTIVITY = (

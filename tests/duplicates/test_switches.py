@@ -311,3 +311,19 @@ def test_the_list_pages_without_joining_contacts(
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         staff_client.get(reverse("duplicates:list"), {"page": 1})
     del companies
+
+
+def test_find_duplicates_for_one_person(setup, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    a = PersonFactory(first_name="Ola", surname="Nordmann", email="ola@nordmann.no")
+    b = PersonFactory(first_name="Ola", surname="Nordmann", email="ola@nordmann.no")
+    out = tmp_path / "pairs.csv"
+    call_command("find_duplicates", "--contact", a.no, "--output", str(out), stdout=StringIO())
+    assert f"{a.no},{b.no}" in out.read_text()
+    with pytest.raises(CommandError, match="only our method searches persons"):
+        call_command(
+            "find_duplicates", "--contact", a.no, "--method", "reference", stdout=StringIO()
+        )

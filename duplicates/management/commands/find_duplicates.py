@@ -59,8 +59,10 @@ class Command(BaseCommand):
         company = Contact.objects.filter(no=no).first()
         if company is None:
             raise CommandError(_("Contact %(no)s does not exist.") % {"no": no})
-        if not company.is_company:
-            raise CommandError(_("Contact %(no)s is not a company.") % {"no": no})
+        if company.is_person and services.method_of_setup(method) != services.OURS:
+            raise CommandError(
+                _("Contact %(no)s is a person: only our method searches persons.") % {"no": no}
+            )
         found = services.duplicates_find_for(contact=company, method=method)
         return [(p.contact.no, p.duplicate.no, p.score) for p in found if not p.separate_contacts]
 
