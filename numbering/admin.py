@@ -7,8 +7,15 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from numbering.models import NoSeries, NoSeriesLine
-from numbering.services import COUNTER_FIELDS, line_save, lines_on_latest_date
+from numbering.models import NoSeries, NoSeriesLine, SequenceCounter
+from numbering.services import (
+    COUNTER_FIELDS,
+    line_is_open_now,
+    line_last_no_used,
+    line_save,
+    lines_on_latest_date,
+    lines_show_last_no_used,
+)
 
 
 class LineFormMixin:
@@ -21,6 +28,12 @@ class LineFormMixin:
         for name in COUNTER_FIELDS:
             if name in self.fields:
                 self.fields[name].show_hidden_initial = True
+        if "implementation" in self.fields:
+            # Left out (an older form, a script): the line keeps its implementation.
+            self.fields["implementation"].required = False
+        # A Sequence line's last no. used lives in its sequence: show that one.
+        if self.instance.pk and self.instance.allows_gaps and "last_no_used" in self.fields:
+            self.initial["last_no_used"] = line_last_no_used(self.instance)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -33,6 +46,13 @@ class LineFormMixin:
         ):
             cleaned_data["warning_no"] = ""
         return cleaned_data
+
+    def clean_implementation(self):
+        return (
+            self.cleaned_data.get("implementation")
+            or self.instance.implementation
+            or NoSeriesLine.Implementation.NORMAL
+        )
 
     def untouched_counter_fields(self) -> tuple[str, ...]:
         return tuple(name for name in COUNTER_FIELDS if name not in self.changed_data)
@@ -50,6 +70,7 @@ class NoSeriesLineForm(LineFormMixin, forms.ModelForm):
             "increment_by",
             "last_no_used",
             "last_date_used",
+            "implementation",
         )
 
     def __init__(self, *args, **kwargs):
@@ -98,6 +119,7 @@ class NoSeriesLineInline(admin.TabularInline):
         "increment_by",
         "last_no_used",
         "last_date_used",
+        "implementation",
         "open",
     )
     # Last No. Used stays editable, as in BC, to fast-forward a counter; Open is computed.
@@ -135,7 +157,7 @@ class NoSeriesAdmin(admin.ModelAdmin):
         "date_order",
     )
     search_fields = ("code", "description")
-    list_filter = ("default_nos", "manual_nos", "date_order")
+    list_filter = ("default_nos", "manual_nos", "date_order", "lines__implementation")
     fieldsets = (
         (None, {"fields": ("code", "description")}),
         (_("Use"), {"fields": ("default_nos", "manual_nos", "date_order")}),
@@ -160,7 +182,11 @@ class NoSeriesAdmin(admin.ModelAdmin):
     @staticmethod
     def current_line(obj: NoSeries) -> NoSeriesLine | None:
         candidates = lines_on_latest_date(list(obj.lines.all()), timezone.localdate())
-        return next((line for line in candidates if line.compute_open()), None)
+        line = next((line for line in candidates if line_is_open_now(line)), None)
+        if line is not None and line.allows_gaps and not hasattr(line, "_shown_live"):
+            lines_show_last_no_used([line])  # in memory, for the column
+            line._shown_live = True
+        return line
 
     current_starting_date = _current_value("starting_date", _("starting date"))
     current_starting_no = _current_value("starting_no", _("starting no."))
@@ -187,18 +213,39 @@ class NoSeriesLineAdmin(admin.ModelAdmin):
         "ending_no",
         "warning_no",
         "increment_by",
-        "last_no_used",
+        "shown_last_no_used",
         "last_date_used",
+        "implementation",
         "open",
     )
     list_select_related = ("series",)
     search_fields = ("series__code", "starting_no", "ending_no", "last_no_used")
-    list_filter = ("open", "series")
+    list_filter = ("open", "implementation", "series")
     readonly_fields = ("open",)
     form = NoSeriesLineAdminForm
+
+    @admin.display(description=_("last no. used"))
+    def shown_last_no_used(self, obj: NoSeriesLine) -> str:
+        return line_last_no_used(obj)
 
     def save_model(self, request, obj, form, change):
         if change:
             line_save(obj, fresh_fields=form.untouched_counter_fields())
         else:
             super().save_model(request, obj, form, change)
+
+
+@admin.register(SequenceCounter)
+class SequenceCounterAdmin(admin.ModelAdmin):
+    """SQLite's stand-in sequences of Sequence lines: read-only (edit the line)."""
+
+    list_display = ("name", "last_value", "increment", "is_called")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,23 +1,33 @@
 """Drawing numbers from a number series (reference document, sections 5.3-5.6).
 
 Contract (as django-sequences): call `series_draw` / `series_next_number` inside the
-transaction that saves the numbered record, as late as possible. The chosen line's row
-stays locked (SELECT ... FOR UPDATE) until that transaction ends, so concurrent callers
-queue up and get consecutive numbers; a rollback gives the number back, so there are no
-gaps. SQLite ignores FOR UPDATE but serialises writers, which gives the same result.
+transaction that saves the numbered record, as late as possible.
+
+- Normal (gap-free) lines: the draw is one statement (`numbering/drawing.py`) that
+  locks the chosen line's row until that transaction ends, so concurrent callers queue
+  up and get consecutive numbers; a rollback gives the number back: no gaps.
+- Sequence (gap-allowing) lines: the number comes from the line's database sequence
+  (`numbering/sequences.py`) without a row lock; a rolled-back number is lost.
+
+When the one-statement draw does not apply (first draw of the day from a Sequence line,
+a range running out, an error to report), the locked path below decides: it locks
+every line usable on the date (SELECT ... FOR UPDATE, fixed order) and applies the
+rules in Python. SQLite ignores FOR UPDATE but serialises writers, which gives the same
+result.
 """
 
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from numbering import codes, formatting
+from numbering import codes, drawing, formatting, sequences
 from numbering.models import NoSeries, NoSeriesLine
 
 ENDING_NO_MESSAGE = _(
@@ -72,13 +82,19 @@ def lines_on_latest_date(lines: list[NoSeriesLine], on_date: datetime.date) -> l
     )
 
 
+def line_is_open_now(line: NoSeriesLine) -> bool:
+    """Whether a line can still issue numbers (5.4). A Normal line is judged afresh from
+    its numbers, not from the stored flag (update() and raw SQL leave it stale); a
+    Sequence line by its flag, which draws clear when its sequence passes the end."""
+    return line.open if line.allows_gaps else line.compute_open()
+
+
 def _pick_open_line(
     series: NoSeries, candidates: list[NoSeriesLine], *, has_lines: bool, on_date: datetime.date
 ) -> NoSeriesLine:
     """Step 2-3 of 5.3: the first open line among `candidates`, else the matching error."""
     for line in candidates:
-        # Judged afresh, not from the stored flag: update() and raw SQL leave it stale.
-        if line.compute_open():
+        if line_is_open_now(line):
             return line
     if candidates:
         # Every range of that date is used up: say which limit was reached.
@@ -166,14 +182,20 @@ def _save_counter(line: NoSeriesLine) -> None:
     connection = connections[alias]
     qn = connection.ops.quote_name
     meta = NoSeriesLine._meta
+    # The integer form follows (it also repairs one a bulk update() left stale).
+    line.set_fast_fields()
+    fast = [(name, getattr(line, name)) for name in formatting.FAST_FIELDS]
+    assignments = ", ".join(f"{qn(name)} = %s" for name, _value in fast)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {qn(meta.db_table)} SET {qn('last_no_used')} = %s, "
-            f"{qn('last_date_used')} = %s, {qn('open')} = %s WHERE {qn(meta.pk.column)} = %s",
+            f"{qn('last_date_used')} = %s, {qn('open')} = %s, {assignments} "
+            f"WHERE {qn(meta.pk.column)} = %s",
             [
                 line.last_no_used,
                 connection.ops.adapt_datefield_value(line.last_date_used),
                 line.open,
+                *(value for _name, value in fast),
                 line.pk,
             ],
         )
@@ -207,8 +229,8 @@ def _choose_line(
     return series, line, candidates
 
 
-def _compute(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> DrawnNumber:
-    """Steps 4-5 of 5.3 without saving: date order, next number, range, warning."""
+def _check_dates(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> None:
+    """Step 4 of 5.3: date order, and not before the line's starting date."""
     if series.date_order and line.last_date_used and on_date < line.last_date_used:
         raise _error(
             _(
@@ -229,6 +251,52 @@ def _compute(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> Dr
             code=series.code,
             date=_date_text(line.starting_date),
         )
+
+
+def _warning(code: str, number: str, *, warning_no: str, ending_no: str) -> str | None:
+    if not formatting.reaches_warning(number, warning_no=warning_no, ending_no=ending_no):
+        return None
+    return str(
+        _(
+            "The number series %(code)s is soon running out. The current number is "
+            "%(number)s and the last allowed number of the sequence is %(ending_no)s."
+        )
+        % {"code": code, "number": number, "ending_no": ending_no}
+    )
+
+
+def _fits(number: str, line: NoSeriesLine) -> bool:
+    return len(number) <= formatting.MAX_LENGTH and formatting.in_range(
+        number, line.starting_no, line.ending_no
+    )
+
+
+def _check_valid(series: NoSeries, number: str) -> None:
+    if not codes.is_valid_number(number):
+        # Only a line stored before the number rule can get here (the rule holds for
+        # every value a line is saved with): refuse rather than hand out a number no
+        # page can show.
+        raise _error(
+            _(
+                "The number series %(code)s would assign %(number)s, which is not a valid "
+                "number. Correct the series line."
+            ),
+            "invalid_number",
+            code=series.code,
+            number=codes.visible(number),
+        )
+
+
+def _ending_error(series: NoSeries, line: NoSeriesLine, number: str) -> NumberSeriesError:
+    return _error(
+        ENDING_NO_MESSAGE, "ending_no", ending_no=line.ending_no or number, code=series.code
+    )
+
+
+def _compute(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> DrawnNumber:
+    """Steps 4-5 of 5.3 for a Normal line without saving: date order, next number,
+    range, warning."""
+    _check_dates(series, line, on_date)
     try:
         number = formatting.next_number(
             starting_no=line.starting_no,
@@ -245,93 +313,240 @@ def _compute(series: NoSeries, line: NoSeriesLine, on_date: datetime.date) -> Dr
             code=series.code,
             last_no_used=line.last_no_used,
         ) from None
-    if not formatting.in_range(number, line.starting_no, line.ending_no) or len(number) > (
-        formatting.MAX_LENGTH
-    ):
-        raise _error(
-            ENDING_NO_MESSAGE,
-            "ending_no",
-            ending_no=line.ending_no or number,
-            code=series.code,
-        )
-    if not codes.is_valid_number(number):
-        # Only a line stored before the number rule can get here (the rule holds for
-        # every value a line is saved with): refuse rather than hand out a number no
-        # page can show.
-        raise _error(
-            _(
-                "The number series %(code)s would assign %(number)s, which is not a valid "
-                "number. Correct the series line."
-            ),
-            "invalid_number",
-            code=series.code,
-            number=codes.visible(number),
-        )
-    warning = None
-    if formatting.reaches_warning(number, warning_no=line.warning_no, ending_no=line.ending_no):
-        warning = str(
-            _(
-                "The number series %(code)s is soon running out. The current number is "
-                "%(number)s and the last allowed number of the sequence is %(ending_no)s."
-            )
-            % {"code": series.code, "number": number, "ending_no": line.ending_no}
-        )
+    if not _fits(number, line):
+        raise _ending_error(series, line, number)
+    _check_valid(series, number)
+    warning = _warning(series.code, number, warning_no=line.warning_no, ending_no=line.ending_no)
     return DrawnNumber(number=number, warning=warning, line_id=line.pk)
+
+
+def _connection_for(line: NoSeriesLine):
+    return connections[line._state.db or router.db_for_write(NoSeriesLine)]
+
+
+def _draw_locked(code: str, on_date: datetime.date, count: int) -> list[DrawnNumber]:
+    """The locked path: `count` numbers for series `code`, moving on to the next range
+    (line) of the same starting date when one runs out. All or nothing for the lines'
+    counters: when the series cannot supply `count` numbers it raises and no line is
+    changed (values already taken from a Sequence line's sequence are lost: gaps)."""
+    series, line, candidates = _choose_line(code, on_date, lock=True)
+    drawn: list[DrawnNumber] = []
+    changed: dict[int, NoSeriesLine] = {}
+    while True:
+        if line.allows_gaps:
+            drawn += _draw_from_sequence(series, line, on_date, count - len(drawn))
+        else:
+            # Lines are only changed in memory until every number is known.
+            number = _compute(series, line, on_date)
+            line.last_no_used = number.number
+            line.open = line.compute_open()
+            drawn.append(number)
+        line.last_date_used = on_date
+        changed[line.pk] = line
+        if len(drawn) == count:
+            break
+        line = _pick_open_line(series, candidates, has_lines=True, on_date=on_date)
+    for changed_line in changed.values():
+        _save_counter(changed_line)
+    return drawn
+
+
+def _draw_from_sequence(
+    series: NoSeries, line: NoSeriesLine, on_date: datetime.date, count: int
+) -> list[DrawnNumber]:
+    """Up to `count` numbers from a Sequence line's sequence (fewer when it runs past
+    the ending no.: the line is then marked closed in memory)."""
+    _check_dates(series, line, on_date)
+    if not line.sequence_name:
+        raise _error(
+            _("The number series line %(code)s %(line_no)s has no number sequence."),
+            "no_sequence",
+            code=series.code,
+            line_no=line.line_no,
+        )
+    drawn = []
+    for value in sequences.next_values(_connection_for(line), line.sequence_name, count):
+        number = formatting.format_sequence_value(line.starting_no, value)
+        if not _fits(number, line):
+            if line.ending_no and (
+                len(number) > len(line.ending_no)
+                or formatting.compare_numbers(number, line.ending_no) > 0
+            ):
+                line.open = False  # used up: the next range takes over
+                break
+            raise _ending_error(series, line, number)
+        _check_valid(series, number)
+        drawn.append(
+            DrawnNumber(
+                number=number,
+                warning=_warning(
+                    series.code, number, warning_no=line.warning_no, ending_no=line.ending_no
+                ),
+                line_id=line.pk,
+            )
+        )
+    if drawn and line.open:
+        line.open = line.compute_open(drawn[-1].number)
+    return drawn
+
+
+_HINTS: dict[tuple[str, str], str] = {}  # (alias, code) -> implementation of the last draw
+
+# Sequence lines on PostgreSQL: each process reserves numbers from the line's sequence
+# in small blocks, as a sequence's CACHE does, so a burst of draws needs a database
+# round trip only once per block. The block grows (1, 2, 4 ... BLOCK_MAX) while one
+# is used up within half of BLOCK_SECONDS, and falls back to 1 when draws are
+# sparse, so interactive use stays one number at a time. Reserved numbers not used
+# within BLOCK_SECONDS are dropped (gaps); a change to the line reaches every process
+# within BLOCK_SECONDS (at once in the process that made it).
+BLOCK_MAX = 64
+BLOCK_SECONDS = 1.0
+
+
+@dataclass
+class _Block:
+    on_date: datetime.date
+    line_id: int
+    starting_no: str
+    ending_no: str
+    warning_no: str
+    values: list[int]  # reversed: pop() gives the next one
+    fetched: float
+    size: int
+
+
+_BLOCKS: dict[tuple[str, str], _Block] = {}
+
+
+def clear_caches() -> None:
+    """Forget the reserved blocks and hints of this process (a line or series changed)."""
+    _BLOCKS.clear()
+    _HINTS.clear()
+
+
+def _sequence_number(starting_no: str, ending_no: str, value: int) -> str | None:
+    number = formatting.format_sequence_value(starting_no, value)
+    if (
+        len(number) > formatting.MAX_LENGTH
+        or not formatting.in_range(number, starting_no, ending_no)
+        or not codes.is_valid_number(number)
+    ):
+        return None  # running out (the locked path closes the line), or a bad line
+    return number
+
+
+def _draw_from_block(key, on_date: datetime.date) -> DrawnNumber | None:
+    block = _BLOCKS.get(key)
+    if block is None or block.on_date != on_date or not block.values:
+        return None
+    if time.monotonic() - block.fetched >= BLOCK_SECONDS:
+        block.values.clear()
+        return None
+    number = _sequence_number(block.starting_no, block.ending_no, block.values.pop())
+    if number is None:
+        block.values.clear()
+        return None
+    warning = _warning(key[1], number, warning_no=block.warning_no, ending_no=block.ending_no)
+    return DrawnNumber(number=number, warning=warning, line_id=block.line_id)
+
+
+def _draw_sequence_statement(connection, key, code: str, on_date: datetime.date):
+    previous = _BLOCKS.get(key)
+    now = time.monotonic()
+    size = 1
+    if previous is not None and not previous.values and now - previous.fetched < BLOCK_SECONDS / 2:
+        size = min(previous.size * 2, BLOCK_MAX)
+    try:
+        row = drawing.draw_sequence(connection, code, on_date, size)
+    except DatabaseError as exc:
+        # The line was switched back to Normal (its sequence dropped) between choosing
+        # it and drawing: no number, and the transaction is spoilt.
+        raise _error(
+            _(
+                "The number series %(code)s was changed while a number was drawn "
+                "from it. Please try again."
+            ),
+            "changed",
+            code=code,
+        ) from exc
+    if row is None:
+        return None
+    line_id, starting_no, ending_no, warning_no, values = row
+    _BLOCKS[key] = _Block(
+        on_date, line_id, starting_no, ending_no, warning_no, values[:0:-1], now, size
+    )
+    number = _sequence_number(starting_no, ending_no, values[0])
+    if number is None:
+        _BLOCKS[key].values.clear()
+        return None
+    return line_id, number, warning_no, ending_no
+
+
+def _draw_one_statement(connection, code: str, on_date: datetime.date) -> DrawnNumber | None:
+    """The number from one statement (numbering/drawing.py), or from this process's
+    block of a Sequence line, or None when the locked path must decide. The
+    implementation that served this series last is tried first."""
+    key = (connection.alias, code)
+    if _HINTS.get(key) == drawing.SEQUENCE:
+        drawn = _draw_from_block(key, on_date)
+        if drawn is not None:
+            return drawn
+        attempts = (drawing.SEQUENCE, drawing.NORMAL)
+    else:
+        attempts = (drawing.NORMAL, drawing.SEQUENCE)
+    for implementation in attempts:
+        if implementation == drawing.NORMAL:
+            row = drawing.draw_normal(connection, code, on_date)
+        else:
+            row = _draw_sequence_statement(connection, key, code, on_date)
+        if row is None:
+            continue
+        line_id, number, warning_no, ending_no = row
+        _HINTS[key] = implementation
+        warning = _warning(code, number, warning_no=warning_no, ending_no=ending_no)
+        return DrawnNumber(number=number, warning=warning, line_id=line_id)
+    return None
+
+
+def _require_atomic(alias: str, name: str) -> None:
+    if not transaction.get_connection(alias).in_atomic_block:
+        raise transaction.TransactionManagementError(
+            f"{name}() must run inside transaction.atomic(), in the transaction "
+            "that saves the numbered record."
+        )
 
 
 def series_draw(code: str, *, on_date: datetime.date | None = None) -> DrawnNumber:
     """Take the next number of series `code` for `on_date` (default today).
 
     Must run inside the caller's transaction (the one that saves the numbered record):
-    the line stays locked until it commits, and a rollback gives the number back.
+    a Normal line stays locked until it commits, and a rollback gives the number back.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise transaction.TransactionManagementError(
-            "series_draw() must run inside transaction.atomic(), in the transaction "
-            "that saves the numbered record."
-        )
+    alias = router.db_for_write(NoSeriesLine)
+    _require_atomic(alias, "series_draw")
     on_date = on_date or timezone.localdate()
-    series, line, _candidates = _choose_line(code, on_date, lock=True)
-    drawn = _compute(series, line, on_date)
-    line.last_no_used = drawn.number
-    line.last_date_used = on_date
-    line.open = line.compute_open()
-    _save_counter(line)
+    if code:
+        drawn = _draw_one_statement(connections[alias], code, on_date)
+        if drawn is not None:
+            return drawn
+    drawn = _draw_locked(code, on_date, 1)[0]
     return drawn
 
 
 def series_draw_many(code: str, count: int, *, on_date: datetime.date | None = None) -> list[str]:
-    """`count` consecutive numbers of series `code` under one lock (bulk imports).
+    """`count` numbers of series `code` at once (bulk imports): consecutive from a
+    Normal line, under one lock.
 
     Same rules and transaction contract as `series_draw`; moves on to the next range
     (line) of the same starting date when one runs out. All or nothing: when the
     series cannot supply `count` numbers it raises and changes nothing.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise transaction.TransactionManagementError(
-            "series_draw_many() must run inside transaction.atomic(), in the transaction "
-            "that saves the numbered records."
-        )
+    alias = router.db_for_write(NoSeriesLine)
+    _require_atomic(alias, "series_draw_many")
     if count <= 0:
         return []
     on_date = on_date or timezone.localdate()
-    series, line, candidates = _choose_line(code, on_date, lock=True)
-    numbers: list[str] = []
-    changed: dict[int, NoSeriesLine] = {}
-    while True:
-        # Lines are only changed in memory until every number is known.
-        drawn = _compute(series, line, on_date)
-        line.last_no_used = drawn.number
-        line.last_date_used = on_date
-        line.open = line.compute_open()
-        changed[line.pk] = line
-        numbers.append(drawn.number)
-        if len(numbers) == count:
-            break
-        line = _pick_open_line(series, candidates, has_lines=True, on_date=on_date)
-    for changed_line in changed.values():
-        _save_counter(changed_line)
-    return numbers
+    return [drawn.number for drawn in _draw_locked(code, on_date, count)]
 
 
 def series_next_number(code: str, *, on_date: datetime.date | None = None) -> str:
@@ -343,7 +558,58 @@ def series_peek(code: str, *, on_date: datetime.date | None = None) -> str:
     """The number `series_next_number` would return now, without consuming it."""
     on_date = on_date or timezone.localdate()
     series, line, _candidates = _choose_line(code, on_date, lock=False)
-    return _compute(series, line, on_date).number
+    return _peek_line(series, line, on_date).number
+
+
+def _peek_line(
+    series: NoSeries,
+    line: NoSeriesLine,
+    on_date: datetime.date,
+    *,
+    last_no_used: str | None = None,
+) -> DrawnNumber:
+    """The number `line` would issue next (nothing consumed). For a Sequence line the
+    live last no. used is read unless the caller passes it."""
+    if not line.allows_gaps:
+        return _compute(series, line, on_date)
+    _check_dates(series, line, on_date)
+    live = line_last_no_used(line) if last_no_used is None else last_no_used
+    number = formatting.next_number(
+        starting_no=line.starting_no, last_no_used=live, increment_by=line.increment_by
+    )
+    if not _fits(number, line):
+        raise _ending_error(series, line, number)
+    warning = _warning(series.code, number, warning_no=line.warning_no, ending_no=line.ending_no)
+    return DrawnNumber(number=number, warning=warning, line_id=line.pk)
+
+
+def line_last_no_used(line: NoSeriesLine) -> str:
+    """The line's last no. used. For a Sequence line this is read from its sequence
+    (the stored field holds the number at the last switch or edit)."""
+    if not (line.allows_gaps and line.sequence_name):
+        return line.last_no_used
+    value = sequences.last_values(_connection_for(line), [line.sequence_name]).get(
+        line.sequence_name
+    )
+    if value is None:
+        return line.last_no_used
+    return formatting.format_sequence_value(line.starting_no, value)
+
+
+def lines_show_last_no_used(lines: list[NoSeriesLine]) -> list[NoSeriesLine]:
+    """Put the live last no. used of Sequence lines into `last_no_used` (in memory, for
+    display; never save these objects). One query for all of them."""
+    by_db: dict[str, list[NoSeriesLine]] = {}
+    for line in lines:
+        if line.allows_gaps and line.sequence_name:
+            by_db.setdefault(line._state.db or router.db_for_read(NoSeriesLine), []).append(line)
+    for alias, group in by_db.items():
+        values = sequences.last_values(connections[alias], [line.sequence_name for line in group])
+        for line in group:
+            value = values.get(line.sequence_name)
+            if value is not None:
+                line.last_no_used = formatting.format_sequence_value(line.starting_no, value)
+    return lines
 
 
 @dataclass
@@ -362,16 +628,19 @@ def series_overview(*, on_date: datetime.date | None = None) -> list[SeriesOverv
     next (peek, nothing consumed). Two queries whatever the number of series."""
     on_date = on_date or timezone.localdate()
     rows = []
-    for series in NoSeries.objects.prefetch_related("lines"):
+    all_series = list(NoSeries.objects.prefetch_related("lines"))
+    lines_show_last_no_used([line for series in all_series for line in series.lines.all()])
+    for series in all_series:
         lines = list(series.lines.all())
         line = None
         try:
             candidates = lines_on_latest_date(lines, on_date)
             line = next(
-                (c for c in candidates if c.compute_open()), candidates[-1] if candidates else None
+                (c for c in candidates if line_is_open_now(c)),
+                candidates[-1] if candidates else None,
             )
             picked = _pick_open_line(series, candidates, has_lines=bool(lines), on_date=on_date)
-            drawn = _compute(series, picked, on_date)
+            drawn = _peek_line(series, picked, on_date, last_no_used=picked.last_no_used)
         except NumberSeriesError as exc:
             rows.append(SeriesOverview(series, line, "", None, str(exc)))
             continue
@@ -426,6 +695,8 @@ def line_save(line: NoSeriesLine, *, fresh_fields: tuple[str, ...] = COUNTER_FIE
     one width again (5.2) and Open is recomputed by save().
     """
     with transaction.atomic(using=router.db_for_write(NoSeriesLine)):
+        # A Sequence line's last no. used is taken from its sequence unless typed.
+        line._numbering_typed_last_no_used = "last_no_used" not in fresh_fields
         if line.pk and fresh_fields:
             current = (
                 NoSeriesLine.objects.select_for_update()
@@ -452,3 +723,143 @@ def line_validate(line: NoSeriesLine) -> None:
     """Raise a field-keyed ValidationError when the line's numbers don't fit together,
     else recompute its Open flag (the model's clean(); kept here for service callers)."""
     line.clean()
+
+
+# --- Sequence lines: their database sequence follows the line (pre/post save, delete) --
+
+
+def _sequence_start(line: NoSeriesLine, base: str) -> int:
+    """The first value the line's sequence issues after last no. used `base`."""
+    try:
+        following = formatting.next_number(
+            starting_no=line.starting_no, last_no_used=base, increment_by=line.increment_by
+        )
+        return formatting.sequence_value(following)
+    except ValueError:
+        return (
+            formatting.sequence_value(line.starting_no)
+            if formatting.has_number(line.starting_no)
+            else 0
+        )
+
+
+def _normalised_last(line: NoSeriesLine, base: str) -> str:
+    values = formatting.normalise_line_numbers(
+        starting_no=line.starting_no,
+        ending_no=line.ending_no,
+        warning_no=line.warning_no,
+        last_no_used=base,
+    )
+    if all(len(value) <= formatting.MAX_LENGTH for value in values.values()):
+        return values["last_no_used"]
+    return base
+
+
+def line_before_save(line: NoSeriesLine, *, using: str, update_fields=None) -> None:
+    """pre_save of a line: its sequence follows the implementation (`_line_sequence`)
+    and the integer form of its numbers (fast_* fields) follows the text fields."""
+    _line_sequence(line, using=using, update_fields=update_fields)
+    line.set_fast_fields()
+
+
+def _line_sequence(line: NoSeriesLine, *, using: str, update_fields=None) -> None:
+    """pre_save of a line: keep its database sequence and its last no. used in step
+    with the implementation (Normal <-> Sequence) so the numbering continues.
+
+    - Normal -> Sequence: the sequence starts after the last no. used.
+    - Sequence -> Normal: the last number the sequence handed out becomes the last no.
+      used, read under the sequence's lock (no draw from it until this commits); the
+      sequence is dropped.
+    - Sequence line edited: the last no. used shown is the sequence's; typing a new one
+      (or changing the increment or the starting no.) restarts the sequence from it.
+
+    A typed last no. used is one the admin form marks as edited, or for other saves one
+    that differs from the stored value.
+    """
+    typed = getattr(line, "_numbering_typed_last_no_used", None)
+    line._numbering_typed_last_no_used = None
+    line._numbering_create_sequence = False
+    old = None
+    if line.pk:
+        old = (
+            NoSeriesLine.objects.using(using)
+            .select_for_update()
+            .filter(pk=line.pk)
+            .values(
+                "implementation", "sequence_name", "starting_no", "increment_by", "last_no_used"
+            )
+            .first()
+        )
+    if old is None:
+        line._numbering_create_sequence = line.allows_gaps
+        return
+    if update_fields is not None and "last_no_used" not in update_fields:
+        typed = False
+    elif typed is None:
+        typed = line.last_no_used != old["last_no_used"]
+    connection = connections[using]
+    was_sequence = old["implementation"] == NoSeriesLine.Implementation.SEQUENCE
+    if was_sequence and old["sequence_name"]:
+        live = sequences.lock_last_value(connection, old["sequence_name"])
+        if not typed:
+            base = (
+                old["last_no_used"]
+                if live is None
+                else formatting.format_sequence_value(old["starting_no"], live)
+            )
+            line.last_no_used = _normalised_last(line, base)
+        if line.allows_gaps:
+            line.sequence_name = old["sequence_name"]
+            if (
+                typed
+                or line.increment_by != old["increment_by"]
+                or line.starting_no != old["starting_no"]
+            ):
+                sequences.restart(
+                    connection,
+                    line.sequence_name,
+                    start=_sequence_start(line, line.last_no_used),
+                    increment=line.increment_by,
+                )
+        else:
+            sequences.drop(connection, old["sequence_name"])
+            line.sequence_name = ""
+    elif line.allows_gaps:
+        if not typed:
+            line.last_no_used = old["last_no_used"]  # fresh, under the row lock
+        name = sequences.sequence_name_for(line.pk)
+        sequences.drop(connection, name)
+        sequences.create(
+            connection,
+            name,
+            start=_sequence_start(line, line.last_no_used),
+            increment=line.increment_by,
+        )
+        line.sequence_name = name
+    else:
+        line.sequence_name = ""
+    line.open = line.compute_open()
+
+
+def line_after_save(line: NoSeriesLine, *, created: bool, using: str) -> None:
+    """post_save of a line: a new Sequence line gets its sequence (it needs the id)."""
+    if not (created and getattr(line, "_numbering_create_sequence", False)):
+        return
+    line._numbering_create_sequence = False
+    name = sequences.sequence_name_for(line.pk)
+    connection = connections[using]
+    sequences.drop(connection, name)
+    sequences.create(
+        connection,
+        name,
+        start=_sequence_start(line, line.last_no_used),
+        increment=line.increment_by,
+    )
+    NoSeriesLine.objects.using(using).filter(pk=line.pk).update(sequence_name=name)
+    line.sequence_name = name
+
+
+def line_after_delete(line: NoSeriesLine, *, using: str) -> None:
+    """post_delete of a line: its sequence goes with it."""
+    if line.sequence_name:
+        sequences.drop(connections[using], line.sequence_name)

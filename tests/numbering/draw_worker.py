@@ -1,6 +1,6 @@
 """A separate OS process for the concurrency test: draws numbers and prints them.
 
-    python -m tests.numbering.draw_worker SERIES COUNT GO_FILE [--rollback-every K]
+    python -m tests.numbering.draw_worker SERIES COUNT GO_FILE [--rollback-every K] [--pause S]
 
 Settings come from DJANGO_SETTINGS_MODULE / DATABASE_URL in the environment. The worker
 sets Django up, touches GO_FILE.ready-<pid>, waits for GO_FILE, then draws COUNT
@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("go_file")
     parser.add_argument("--rollback-every", type=int, default=0)
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between draws")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
@@ -58,6 +59,8 @@ def main() -> None:
             continue
         print(number, flush=True)
         drawn += 1
+        if args.pause:
+            time.sleep(args.pause)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from numbering import services
 from numbering.models import NoSeriesLine
 from tests.numbering.factories import make_series
 
@@ -38,7 +39,9 @@ def _test_database_url() -> str:
     return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _run_workers(tmp_path: Path, code: str, *, rollback_every: int = 0) -> list[str]:
+def _run_workers(
+    tmp_path: Path, code: str, *, rollback_every: int = 0, pause: float = 0.0, while_drawing=None
+) -> list[str]:
     go = tmp_path / "go"
     env = {
         **os.environ,
@@ -49,6 +52,8 @@ def _run_workers(tmp_path: Path, code: str, *, rollback_every: int = 0) -> list[
     command = [sys.executable, "-m", "tests.numbering.draw_worker", code, str(PER_PROCESS), str(go)]
     if rollback_every:
         command += ["--rollback-every", str(rollback_every)]
+    if pause:
+        command += ["--pause", str(pause)]
     workers = [
         subprocess.Popen(
             command,
@@ -67,6 +72,8 @@ def _run_workers(tmp_path: Path, code: str, *, rollback_every: int = 0) -> list[
             assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
             time.sleep(0.05)
         go.touch()  # all start drawing at once
+        if while_drawing is not None:
+            while_drawing()
         outputs = [w.communicate(timeout=120) for w in workers]
     finally:
         for w in workers:
@@ -104,3 +111,27 @@ def test_consecutive_ranges_are_filled_in_order_under_concurrency(tmp_path):
         f"{prefix}{n:03d}" for prefix in "ABCD" for n in range(1, per_line + 1)
     )
     assert not NoSeriesLine.objects.filter(series_id="CONT", open=True).exists()
+
+
+def test_switching_a_line_while_processes_draw_never_repeats_a_number(tmp_path):
+    """Normal -> Sequence (gaps allowed, no row lock) -> Normal while four processes
+    draw, every third transaction rolled back: every committed number once, and the
+    numbering goes on after all of them."""
+    make_series("CONT", {"starting_no": "S00001"})
+
+    def switch_twice():
+        for implementation in ("sequence", "normal"):
+            time.sleep(0.3)
+            line = NoSeriesLine.objects.get(series_id="CONT")
+            line.implementation = implementation
+            services.line_save(line)
+
+    numbers = _run_workers(
+        tmp_path, "CONT", rollback_every=3, pause=0.01, while_drawing=switch_twice
+    )
+    assert len(numbers) == len(set(numbers)) == PROCESSES * PER_PROCESS
+    from django.db import transaction
+
+    with transaction.atomic():
+        following = services.series_next_number("CONT")
+    assert following > max(numbers)

@@ -214,11 +214,16 @@ def test_error_is_translated():
     assert exc.value.messages
 
 
-def test_draw_costs_two_queries(django_assert_num_queries):
+def test_a_draw_is_one_statement(django_assert_num_queries):
+    """Choose the line, check it and advance it in one UPDATE (issue 15.1): the row
+    lock is held only from that statement to the commit."""
     make_series("S", {"starting_no": "A1"}, {"starting_no": "B1", "starting_date": D(2020, 1, 1)})
     # pytest-django's test transaction is the caller's transaction here.
-    with django_assert_num_queries(2):  # lock + read the lines (with the series), save the line
+    with django_assert_num_queries(1) as captured:
         assert series_next_number("S", on_date=D(2027, 1, 1)) == "B1"
+    assert captured.captured_queries[0]["sql"].lstrip().upper().startswith("UPDATE")
+    with django_assert_num_queries(1):
+        assert series_next_number("S", on_date=D(2027, 1, 1)) == "B2"
 
 
 def test_draw_many_takes_consecutive_numbers_across_ranges():
