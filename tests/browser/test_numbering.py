@@ -22,3 +22,31 @@ def test_staff_sees_next_numbers_from_the_menu(login, live_server, staff_user):
     assert "You cannot assign numbers greater than OP5" in page.locator("#series-OPP").inner_text()
     assert page.get_by_role("link", name="Edit number series").count() == 0
     assert NoSeriesLine.objects.get(series_id="CONT").last_no_used == "CT0009"
+
+
+def test_administrator_switches_a_line_to_gaps_allowed_in_norwegian(login, live_server, admin_user):
+    """Item 14.11 in nb: the admin's implementation field switches a line to Sequence;
+    the series page then says gaps are allowed and the numbering goes on."""
+    from django.db import transaction
+
+    from numbering import services
+
+    make_series(
+        "CONT", {"starting_no": "CT0001", "last_no_used": "CT0009"}, description="Kontakter"
+    )
+    page = login(admin_user)
+    page.context.add_cookies([{"name": "django_language", "value": "nb", "url": live_server.url}])
+    page.goto(f"{live_server.url}/admin/numbering/noseries/CONT/change/")
+    page.select_option("#id_lines-0-implementation", label="Sekvens (hull tillatt)")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    page.goto(f"{live_server.url}/numbering/")
+    row = page.locator("#series-CONT")
+    assert "Hull tillatt" in row.inner_text()
+    assert row.locator("td").nth(9).inner_text().strip() == "CT0010"
+    line = NoSeriesLine.objects.get(series_id="CONT")
+    assert line.implementation == "sequence" and line.sequence_name
+    services.clear_caches()
+    with transaction.atomic():
+        assert services.series_next_number("CONT") == "CT0010"
+    page.reload()
+    assert page.locator("#series-CONT td").nth(6).inner_text().strip() == "CT0010"
