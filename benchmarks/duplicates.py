@@ -344,7 +344,7 @@ def command(sizes: list[int], seed: int, database_url: str | None, repeat: int) 
     vendor = "postgresql" if database_url else "sqlite"
     print(f"\nWhole find_duplicates command ({vendor}; first generator, seed {seed})")
     for size in sizes:
-        with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+        with tempfile.TemporaryDirectory(prefix="bench_dups_") as tmp:
             env = dict(os.environ)
             setup = subprocess.run(
                 [sys.executable, __file__, "--fill", str(size), "--seed", str(seed), "--tmp", tmp]
@@ -431,7 +431,7 @@ def fill(size: int, seed: int, tmp: str, database_url: str | None) -> None:
 
 
 def autosearch(size: int, new: int, seed: int, database_url: str | None) -> None:
-    with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench_dups_") as tmp:
         dropped = _django(database_url, tmp, "bench_dups_autosearch")
         try:
             _autosearch(size, new, seed)

@@ -559,12 +559,10 @@ MAX_KEY_GROUP = 60
 _MIN_TOKEN = 3
 #: The families of blocking keys ("sources" of candidate pairs).
 KEY_FAMILIES = (
-    "vat", "vat_part", "phone", "email", "domain", "name", "word", "prefixes", "address",
+    "vat", "phone", "email", "domain", "name", "word", "prefixes", "address",
 )  # fmt: skip
 _FAMILY_OF = {
     "v": "vat",
-    "v1": "vat_part",
-    "v2": "vat_part",
     "t": "phone",
     "m": "email",
     "d": "domain",
@@ -579,7 +577,6 @@ _FAMILY_OF = {
 #: place agree because of the key.
 SESSIONS = {
     "vat": ("vat", frozenset({VAT})),
-    "vat_part": ("vat_part", frozenset({VAT, PLACE})),
     "phone": ("phone", frozenset({PHONE})),
     "email": ("email", frozenset({EMAIL})),
     "domain": ("email", frozenset({EMAIL})),
@@ -597,9 +594,9 @@ _ALL_FAMILIES = frozenset(KEY_FAMILIES)
 def blocking_keys(profile: Profile, families: Iterable[str] | None = None) -> set[str]:
     """Keys under which a record's possible duplicates are looked for.
 
-    Exact keys (VAT number, its halves within the town for a mistyped digit, phone,
-    e-mail address and domain, the whole name, the address within its post code or
-    town) and name keys within a place: each name word within the post code, and
+    Exact keys (VAT number, phone, e-mail address and domain, the whole name, the
+    address within its post code or town) and name keys within a place: each name
+    word within the post code, and
     each pair of name-word prefixes within the town (a typo after the fourth letter,
     a moved address or another word order still meets the twin).
     """
@@ -608,14 +605,10 @@ def blocking_keys(profile: Profile, families: Iterable[str] | None = None) -> se
     add = keys.add
     p = profile
     city = p.city
-    if p.vat is not None and len(p.vat.core) >= 6:
-        core = p.vat.core
-        if "vat" in use:
-            add(f"v:{core}")
-        if city and "vat_part" in use:
-            half = len(core) // 2
-            add(f"v1:{core[: half + 1]}@{city}")
-            add(f"v2:{core[half:]}@{city}")
+    if p.vat is not None and len(p.vat.core) >= 6 and "vat" in use:
+        # (Halves of the number within the town, for a mistyped digit, were measured to
+        # add no true pair the other keys miss: benchmarks/duplicates.py --part sources.)
+        add(f"v:{p.vat.core}")
     if "phone" in use:
         for phone in p.phones:
             add(f"t:{phone}")
