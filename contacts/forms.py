@@ -5,13 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from contacts.models import Contact
 from contacts.selectors import company_resolve
 from contacts.services import contact_manual_no_allowed
+from listing.widgets import LookupInput
 from marketing_setup.models import Language, Salesperson, Territory
+
+COMPANY_LOOKUP = format_lazy("{}?kind=company", reverse_lazy("contacts:lookup"))
 
 COMMON_FIELDS = (
     "name_2",
@@ -193,7 +198,9 @@ class ContactFilterForm(forms.Form):
         label=_("Company no."),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"size": 12}),
+        widget=LookupInput(
+            format_lazy("{}?kind=company", reverse_lazy("contacts:lookup")), attrs={"size": 12}
+        ),
     )
     salesperson = forms.ModelChoiceField(
         label=_("Salesperson"),
@@ -218,6 +225,7 @@ class CompanyNoForm(forms.Form):
         label=_("Company no."),
         required=False,
         max_length=100,
+        widget=LookupInput(COMPANY_LOOKUP),
         help_text=_(
             "The company's no. or name. Leave blank to make the person independent of any company."
         ),

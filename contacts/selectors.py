@@ -274,3 +274,13 @@ def company_resolve(text: str, *, limit: int = 6) -> list[Contact]:
         if found:
             return found
     return []
+
+
+LOOKUP_SIZE = 8
+
+
+def contact_lookup(text: str, *, companies_only: bool = False, limit: int = LOOKUP_SIZE):
+    """What a lookup field offers for typed text: the list's search (no., name in any
+    spelling, phone, e-mail, city...), companies only when asked, in no. order."""
+    params = {"q": text, "type": Contact.Type.COMPANY if companies_only else ""}
+    return list(contact_filter(params=params).select_related("company").order_by("no")[:limit])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/", views.contact_import_view, name="import"),
     path("export/", views.contact_export_view, name="export"),
     path("bulk/", views.contact_bulk_view, name="bulk"),
+    path("lookup/", views.contact_lookup_view, name="lookup"),
     path("<number:no>/edit/", views.contact_edit_view, name="edit"),
     path("<number:no>/persons/new/", views.person_create_view, name="create_person"),
     path("<number:no>/follow/", views.person_follow_view, name="follow"),

@@ -133,6 +133,22 @@ def contact_export_view(request):
     return _csv_response(selectors.contact_export_rows(params=params))
 
 
+@require_GET
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_lookup_view(request):
+    """Matches for a lookup field as the user types (htmx): companies, or any contact."""
+    text = (request.GET.get(request.GET.get("field", "q")) or request.GET.get("q") or "").strip()
+    companies_only = request.GET.get("kind") == "company"
+    items = []
+    if text:
+        for c in selectors.contact_lookup(text, companies_only=companies_only):
+            detail = " ".join(p for p in (c.post_code, c.city) if p)
+            if c.is_person and c.company_id:
+                detail = c.company.name
+            items.append({"value": c.no, "label": c.name, "detail": detail})
+    return render(request, "listing/_lookup_results.html", {"items": items, "q": text})
+
+
 # --- Bulk actions -------------------------------------------------------------------
 
 #: Above this many contacts a bulk action is refused here (until the background jobs

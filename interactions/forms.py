@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from interactions.models import (
@@ -10,10 +11,16 @@ from interactions.models import (
     InteractionTemplate,
     InteractionTemplateSetup,
 )
+from listing.widgets import LookupInput
 
 
 class EntryFilterForm(forms.Form):
-    contact = forms.CharField(label=_("Contact no."), required=False, max_length=20)
+    contact = forms.CharField(
+        label=_("Contact no."),
+        required=False,
+        max_length=20,
+        widget=LookupInput(reverse_lazy("contacts:lookup")),
+    )
     template = forms.ModelChoiceField(
         label=_("Interaction template"),
         queryset=InteractionTemplate.objects.all(),

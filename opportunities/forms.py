@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
+from listing.widgets import LookupInput
 from marketing_setup.models import SalesCycle, SalesCycleStage, Salesperson
 from opportunities.models import Opportunity
 
@@ -14,8 +16,13 @@ class OpportunityForm(forms.ModelForm):
     contact = forms.ModelChoiceField(
         queryset=Contact.objects.all(),
         to_field_name="no",
-        widget=forms.TextInput(),
+        widget=LookupInput(reverse_lazy("contacts:lookup")),
         label=_("Contact no."),
+        help_text=_("Type a no., name, phone no. or e-mail and choose the contact."),
+        error_messages={
+            "invalid_choice": _("There is no contact with no. %(value)s."),
+            "required": _("Choose the contact of the opportunity."),
+        },
     )
 
     class Meta:
@@ -76,4 +83,6 @@ class OpportunityFilterForm(forms.Form):
     salesperson = forms.ModelChoiceField(
         queryset=Salesperson.objects.all(), required=False, label=_("Salesperson")
     )
-    contact = forms.CharField(required=False, label=_("Contact no."))
+    contact = forms.CharField(
+        required=False, label=_("Contact no."), widget=LookupInput(reverse_lazy("contacts:lookup"))
+    )

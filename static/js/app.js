@@ -44,7 +44,9 @@
     if (!input) return;
     input.value = choice.dataset.lookupValue;
     box.querySelector(".lookup-results").innerHTML = "";
+    input.setAttribute("aria-expanded", "false");
     input.focus();
+    input.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
   /* The language switch: a pick with the mouse switches at once; moving through the
@@ -64,6 +66,14 @@
   document.addEventListener("change", function (event) {
     var select = event.target.closest("#language-select");
     if (select && !keyed) select.form.submit();
+  });
+
+  /* Lookup results: the combobox says whether it has a list open. */
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var results = event.target;
+    if (!results.classList || !results.classList.contains("lookup-results")) return;
+    var input = results.parentNode.querySelector("input.lookup-input");
+    if (input) input.setAttribute("aria-expanded", String(!!results.querySelector("li")));
   });
 
   /* Print buttons and pages that print when they open. */

@@ -93,3 +93,23 @@ def test_amounts_have_thousands_separators_and_the_currency(language, shown):
             Context({"value": "125000"})
         )
     assert html == shown
+
+
+def test_lookup_offers_companies_by_name_in_any_spelling(staff_client, fjord):
+    Contact.objects.create(no="C9", name="Sæther Bygg AS", city="Hamar")
+    html = staff_client.get(
+        "/contacts/lookup/", {"kind": "company", "field": "company", "company": "saether"}
+    ).content.decode()
+    assert 'data-lookup-value="C9"' in html and "Hamar" in html
+    # Companies only: a person of Fjord Maling is not offered for "company".
+    html = staff_client.get("/contacts/lookup/", {"kind": "company", "q": "kari"}).content.decode()
+    assert "P1" not in html and "No match." in html
+    # The field still works as a plain field: the card's "change company" takes the name.
+    card = staff_client.get("/contacts/P1/").content.decode()
+    assert 'hx-get="/contacts/lookup/?kind=company"' in card
+    response = staff_client.post(
+        "/contacts/P1/company/", {"company": "Sæther Bygg AS"}, follow=True
+    )
+    assert Contact.objects.get(no="P1").company.no == "C9"
+    response = staff_client.post("/contacts/P1/company/", {"company": "Nowhere AS"}, follow=True)
+    assert "There is no company with no. NOWHERE AS." in response.content.decode()
