@@ -27,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
     # The change log is read-only for everyone (written by the services only).
     "history": {ADMINISTRATORS: ("view",), STAFF: ("view",)},
     "numbering": {ADMINISTRATORS: ALL, STAFF: ("view",)},
+    # Staff start jobs and see their own; "manage": see and cancel everyone's.
+    "jobs": {ADMINISTRATORS: (*ALL, "manage"), STAFF: ("add", "view")},
     "marketing_setup": {ADMINISTRATORS: ALL, STAFF: ("view",)},
     "contacts": {ADMINISTRATORS: ALL, STAFF: ALL},
     "duplicates": {ADMINISTRATORS: ALL, STAFF: ALL},

@@ -40,10 +40,12 @@ INSTALLED_APPS = [
     "django_countries",
     "django_htmx",
     "rest_framework",
+    "django_tasks",
     # Our apps, lowest layer first: dependencies point up this list only.
     "history",
     "listing",
     "numbering",
+    "jobs",
     "marketing_setup",
     "contacts",
     "duplicates",
@@ -53,9 +55,14 @@ INSTALLED_APPS = [
     "demo",
     # The site: roles and site-wide pages; it may import every app above.
     "crm_site",
+    # The database task queue. After `jobs`, whose `db_worker` command extends this
+    # app's (the first app in this list that defines a command wins).
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # /health/ answers before host checks, HTTPS redirects and sessions (load balancers).
+    "crm_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,6 +175,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
 }
+
+# --- Background jobs (jobs app; README "Background jobs") -------------------------
+# The database is the queue: `manage.py db_worker` runs what pages and commands enqueue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job's worker writes its progress and a heartbeat this often (seconds) and
+# notices a cancel request as often.
+JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=2.0)
+# A running job without a heartbeat for this long lost its worker (killed, machine
+# down): it is marked failed, or queued again when its kind is safe to retry.
+JOBS_STALE_SECONDS = env.float("JOBS_STALE_SECONDS", default=60.0)
+# A job that waits for a conflicting one (same conflict key) looks again this often.
+JOBS_CONFLICT_RETRY_SECONDS = env.float("JOBS_CONFLICT_RETRY_SECONDS", default=5.0)
 
 # --- Security (production values unless DEBUG) -------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

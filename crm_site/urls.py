@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from crm_site import views
+from crm_site import health, views
 
 # The admin names the product, not Django.
 admin.site.site_header = _("CRM administration")
@@ -15,6 +15,8 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    # Answered by crm_site.health.HealthCheckMiddleware; the route documents the URL.
+    path("health/", health.health_view, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher also works on the login page.

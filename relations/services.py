@@ -397,6 +397,22 @@ def entities_without_contact(link_to: str):
     return model.objects.exclude(no__in=linked).order_by("no")
 
 
+def _entities_without_contact_in_pages(link_to: str, size: int = 500):
+    """The entities without a contact, read a page at a time by number. No cursor stays
+    open while the caller writes: on SQLite an open read would pin the connection to an
+    old snapshot, and its next write would fail once another connection had written."""
+    last_no = None
+    while True:
+        pending = entities_without_contact(link_to)
+        if last_no is not None:
+            pending = pending.filter(no__gt=last_no)
+        page = list(pending[:size])
+        if not page:
+            return
+        last_no = page[-1].no
+        yield from page
+
+
 def entities_create_contacts(*, link_to: str, progress=None) -> list[Contact]:
     """Batch job "Create Contacts from Customers/Vendors/Bank Accounts" (7.3): a linked
     company contact for every entity of this type that has none. Requires the setup
@@ -404,11 +420,10 @@ def entities_create_contacts(*, link_to: str, progress=None) -> list[Contact]:
     primary contact. `progress(iterable)` may wrap the loop (a progress bar). One
     transaction per entity, so a long run keeps what it made if stopped."""
     code = setup_code_for(link_to, required=True)
-    pending = entities_without_contact(link_to)
     created = []
-    iterable = pending.iterator(chunk_size=500)
+    iterable = _entities_without_contact_in_pages(link_to)
     if progress is not None:
-        iterable = progress(iterable, total=pending.count())
+        iterable = progress(iterable, total=entities_without_contact(link_to).count())
     for entity in iterable:
         with transaction.atomic():
             created.append(_contact_create_for_entity(entity, code))

@@ -18,3 +18,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "en"
+
+# The tests of background jobs run a real worker process (`manage.py db_worker`), which
+# must see the test database: on SQLite that is a file (one per pytest process), not
+# the in-memory database a subprocess cannot open. PostgreSQL's test database is
+# `test_<NAME>` anyway.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"crm-tests-{os.getpid()}.sqlite3")
+    }
+# Workers in tests beat fast, so a killed one is noticed within a fraction of a second.
+JOBS_HEARTBEAT_SECONDS = 0.1
+JOBS_CONFLICT_RETRY_SECONDS = 0.2

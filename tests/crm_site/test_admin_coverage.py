@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = (
     "numbering",
+    "jobs",
     "marketing_setup",
     "contacts",
     "duplicates",

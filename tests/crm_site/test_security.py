@@ -32,8 +32,9 @@ from tests.relations.factories import (
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open: signing in, the language switcher (also on the login page),
+# the health check for load balancers,
 # and the admin's own login page.
-PUBLIC = {"login", "set_language", "admin:login"}
+PUBLIC = {"login", "set_language", "admin:login", "health"}
 # Pages any signed-in user may open, whatever their role.
 SIGNED_IN = PUBLIC | {"home", "search", "logout", "admin:logout"}  # search: per-section perms
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
