@@ -152,6 +152,7 @@ def cover_sheet_view(request, no: str):
         request,
         "interactions/cover_sheet.html",
         {
+            **_document_language(contact),
             "form": form,
             "contact": contact,
             "greeting": greeting,
@@ -159,6 +160,22 @@ def cover_sheet_view(request, no: str):
             "printed": printed,
         },
     )
+
+
+def _document_language(contact: Contact) -> dict:
+    """A printed document speaks the contact's language (its Language code's Django
+    language, else the page's) and leaves the country out of a domestic address."""
+    from django.conf import settings
+
+    from marketing_setup.models import MarketingSetup
+
+    languages = {code for code, _name in settings.LANGUAGES}
+    language = getattr(contact.language, "django_language", "") if contact.language_id else ""
+    home = str(MarketingSetup.get().default_country or "")
+    return {
+        "document_language": language if language in languages else "",
+        "show_country": bool(contact.country) and str(contact.country) != home,
+    }
 
 
 @permission_required("interactions.change_interactiontemplatesetup", raise_exception=True)

@@ -113,3 +113,26 @@ def test_lookup_offers_companies_by_name_in_any_spelling(staff_client, fjord):
     assert Contact.objects.get(no="P1").company.no == "C9"
     response = staff_client.post("/contacts/P1/company/", {"company": "Nowhere AS"}, follow=True)
     assert "There is no company with no. NOWHERE AS." in response.content.decode()
+
+
+def test_cover_sheet_speaks_the_contact_s_language_and_skips_a_domestic_country(
+    staff_client, fjord, setup
+):
+    from marketing_setup.models import Language
+
+    norsk = Language.objects.create(code="NOR", description="Norsk", django_language="nb")
+    setup.default_country = "NO"
+    setup.save()
+    Contact.objects.filter(no="C1").update(language=norsk)
+    Contact.objects.create(no="C7", name="Tulp BV", city="Delft", country="NL", language=norsk)
+    html = staff_client.get(
+        "/interactions/contact/C1/cover-sheet/", headers={"accept-language": "nl"}
+    ).content.decode()
+    sheet = html.split('id="cover-sheet"')[1].split("</article>")[0]
+    assert 'lang="nb"' in sheet and "<h1>Forside</h1>" in sheet
+    assert "Norge" not in sheet and "Noorwegen" not in sheet  # domestic: no country
+    html = staff_client.get(
+        "/interactions/contact/C7/cover-sheet/", headers={"accept-language": "en"}
+    ).content.decode()
+    sheet = html.split('id="cover-sheet"')[1].split("</article>")[0]
+    assert "Nederland" in sheet  # abroad: the country, in the contact's language
