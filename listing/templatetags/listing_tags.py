@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -62,3 +66,23 @@ def pagination(page, target: str = ""):
         ),
         "last_url": page_query(page, last="1", after=None, before=None, pos=None),
     }
+
+
+@lru_cache(maxsize=16)
+def _country_options(language: str, blank: str) -> str:
+    from django_countries import countries
+
+    return format_html_join(
+        "", '<option value="{}">{}</option>', [("", blank), *((c, n) for c, n in countries)]
+    )
+
+
+@register.simple_tag
+def country_options(selected: str = "", blank: str = "") -> str:
+    """The <option>s of a country/region select, built once per language (about 250
+    options through widget templates cost ~100 ms a page), `selected` marked."""
+    html = _country_options(get_language() or "", str(blank))
+    if selected:
+        marker = format_html('<option value="{}">', selected)
+        html = html.replace(marker, marker[:-1] + " selected>", 1)
+    return mark_safe(html)  # built by format_html_join from escaped values
