@@ -44,6 +44,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         },
     },
     "opportunities": {ADMINISTRATORS: ALL, STAFF: ALL},
+    # Everyone with a role may have API tokens of their own (the page shows only one's
+    # own; the admin, every user's).
+    "api": {ADMINISTRATORS: ALL, STAFF: {"apitoken": ("add", "delete", "view")}},
 }
 
 

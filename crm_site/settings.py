@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "django_tasks",
+    "django_filters",
+    "drf_spectacular",
+    "drf_standardized_errors",
     # Our apps, lowest layer first: dependencies point up this list only.
     "history",
     "listing",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "interactions",
     "opportunities",
     "demo",
+    "api",
     # The site: roles and site-wide pages; it may import every app above.
     "crm_site",
     # The database task queue. After `jobs`, whose `db_worker` command extends this
@@ -168,12 +172,75 @@ STORAGES = {
 }
 
 # --- API --------------------------------------------------------------------
+# /api/v1/ (api/): tokens for scripts, the browser session (with CSRF); HTTP Basic only
+# when switched on (a browser caches Basic credentials). JSON bodies only.
+API_BASIC_AUTH = env.bool("API_BASIC_AUTH", default=False)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+# Failed sign-ins per client IP (and per user name with Basic) before a 429.
+API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", default=10)
+API_AUTH_FAILURE_WINDOW = env.int("API_AUTH_FAILURE_WINDOW", default=300)  # seconds
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "api.authentication.TokenAuthentication",
+        "api.authentication.BasicAuthentication",  # answers only with API_BASIC_AUTH on
+        "api.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermissions"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.UserRateThrottle",
+        "api.throttling.IPRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_THROTTLE_USER", default="1200/min"),
+        "ip": env("API_THROTTLE_IP", default="3000/min"),
+        "anon": env("API_THROTTLE_ANON", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "api.exceptions.ApiExceptionHandler",
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CRM API",
+    "DESCRIPTION": (
+        "Contacts, business relations, interactions, opportunities, duplicates and the "
+        "setup, through the same rules as the pages. Authenticate with "
+        "`Authorization: Token <key>` (keys on the API tokens page)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ContactTypeEnum": "contacts.models.Contact.Type",
+        "CorrespondenceTypeEnum": "marketing_setup.models.CorrespondenceType",
+        "CountryEnum": "django_countries.countries",
+        # drf-standardized-errors' error codes (its documented set-up).
+        **{
+            name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
+            for name in (
+                "ValidationErrorEnum",
+                "ClientErrorEnum",
+                "ServerErrorEnum",
+                *(f"ErrorCode{code}Enum" for code in (401, 403, 404, 405, 406, 415, 429, 500)),
+            )
+        },
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+    ],
+    # Swagger UI from our own static files (static/swagger-ui/): no CDN, CSP-friendly.
+    "SWAGGER_UI_DIST": "/" + STATIC_URL.strip("/") + "/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/" + STATIC_URL.strip("/") + "/swagger-ui/favicon-32x32.png",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayOperationId": False},
 }
 
 # --- Background jobs (jobs app; README "Background jobs") -------------------------

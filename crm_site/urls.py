@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from api.interactions import LegacyDocumentLogView
 from crm_site import health, views
 
 # The admin names the product, not Django.
@@ -27,7 +28,10 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("duplicates/", include("duplicates.urls")),
     path("relations/", include("relations.urls")),
+    # The document-logging endpoint's first URL (now /api/v1/interactions/documents/).
+    path("interactions/api/documents/", LegacyDocumentLogView.as_view(), name="api_documents"),
     path("interactions/", include("interactions.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("history/", include("history.urls")),
+    path("api/", include("api.urls")),
 ]

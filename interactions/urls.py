@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interactions import api, views
+from interactions import views
 
 app_name = "interactions"
 
@@ -11,5 +11,4 @@ urlpatterns = [
     path("contact/<number:no>/email/", views.email_log_view, name="log_email"),
     path("contact/<number:no>/cover-sheet/", views.cover_sheet_view, name="cover_sheet"),
     path("setup/", views.template_setup_view, name="template_setup"),
-    path("api/documents/", api.DocumentLogView.as_view(), name="api_documents"),
 ]

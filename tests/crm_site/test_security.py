@@ -18,8 +18,9 @@ from django.utils.regex_helper import normalize
 
 from contacts.models import Contact
 from duplicates.models import ContactDuplicate
-from interactions.models import InteractionLogEntry
+from interactions.models import InteractionGroup, InteractionLogEntry, InteractionTemplate
 from marketing_setup.models import MarketingSetup
+from numbering.models import NoSeries
 from opportunities.models import Opportunity
 from tests.factories import BusinessRelationFactory, CompanyFactory, PersonFactory
 from tests.relations.factories import (
@@ -36,7 +37,9 @@ pytestmark = pytest.mark.django_db
 # and the admin's own login page.
 PUBLIC = {"login", "set_language", "admin:login", "health"}
 # Pages any signed-in user may open, whatever their role.
-SIGNED_IN = PUBLIC | {"home", "search", "logout", "admin:logout"}  # search: per-section perms
+# search: per-section perms. The API's schema and its documentation page describe the
+# API, not its data.
+SIGNED_IN = PUBLIC | {"home", "search", "logout", "admin:logout", "api:schema", "api:docs"}
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
 
 
@@ -73,6 +76,9 @@ def objects():
         contact=person, contact_no=person.no, contact_name=person.name, date=datetime.date.today()
     )
     opportunity = Opportunity.objects.create(no="SEC-OP", description="Deal", contact=company)
+    group = InteractionGroup.objects.create(code="SECIG")
+    InteractionTemplate.objects.create(code="SECIT", group=group)
+    NoSeries.objects.create(code="SECNS")
     return {
         "contact": company,
         "person": person,
@@ -112,6 +118,25 @@ def _values(name: str | None, objects: dict) -> dict[str, str]:
             "pk": str(Event.objects.order_by("id").first().pk),
             "model": "contacts.contact",
             "object_id": str(objects["contact"].pk),
+        }
+    if name and name.startswith("api:"):
+        kind = name.removeprefix("api:").split("-")[0]
+        no = {
+            "customer": objects["customer"].no,
+            "vendor": objects["vendor"].no,
+            "bank": objects["bank_account"].no,
+            "opportunity": objects["opportunity"].no,
+        }.get(kind, objects["contact"].no)
+        code = {
+            "interaction": "SECIT" if "template" in name else "SECIG",
+            "number": "SECNS",
+        }.get(kind, objects["relation"].business_relation_id)
+        return {
+            "no": no,
+            "code": code,
+            "id": str(objects["pair"].pk),
+            "entry_no": str(objects["entry"].pk),
+            "pk": "1",
         }
     # The admin: its parameters don't matter, every page sends strangers to its login.
     return {

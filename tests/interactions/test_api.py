@@ -97,14 +97,37 @@ def test_user_without_permission_is_403(django_user_model, client, company, syst
     assert not InteractionLogEntry.objects.exists()
 
 
-def test_basic_auth_works(staff_user, company, system_setup):
+def test_basic_auth_is_off_by_default(staff_user, company, system_setup):
     token = base64.b64encode(f"staff:{PASSWORD}".encode()).decode()
     response = _post(
         Client(),
         {"document_type": "sales_invoice", "document_no": "1", "contact_no": "CT100"},
         HTTP_AUTHORIZATION=f"Basic {token}",
     )
-    assert response.status_code == 201
+    assert response.status_code == 401
+    assert not InteractionLogEntry.objects.exists()
+
+
+def test_a_token_works_on_the_old_and_the_new_url(staff_user, company, system_setup):
+    from api.services import api_token_create
+
+    key = api_token_create(user=staff_user, name="ERP").key
+    data = {"document_type": "sales_invoice", "document_no": "1", "contact_no": "CT100"}
+    for url in (URL, "/api/v1/interactions/documents/"):
+        response = Client().post(
+            url, data, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}"
+        )
+        assert response.status_code == 201
+    assert InteractionLogEntry.objects.count() == 2
+
+
+def test_a_form_encoded_body_is_refused(staff_client, company, system_setup):
+    # A cross-site HTML form can send this with the browser's credentials; JSON it cannot.
+    response = staff_client.post(
+        URL, {"document_type": "sales_invoice", "document_no": "1", "contact_no": "CT100"}
+    )
+    assert response.status_code == 415
+    assert not InteractionLogEntry.objects.exists()
 
 
 def test_session_auth_needs_csrf(staff_user, company, system_setup):

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    """The REST API (/api/v1/): thin DRF views over the apps' services and selectors,
+    per-user API tokens and webhooks. It stands above every domain app."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "api"
+    verbose_name = _("API")
+
+    def ready(self) -> None:
+        from api import schema  # noqa: F401  (registers the OpenAPI extensions)

@@ -1,0 +1,55 @@
+"""What every API view shares: JSON answers instead of the login redirect, refusal of
+NUL characters in the path and query, and the role permissions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import APIView
+
+
+def _refuse_nul(request, kwargs) -> None:
+    bad = [key for key, value in kwargs.items() if "\x00" in str(value)]
+    bad += [key for key, values in request.GET.lists() if any("\x00" in v for v in values)]
+    if any("\x00" in key for key in request.GET):
+        bad.append("query")
+    if bad:
+        raise ValidationError(
+            {key: [_("Null characters are not allowed.")] for key in bad}, code="null_characters"
+        )
+
+
+class ApiMixin:
+    """Mixed into every API view (APIView and viewsets)."""
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        # The site's login middleware would redirect a script to the login page; the API
+        # answers 401/403 itself.
+        return login_not_required(super().as_view(*args, **kwargs))
+
+    def initial(self, request, *args, **kwargs):
+        _refuse_nul(request, kwargs)
+        super().initial(request, *args, **kwargs)
+        # After authentication: the services' change log says "API, <token> (<user>)".
+        history_context.set_api_client(request.user, label=client_label(request))
+
+
+class ApiView(ApiMixin, APIView):
+    pass
+
+
+class GenericViewSet(ApiMixin, viewsets.GenericViewSet):
+    #: Numbers may contain "/" (hence ".+", and detail actions are routed before the
+    #: detail itself: api.urls.Router).
+    lookup_value_regex = ".+"
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        obj = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})
+        self.check_object_permissions(self.request, obj)
+        return obj
