@@ -10,6 +10,8 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
+from numbering.codes import NUMBER_REGEX
+
 
 def _refuse_nul(request, kwargs) -> None:
     bad = [key for key, value in kwargs.items() if "\x00" in str(value)]
@@ -43,9 +45,9 @@ class ApiView(ApiMixin, APIView):
 
 
 class GenericViewSet(ApiMixin, viewsets.GenericViewSet):
-    #: Numbers may contain "/" (hence ".+", and detail actions are routed before the
-    #: detail itself: api.urls.Router).
-    lookup_value_regex = ".+"
+    #: Records are addressed by number (numbering.codes: "/" allowed, so detail actions
+    #: are routed before the detail itself: api.urls.Router).
+    lookup_value_regex = NUMBER_REGEX
 
     def get_object(self):
         queryset = self.filter_queryset(self.get_queryset())

@@ -153,6 +153,7 @@ class InteractionGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     queryset = InteractionGroup.objects.all()
     serializer_class = InteractionGroupSerializer
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"
     pagination_class = _CodePagination
 
 
@@ -162,6 +163,7 @@ class InteractionTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     queryset = InteractionTemplate.objects.all()
     serializer_class = InteractionTemplateSerializer
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"
     pagination_class = _CodePagination
 
 

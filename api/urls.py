@@ -52,22 +52,22 @@ v1_patterns = [
         name="document-log",
     ),
     path(
-        "contacts/<path:no>/business-relations/",
+        "contacts/<number:no>/business-relations/",
         _relations.as_view({"get": "list", "post": "create"}),
         name="contact-business-relations",
     ),
     path(
-        "contacts/<path:no>/business-relations/<str:code>/",
+        "contacts/<number:no>/business-relations/<str:code>/",
         _relations.as_view({"delete": "destroy"}),
         name="contact-business-relation",
     ),
     path(
-        "contacts/<path:no>/create-entity/",
+        "contacts/<number:no>/create-entity/",
         _relations.as_view({"post": "create_entity"}),
         name="contact-create-entity",
     ),
     path(
-        "contacts/<path:no>/link-entity/",
+        "contacts/<number:no>/link-entity/",
         _relations.as_view({"post": "link_entity"}),
         name="contact-link-entity",
     ),
