@@ -10,6 +10,8 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
+from history import context as history_context
+from history.drf import client_label
 from numbering.codes import NUMBER_REGEX
 
 

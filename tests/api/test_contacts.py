@@ -162,3 +162,17 @@ def test_the_number_cannot_be_changed(staff_api, numbered_setup):
     response = staff_api.patch(f"{URL}{company.no}/", {"no": "OTHER"}, format="json")
     assert response.status_code == 200
     assert response.json()["no"] == company.no
+
+
+def test_an_api_write_is_logged_as_an_api_call_by_its_token(staff_api, numbered_setup):
+    from history.models import Event, Source
+
+    response = staff_api.post(URL, {"name": "Fjord AS", "city": "Bergen"}, format="json")
+    assert response.status_code == 201
+    event = Event.objects.get(source=Source.API)
+    assert event.changes.filter(object_repr=response.json()["no"]).exists()
+    assert event.user.username == "staff"
+    assert event.actor == "test (staff)"  # the token's name and its user
+    staff_api.patch(f"{URL}{response.json()['no']}/", {"city": "Oslo"}, format="json")
+    change = Event.objects.order_by("-id").first().changes.get(field="city")
+    assert (change.old, change.new) == ("Bergen", "Oslo")
