@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
 from history import context as history_context
@@ -57,3 +59,16 @@ class GenericViewSet(ApiMixin, viewsets.GenericViewSet):
         obj = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})
         self.check_object_permissions(self.request, obj)
         return obj
+
+
+@extend_schema(exclude=True)
+class NotFoundView(ApiView):
+    """Any other path under /api/ (a number that is not one, a typo): a 404 in the API's
+    error shape, not the site's HTML page; a 401 before sign-in."""
+
+    permission_classes = (IsAuthenticated,)
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound()
+
+    post = put = patch = delete = head = options = get

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 from rest_framework.permissions import IsAuthenticated
@@ -96,4 +96,5 @@ urlpatterns = [
     path("docs/", login_required(DocsView.as_view(url_name="api:schema")), name="docs"),
     path("tokens/", tokens.token_list_view, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke_view, name="token_revoke"),
+    re_path(r"^(?P<rest>[\s\S]*)$", base.NotFoundView.as_view(), name="not-found"),
 ]

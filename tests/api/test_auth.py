@@ -209,3 +209,11 @@ def test_a_user_without_a_role_may_not_read(django_user_model):
     client = APIClient()
     client.force_authenticate(user)
     assert client.get(URL).status_code == 403
+
+
+def test_other_api_paths_are_a_json_404_or_401(staff_api, client):
+    response = staff_api.get("/api/v1/contacts/not a number/")
+    assert response.status_code == 404
+    assert _codes(response) == {(None, "not_found")}
+    assert staff_api.post("/api/v1/nothing-here/", {}, format="json").status_code == 404
+    assert client.get("/api/v1/nothing-here/").status_code == 401

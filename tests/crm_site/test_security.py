@@ -38,8 +38,12 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"login", "set_language", "admin:login", "health"}
 # Pages any signed-in user may open, whatever their role.
 # search: per-section perms. The API's schema and its documentation page describe the
-# API, not its data.
-SIGNED_IN = PUBLIC | {"home", "search", "logout", "admin:logout", "api:schema", "api:docs"}
+# API, not its data; api:not-found answers every other /api/ path with a JSON 404 (401
+# before sign-in).
+SIGNED_IN = PUBLIC | {
+    *("home", "search", "logout", "admin:logout"),
+    *("api:schema", "api:docs", "api:not-found"),
+}
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
 
 
@@ -137,6 +141,7 @@ def _values(name: str | None, objects: dict) -> dict[str, str]:
             "id": str(objects["pair"].pk),
             "entry_no": str(objects["entry"].pk),
             "pk": "1",
+            "rest": "no-such-endpoint/",
         }
     # The admin: its parameters don't matter, every page sends strangers to its login.
     return {
@@ -297,7 +302,7 @@ def test_every_page_opens_for_each_role(request, objects, role):
     wrong, opened = [], set()
     for name, regex in ENDPOINTS:
         url = _url(name, regex, objects)
-        if url.startswith("/admin/") or name in ("logout", "set_language"):
+        if url.startswith("/admin/") or name in ("logout", "set_language", "api:not-found"):
             continue
         response = client.get(url)
         if response.status_code == 200:

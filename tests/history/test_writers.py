@@ -212,21 +212,19 @@ def test_commands_are_named_with_the_os_user(numbered, monkeypatch):
 
 
 def test_api_calls_are_logged_as_the_api_with_the_client(client, staff_user, firm):
-    import base64
-
+    from api.services import api_token_create
     from interactions.models import InteractionLogEntry
-    from tests.conftest import PASSWORD
     from tests.interactions.factories import setup_with
 
     setup_with(sales_invoices="S_INVOICE")
-    token = base64.b64encode(f"staff:{PASSWORD}".encode()).decode()
+    key = api_token_create(user=staff_user, name="ERP").key
     response = client.post(
         "/interactions/api/documents/",
         {"document_type": "sales_invoice", "document_no": "103001", "contact_no": firm.no},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Basic {token}",
+        HTTP_AUTHORIZATION=f"Token {key}",
     )
     assert response.status_code == 201, response.content
     entry = InteractionLogEntry.objects.get()
     event = _changes(entry).get().event
-    assert (event.source, event.user, event.actor) == (Source.API, staff_user, "staff")
+    assert (event.source, event.user, event.actor) == (Source.API, staff_user, "ERP (staff)")
