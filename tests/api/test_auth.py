@@ -186,7 +186,7 @@ def test_nul_characters_are_400(staff_api, numbered_setup):
     assert response.status_code == 400
     assert _codes(response) == {("name", "null_characters_not_allowed")}
     assert staff_api.get(URL, {"q": "a\x00"}).status_code == 400
-    assert staff_api.get(f"{URL}A%00B/").status_code == 404  # not a number: no route
+    assert staff_api.get(f"{URL}A%00B/").status_code in (400, 404)  # refused before any query
     assert not Contact.objects.exists()
 
 
