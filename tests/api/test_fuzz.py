@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -50,10 +52,16 @@ def fuzz_world(admin_user, monkeypatch):
     company = services.contact_create(data={"type": "company", "no": "A", "name": "Fuzz AS"})
     services.contact_create(data={"type": "person", "no": "B", "name": "Ola", "company": company})
     key = api_token_create(user=admin_user, name="fuzz").key
+    # As django.test.Client does: the requests run inside the test's transaction, so
+    # the end of a request must not close the connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     headers = {"Authorization": f"Token {key}"}
     app = get_wsgi_application()
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app, headers=headers)
-    return schema, headers
+    yield schema, headers
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _run(operation, mode: GenerationMode, headers: dict, failures: list) -> None:
