@@ -101,12 +101,31 @@ def _prepare(args) -> dict:
         with connection.cursor() as cursor:
             # Duplicate pairs between neighbouring companies (the list's worst case is
             # its size, not which pairs): up to 100k, scores spread over 60-99.
+            from duplicates.models import ContactDuplicate
+
+            # Other columns (added by the duplicates app over time) take their defaults.
+            extra = {
+                f.column: f.get_default()
+                for f in ContactDuplicate._meta.concrete_fields
+                if f.has_default()
+                and not f.primary_key
+                and f.column
+                not in (
+                    "no_of_matching_strings",
+                    "score",
+                    "reasons",
+                    "separate_contacts",
+                    "created_at",
+                )
+            }
+            columns = "".join(f", {c}" for c in extra)
             cursor.execute(
                 "INSERT INTO duplicates_contactduplicate (contact_id, duplicate_id, "
-                "no_of_matching_strings, score, reasons, separate_contacts, created_at) "
-                "SELECT n, n + 10, 2, 60 + (n * 7) %% 40, '[]', false, now() "
-                "FROM generate_series(1, %s, 10) AS g(n) WHERE n + 10 <= %s",
-                [min(args.scale, 1_000_000), args.scale],
+                f"no_of_matching_strings, score, reasons, separate_contacts, created_at{columns}) "
+                "SELECT n, n + 10, 2, 60 + (n * 7) %% 40, '[]', false, now()"
+                + ", %s" * len(extra)
+                + " FROM generate_series(1, %s, 10) AS g(n) WHERE n + 10 <= %s",
+                [*extra.values(), min(args.scale, 1_000_000), args.scale],
             )
             cursor.execute("ANALYZE duplicates_contactduplicate")
         series, _ = NoSeries.objects.get_or_create(
