@@ -23,6 +23,7 @@ from contacts import searchkeys
 from history.queryset import HistoryQuerySet
 from marketing_setup.models import CorrespondenceType, Language, Salesperson, Salutation, Territory
 from numbering.fields import NumberField
+from numbering.records import SaveNeverReinserts
 
 
 def validate_no_letters(value: str) -> None:
@@ -62,7 +63,7 @@ class ContactQuerySet(HistoryQuerySet):
     """Contacts' queries; a HistoryQuerySet, so update() and bulk_create() are logged."""
 
 
-class Contact(models.Model):
+class Contact(SaveNeverReinserts, models.Model):
     class Type(models.TextChoices):
         COMPANY = "company", _("Company")
         PERSON = "person", _("Person")

@@ -37,6 +37,7 @@ from history import context as history
 from history.models import Cause
 from marketing_setup.models import MarketingSetup
 from numbering.codes import normalise_number, validate_number
+from numbering.records import RecordGone, record_lock
 from numbering.services import NumberSeriesError, series_check_manual, series_draw
 
 # Flags upper apps set on their models (contacts never imports them).
@@ -132,7 +133,8 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) ->
     setup = setup or MarketingSetup.get()
     old = _old_row(contact)
     if old is None and not contact._state.adding:
-        contact._state.adding = True  # pk given but no row yet: an insert
+        # Merged or deleted since it was loaded: an edit never brings it back (13.1).
+        raise RecordGone(contact)
     contact_clear_person_fields(contact)
     _sync_names(contact, old)
     if old is None:
@@ -280,8 +282,14 @@ def contact_after_save(contact: Contact) -> None:
 
 @transaction.atomic
 def contact_save(*, contact: Contact, setup: MarketingSetup | None = None) -> Contact:
-    """Validate and save a new or changed contact with all the rules (see module doc)."""
+    """Validate and save a new or changed contact with all the rules (see module doc).
+
+    A stored contact's row is locked first, so a concurrent merge or delete waits for
+    this save or wins before it; RecordGone when it is gone (never a re-insert).
+    """
     setup = setup or MarketingSetup.get()
+    if not contact._state.adding:
+        record_lock(contact)
     contact_prepare(contact, setup=setup)
     if contact._state.adding:
         contact_check_new_no(contact, setup)
@@ -327,7 +335,10 @@ def contact_create(*, data: dict[str, Any], user=None) -> Contact:
 @transaction.atomic
 def contact_update(*, contact: Contact, data: dict[str, Any]) -> Contact:
     """Change a contact's fields. A type change follows 2.7 (contact_change_type), a
-    company change 2.4, and a company's changes reach its persons (2.5)."""
+    company change 2.4, and a company's changes reach its persons (2.5). The row is
+    locked and re-read first: values not in `data` are the stored ones, not those of a
+    stale copy (RecordGone when it was merged or deleted meanwhile)."""
+    record_lock(contact, refresh=True)
     data = dict(data)
     new_type = data.pop("type", None)
     if new_type and new_type != contact.type:

@@ -23,6 +23,7 @@ from contacts.models import Contact
 from history.queryset import HistoryQuerySet
 from marketing_setup.models import SalesCycle, SalesCycleStage, Salesperson
 from numbering.fields import NumberField
+from numbering.records import SaveNeverReinserts
 
 
 class OpportunityQuerySet(HistoryQuerySet):
@@ -30,7 +31,7 @@ class OpportunityQuerySet(HistoryQuerySet):
         return self.filter(status__in=Opportunity.OPEN_STATUSES)
 
 
-class Opportunity(models.Model):
+class Opportunity(SaveNeverReinserts, models.Model):
     # Flags read by contacts.services (contacts never imports this app).
     BLOCKS_CONTACT_TYPE_CHANGE = True
     CONTACT_DELETE_MOVES_TO_COMPANY = True

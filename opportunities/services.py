@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Contact
 from marketing_setup.models import MarketingSetup, SalesCycle
+from numbering.records import record_lock
 from numbering.services import series_check_manual, series_next_number, series_peek
 from opportunities.models import Opportunity
 
@@ -176,7 +177,9 @@ def opportunity_create(*, data: dict[str, Any], user=None) -> Opportunity:
 
 @transaction.atomic
 def opportunity_update(*, opportunity: Opportunity, data: dict[str, Any], user=None) -> Opportunity:
-    """Change an opportunity (its number stays)."""
+    """Change an opportunity (its number stays); the row is locked first (RecordGone
+    when it was deleted meanwhile)."""
+    record_lock(opportunity)
     old = Opportunity.objects.get(pk=opportunity.pk)
     data = {k: v for k, v in data.items() if k != "no"}
     _assign(opportunity, data)
@@ -186,8 +189,10 @@ def opportunity_update(*, opportunity: Opportunity, data: dict[str, Any], user=N
     return opportunity
 
 
+@transaction.atomic
 def opportunity_close(*, opportunity: Opportunity, won: bool, user=None) -> Opportunity:
     """Close an open opportunity as won or lost (a closed one stays as it was closed)."""
+    record_lock(opportunity, refresh=True)  # two users closing at once: one wins
     if not opportunity.is_open:
         raise ValidationError(
             _("Opportunity %(no)s is already closed.") % {"no": opportunity.no},

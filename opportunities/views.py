@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Contact
+from numbering.records import RecordGone
 from opportunities import services
 from opportunities.forms import OpportunityFilterForm, OpportunityForm
 from opportunities.models import Opportunity
@@ -141,6 +142,9 @@ def opportunity_close(request, no: str):
     won = request.POST.get("result") == "won"
     try:
         services.opportunity_close(opportunity=opportunity, won=won, user=request.user)
+    except RecordGone as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("opportunities:list")
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -22,6 +22,7 @@ from contacts.models import Contact, validate_no_letters
 from history.queryset import HistoryManager
 from marketing_setup.models import BusinessRelation, Language, Salesperson, Territory
 from numbering.fields import NumberField
+from numbering.records import SaveNeverReinserts
 
 
 class LinkToTable(models.TextChoices):
@@ -67,7 +68,7 @@ SYNCED_FIELDS: tuple[str, ...] = (
 )
 
 
-class SyncedEntity(models.Model):
+class SyncedEntity(SaveNeverReinserts, models.Model):
     """The fields customers, vendors and bank accounts share with contacts."""
 
     LINK_TO: str = ""

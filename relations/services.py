@@ -28,6 +28,7 @@ from contacts.services import contact_create, contact_prepare
 from history import context as history
 from marketing_setup.models import BusinessRelation, MarketingSetup
 from numbering.models import NoSeries
+from numbering.records import record_lock
 from numbering.services import series_next_number, series_peek
 from relations.models import (
     ENTITY_MODELS,
@@ -228,7 +229,9 @@ def bank_account_create(*, data: dict, user=None) -> BankAccount:
 @transaction.atomic
 def entity_update(*, entity: SyncedEntity, data: dict, user=None) -> SyncedEntity:
     """Change an entity; its post_save syncs the linked contact (7.4). The no. stays.
-    The search name follows the name unless it was hand-edited (as on contacts, 2.10)."""
+    The search name follows the name unless it was hand-edited (as on contacts, 2.10).
+    The row is locked first; RecordGone when it was deleted meanwhile."""
+    record_lock(entity)
     old = type(entity).objects.filter(pk=entity.pk).values("name", "search_name").first()
     for name, value in data.items():
         if name == "no":
