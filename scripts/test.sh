@@ -31,5 +31,5 @@ $DJ collectstatic --noinput -v0
 step "tests on ${DATABASE_URL%%:*}"
 $PY -m pytest -q -p no:cacheprovider -m "not browser"
 step "browser tests on ${DATABASE_URL%%:*}"
-$PY -m pytest -q -p no:cacheprovider -m browser
+bash scripts/browser_tests.sh
 step "done"
