@@ -455,12 +455,11 @@ def contact_detail_view(request, no: str):
 
 def history_panel_context(request, contact: Contact) -> dict:
     """The card's History section (a fixed number of queries, see history.selectors)."""
-    from history.selectors import object_history
+    from history.selectors import section_context
 
-    return {
-        "history_page": object_history(contact, field=request.GET.get("history_field", "")),
-        "history_anchor_url": reverse("contacts:detail", kwargs={"no": contact.no}),
-    }
+    return section_context(
+        request, contact, anchor_url=reverse("contacts:detail", kwargs={"no": contact.no})
+    )
 
 
 # --- Create / edit ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -108,7 +109,7 @@ def event_info(event: Event) -> EventInfo:
     return EventInfo(
         event=event,
         who=who,
-        when=date_format(event.at, "SHORT_DATETIME_FORMAT") if event.at else "",
+        when=date_format(timezone.localtime(event.at), "SHORT_DATETIME_FORMAT") if event.at else "",
         source=str(event.get_source_display()),
         cause=cause_label(event),
         cause_url=cause_url(event),
@@ -378,3 +379,14 @@ def event_for_cause(obj: models.Model, cause: str | None = None) -> Event | None
 
 def tracked_for_label(label: str) -> TrackedModel | None:
     return for_label(label)
+
+
+def section_context(request, obj: models.Model, *, anchor_url: str) -> dict:
+    """The context of a card's History section (`history/_section.html`) for `obj`:
+    empty for users who may not see history. A fixed number of queries."""
+    if not request.user.has_perm("history.view_change"):
+        return {}
+    return {
+        "history_page": object_history(obj, field=request.GET.get("history_field", "")),
+        "history_anchor_url": anchor_url,
+    }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from history.admin import HistoryAdminMixin
 from interactions.models import (
     InteractionGroup,
     InteractionLogEntry,
@@ -79,7 +80,7 @@ class InteractionTemplateSetupAdmin(admin.ModelAdmin):
 
 
 @admin.register(InteractionLogEntry)
-class InteractionLogEntryAdmin(admin.ModelAdmin):
+class InteractionLogEntryAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """Entries are logged by the application; here only their outcome can be edited."""
 
     list_display = (

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from history.admin import HistoryAdminMixin
 from marketing_setup.forms import SECTIONS, MarketingSetupForm
 from marketing_setup.models import (
     BusinessRelation,
@@ -23,7 +24,7 @@ from marketing_setup.views import regenerate_message, search_hit_pct_message
 
 
 @admin.register(MarketingSetup)
-class MarketingSetupAdmin(admin.ModelAdmin):
+class MarketingSetupAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """One row: no add once it exists, no delete; the list opens the row itself."""
 
     form = MarketingSetupForm

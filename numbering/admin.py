@@ -7,6 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from history.admin import HistoryAdminMixin
 from numbering.models import NoSeries, NoSeriesLine, SequenceCounter
 from numbering.services import (
     COUNTER_FIELDS,
@@ -141,7 +142,7 @@ def _current_value(field: str, description):
 
 
 @admin.register(NoSeries)
-class NoSeriesAdmin(admin.ModelAdmin):
+class NoSeriesAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "description",
@@ -204,7 +205,7 @@ class NoSeriesLineAdminForm(LineFormMixin, forms.ModelForm):
 
 
 @admin.register(NoSeriesLine)
-class NoSeriesLineAdmin(admin.ModelAdmin):
+class NoSeriesLineAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = (
         "series",
         "line_no",

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from history.admin import HistoryAdminMixin
 from opportunities import services
 from opportunities.models import Opportunity
 
@@ -33,7 +34,7 @@ class OpportunityAdminForm(forms.ModelForm):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = OpportunityAdminForm
     list_display = (
         "no",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Contact
+from history.selectors import section_context as history_section
 from numbering.records import RecordGone
 from opportunities import services
 from opportunities.forms import OpportunityFilterForm, OpportunityForm
@@ -109,6 +110,7 @@ def opportunity_detail(request, no: str):
             "contact_url": _contact_url(opportunity.contact),
             "company_url": _contact_url(opportunity.contact_company),
             "can_change": request.user.has_perm("opportunities.change_opportunity"),
+            **history_section(request, opportunity, anchor_url=request.path),
         },
     )
 

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from history.admin import HistoryAdminMixin
 from relations import services
 from relations.models import BankAccount, ContactBusinessRelation, Customer, Vendor
 
@@ -47,7 +48,7 @@ class EntityAdminForm(forms.ModelForm):
         return cleaned
 
 
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = EntityAdminForm
     list_display = ("no", "name", "city", "country", "phone_no", "email", "contact")
     search_fields = ("no", "name", "search_name", "city", "post_code", "email", "phone_no")
@@ -115,7 +116,7 @@ class BankAccountAdmin(EntityAdmin):
 
 
 @admin.register(ContactBusinessRelation)
-class ContactBusinessRelationAdmin(admin.ModelAdmin):
+class ContactBusinessRelationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ("contact", "business_relation", "link_to", "no")
     list_filter = ("business_relation", "link_to")
     search_fields = ("contact__no", "contact__name", "no")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Contact
+from history.selectors import section_context as history_section
 from marketing_setup.models import MarketingSetup
 from relations import services
 from relations.forms import FORMS, BusinessRelationAddForm
@@ -131,6 +132,7 @@ def entity_detail(request, kind: str, no: str):
             "primary_contact_url": contact_url(entity.primary_contact),
             "can_change": request.user.has_perm(_perm(model, "change")),
             "can_delete": request.user.has_perm(_perm(model, "delete")),
+            **history_section(request, entity, anchor_url=request.path),
         },
     )
 

@@ -53,10 +53,9 @@ def test_admin_edit_is_logged_as_the_administration(admin_client, firm):
     assert response.status_code == 302, response.content[:500]
     event = _changes(firm, field="city").get().event
     assert (event.source, event.user.username) == (Source.ADMIN, "crmadmin")
-    # The admin's History button opens the change log.
+    # The admin's History button shows the change log.
     history_page = admin_client.get(reverse("admin:contacts_contact_history", args=[firm.pk]))
-    assert history_page.status_code == 302
-    assert "Tromsø" in admin_client.get(history_page.url).content.decode()
+    assert "Tromsø" in history_page.content.decode()
 
 
 def test_a_company_change_reaches_its_persons_with_the_company_as_cause(firm):
