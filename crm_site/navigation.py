@@ -14,6 +14,7 @@ NAV_ITEMS = [
     (_("Customers & vendors"), "relations:list", "relations.view_customer"),
     (_("Marketing Setup"), "marketing_setup:setup", "marketing_setup.change_marketingsetup"),
     (_("Number series"), "numbering:list", "numbering.view_noseries"),
+    (_("Jobs"), "jobs:list", "jobs.view_job"),
     (_("API tokens"), "api:tokens", "api.add_apitoken"),
 ]
 

@@ -254,6 +254,9 @@ JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=2.0)
 JOBS_STALE_SECONDS = env.float("JOBS_STALE_SECONDS", default=60.0)
 # A job that waits for a conflicting one (same conflict key) looks again this often.
 JOBS_CONFLICT_RETRY_SECONDS = env.float("JOBS_CONFLICT_RETRY_SECONDS", default=5.0)
+# Workers run the apps' periodic checks this often (seconds), e.g. whether the data
+# changed enough to estimate the duplicate model again.
+JOBS_PERIODIC_SECONDS = env.float("JOBS_PERIODIC_SECONDS", default=300.0)
 
 # --- Security (production values unless DEBUG) -------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

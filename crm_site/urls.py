@@ -33,5 +33,6 @@ urlpatterns = [
     path("interactions/", include("interactions.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("history/", include("history.urls")),
+    path("jobs/", include("jobs.urls")),
     path("api/", include("api.urls")),
 ]

@@ -44,7 +44,12 @@ class DuplicatesConfig(AppConfig):
             sender=DuplicateSearchStringSetup,
             dispatch_uid="duplicates.delete_line_strings",
         )
+        from duplicates import tasks
+        from jobs.runner import register_periodic
         from marketing_setup.panels import register_setup_panel
+
+        # Workers queue the re-estimation of the learned model when the data changed enough.
+        register_periodic("duplicates.estimate_model", tasks.estimate_when_stale)
 
         register_setup_panel(
             "duplicates",

@@ -218,4 +218,13 @@ def setup_model_context(request) -> dict:
         "companies_now": companies,
         "min_companies": linkage.MIN_COMPANIES_TO_ESTIMATE,
         "can_estimate": request.user.has_perm("marketing_setup.change_marketingsetup"),
+        "estimate_job": _estimate_job(),
     }
+
+
+def _estimate_job():
+    """The re-estimation job queued or running now, if any."""
+    from duplicates.tasks import estimate_model
+    from jobs.models import Job
+
+    return Job.objects.active().filter(kind=estimate_model.module_path).first()

@@ -1,17 +1,21 @@
 """Background jobs of the duplicate search (run by `manage.py db_worker`).
 
-Both call the services the commands call. They share one conflict key: a rebuild and
-a full search never run at the same time, and a second one is refused while one is
-queued or running.
+They call the services the commands call. They share one conflict key: a rebuild, a
+full search and an estimate of the model never run at the same time, and a second one
+is refused while one is queued or running.
 """
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
 from contacts.models import Contact
-from duplicates import services
+from duplicates import matching, services
+from duplicates.services import learning, search
+from jobs.exceptions import JobConflict
+from jobs.models import Job
 from jobs.runner import JobContext, job
 
 CONFLICT_KEY = "duplicates.index"
@@ -95,3 +99,58 @@ def rebuild_search_strings(ctx: JobContext, *, find: bool = False) -> dict:
     if find:
         result |= _find_all(ctx, None)
     return result
+
+
+def _estimate_summary(result: dict) -> str:
+    if not result.get("estimated_at"):
+        return str(_("The duplicate model is up to date; nothing estimated."))
+    if result.get("learned"):
+        return _("Duplicate model estimated from %(companies)s companies.") % {
+            "companies": result["companies"]
+        }
+    return _("Default duplicate weights stored (%(companies)s companies).") % {
+        "companies": result["companies"]
+    }
+
+
+@job(
+    label=_("Estimate the duplicate model"),
+    conflict_key=CONFLICT_KEY,
+    retry=True,  # the model is stored in one final transaction
+    summary=_estimate_summary,
+)
+def estimate_model(ctx: JobContext, *, force: bool = False) -> dict:
+    """Learn the weights of our duplicate method from the companies and the users'
+    decisions (`estimate_duplicate_model`): when the data changed enough, or always
+    with `force`. Reading the companies is the long part; the model is stored at the
+    end in one transaction, so a cancel or a lost worker leaves the old one in use."""
+    companies = services.companies_count()
+    if not force and not learning.model_needs_estimate(companies):
+        return {"estimated_at": None}
+    ctx.progress(0, total=companies, step=gettext_noop("Reading companies"))
+    # Read and estimate outside a transaction (on SQLite one would keep every other
+    # writer out for the whole job); only storing the model is one.
+    profiles = search.company_profiles(progress=ctx.advance)
+    ctx.progress(step=gettext_noop("Estimating the model"))
+    model = matching.estimate_model(profiles, decisions=learning.decisions_data())
+    ctx.check_cancelled()
+    with transaction.atomic():
+        row = learning.model_store(model, companies=len(profiles))
+    return {
+        "estimated_at": row.created_at.isoformat(),
+        "companies": row.companies,
+        "learned": row.estimated,
+    }
+
+
+def estimate_when_stale() -> Job | None:
+    """Queue the re-estimation when the companies or the decisions changed enough since
+    the model in use was estimated (a periodic check of the workers, see
+    `DuplicatesConfig.ready`); None when it is up to date or such a job is queued or
+    running already."""
+    if not learning.model_needs_estimate(services.companies_count()):
+        return None
+    try:
+        return estimate_model.start(origin=Job.Origin.SYSTEM)
+    except JobConflict:
+        return None

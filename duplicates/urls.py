@@ -7,6 +7,7 @@ app_name = "duplicates"
 urlpatterns = [
     path("", views.duplicate_list_view, name="list"),
     path("rebuild/", views.duplicate_rebuild_view, name="rebuild"),
+    path("find/", views.duplicate_find_all_view, name="find_all"),
     path("estimate/", views.duplicate_estimate_view, name="estimate"),
     path("review/", views.duplicate_review_view, name="review"),
     path("review/<int:pk>/", views.duplicate_review_answer_view, name="review_answer"),

@@ -1,4 +1,5 @@
-"""Staff pages: duplicates list, compare, merge, rebuild (function views)."""
+"""Staff pages: duplicates list, compare, merge; rebuild, full search and model
+estimate start background jobs (function views)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Contact
-from duplicates import matching, selectors, services
+from duplicates import selectors, services, tasks
 from duplicates.forms import MergeForm, SeparateForm
 from duplicates.models import ContactDuplicate, ReviewQuestion
-
-#: Above this many companies the rebuild button sends the user to the command
-#: (about 8 s for 10,000 companies on a small server; a request must not run minutes).
-WEB_REBUILD_LIMIT = 10_000
+from jobs.exceptions import JobConflict
+from jobs.views import announce_conflict, announce_started
 
 
 def _contact_url(contact) -> str | None:
@@ -143,60 +142,36 @@ def duplicate_merge_view(request, pk: int):
     )
 
 
+def _start(request, task, fallback: str, **params):
+    """Queue `task` for the user and go to the job (or say which job runs already)."""
+    try:
+        job = task.start(user=request.user, **params)
+    except JobConflict as error:
+        announce_conflict(request, error)
+        return redirect(fallback)
+    announce_started(request, job)
+    return redirect(job)
+
+
 @require_POST
 @permission_required("marketing_setup.change_marketingsetup", raise_exception=True)
 def duplicate_rebuild_view(request):
-    companies = services.companies_count()
-    if companies > WEB_REBUILD_LIMIT:
-        # Minutes of work inside one request would time out: the command does it.
-        messages.warning(
-            request,
-            _(
-                "There are %(companies)s companies, too many to rebuild from this page. "
-                "Run manage.py rebuild_search_strings --find on the server instead."
-            )
-            % {"companies": companies},
-        )
-        return redirect("duplicates:list")
-    companies = services.search_strings_rebuild()
-    result = services.duplicates_find_all()
-    messages.success(
-        request,
-        _("Search strings rebuilt for %(companies)s companies; %(pairs)s possible duplicates.")
-        % {"companies": companies, "pairs": len(result.pairs)},
-    )
-    return redirect("duplicates:list")
+    """Rebuild every company's search strings, then run the full search: a job."""
+    return _start(request, tasks.rebuild_search_strings, "duplicates:list", find=True)
+
+
+@require_POST
+@permission_required("marketing_setup.change_marketingsetup", raise_exception=True)
+def duplicate_find_all_view(request):
+    """The full duplicate search over all companies and persons: a job."""
+    return _start(request, tasks.find_duplicates, "duplicates:list")
 
 
 @require_POST
 @permission_required("marketing_setup.change_marketingsetup", raise_exception=True)
 def duplicate_estimate_view(request):
-    """Estimate the learned duplicate model now (small tables; else the command)."""
-    companies = services.companies_count()
-    if companies > WEB_REBUILD_LIMIT:
-        messages.warning(
-            request,
-            _(
-                "There are %(companies)s companies, too many to estimate from this page. "
-                "Run manage.py estimate_duplicate_model on the server instead."
-            )
-            % {"companies": companies},
-        )
-    else:
-        row = services.model_estimate()
-        if row.estimated:
-            messages.success(
-                request,
-                _("Duplicate model estimated from %(companies)s companies.")
-                % {"companies": row.companies},
-            )
-        else:
-            messages.info(
-                request,
-                _("Fewer than %(minimum)s companies: the default weights stay in use.")
-                % {"minimum": matching.linkage.MIN_COMPANIES_TO_ESTIMATE},
-            )
-    return redirect("marketing_setup:setup")
+    """Estimate the learned duplicate model now: a job."""
+    return _start(request, tasks.estimate_model, "marketing_setup:setup", force=True)
 
 
 #: Questions shown at once on the review page.

@@ -65,6 +65,10 @@ def sqlite_pause_seconds() -> float:
     return float(getattr(settings, "JOBS_SQLITE_PAUSE_SECONDS", 0.12))
 
 
+def periodic_seconds() -> float:
+    return float(getattr(settings, "JOBS_PERIODIC_SECONDS", 300.0))
+
+
 def conflict_retry_seconds() -> float:
     return float(getattr(settings, "JOBS_CONFLICT_RETRY_SECONDS", 5.0))
 
@@ -155,6 +159,26 @@ def job(
 
 
 _tasks: dict[str, JobTask | None] = {}
+
+_periodic: dict[str, Callable[[], Any]] = {}
+
+
+def register_periodic(name: str, check: Callable[[], Any]) -> None:
+    """Have every worker call `check()` every JOBS_PERIODIC_SECONDS (first after one
+    interval), e.g. to queue a job when data changed enough. Call it from an app's
+    `ready()`; `check` must be cheap and may start jobs (a conflict key keeps two
+    workers from starting the same one)."""
+    _periodic[name] = check
+
+
+def run_periodic() -> None:
+    """Call the registered checks once (what the workers do periodically)."""
+    for name, check in sorted(_periodic.items()):
+        try:
+            with transaction.atomic():
+                check()
+        except Exception:  # one failing check must not stop the others or the worker
+            logger.warning("Periodic check %s failed", name, exc_info=True)
 
 
 def task_for(kind: str) -> JobTask | None:

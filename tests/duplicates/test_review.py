@@ -236,14 +236,15 @@ def test_list_separate_toggle_keeps_the_contact_filter(staff_client, setup):
 # --- Rebuild button -----------------------------------------------------------------
 
 
-def test_rebuild_button_on_a_large_table_points_to_the_command(admin_client, setup, monkeypatch):
-    from duplicates import views
+def test_rebuild_button_on_a_large_table_queues_a_job(admin_client, setup):
+    """No limit any more: the rebuild is a job, nothing is done in the request."""
+    from jobs.models import Job
 
     MarketingSetup.objects.update(maintain_search_strings=False, autosearch_for_duplicates=False)
     cannon_pair()
-    monkeypatch.setattr(views, "WEB_REBUILD_LIMIT", 1)
     response = admin_client.post(reverse("duplicates:rebuild"), follow=True)
-    assert "manage.py rebuild_search_strings --find" in response.content.decode()
+    assert "was queued as job" in response.content.decode()
+    assert Job.objects.get().params == {"find": True}
     assert not ContactDuplicate.objects.exists()
     assert not ContactSearchString.objects.exists()
 

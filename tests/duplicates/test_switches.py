@@ -194,6 +194,10 @@ def test_estimate_from_the_setup_page(admin_client, setup, monkeypatch):
     _twins(100)
     response = admin_client.post(reverse("duplicates:estimate"))
     assert response.status_code == 302
+    from jobs import runner
+    from jobs.models import Job
+
+    runner.run_job(Job.objects.get().pk, heartbeat=False)
     assert MatchModel.objects.get().estimated
 
 

@@ -110,10 +110,17 @@ def test_rebuild_is_for_administrators(staff_client, setup):
 
 
 def test_rebuild_by_administrator(admin_client, setup):
+    """The button queues a job (tests/jobs/test_views.py); the job finds the pair."""
+    from jobs import runner
+    from jobs.models import Job
+
     MarketingSetup.objects.update(maintain_search_strings=False, autosearch_for_duplicates=False)
     cannon_pair()
     response = admin_client.post(reverse("duplicates:rebuild"), follow=True)
-    assert "1 possible duplicates" in response.content.decode()
+    assert "was queued as job" in response.content.decode()
+    runner.run_job(Job.objects.get().pk, heartbeat=False)
+    response = admin_client.get(Job.objects.get().get_absolute_url())
+    assert "1 possible duplicate found among 2 companies." in response.content.decode()
     assert ContactDuplicate.objects.count() == 1
 
 

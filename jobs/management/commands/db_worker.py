@@ -3,7 +3,9 @@
 At start-up, and every few seconds while it waits for work, the worker looks for
 running jobs without a recent heartbeat and marks them failed (or queues them again
 when their kind is safe to retry), so a job whose worker was killed is not shown as
-running forever. Everything else (options, signals, claiming) is the backend's.
+running forever. Every JOBS_PERIODIC_SECONDS it runs the apps' periodic checks
+(`jobs.runner.register_periodic`), e.g. whether the duplicate model needs estimating.
+Everything else (options, signals, claiming) is the backend's.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 
 from django.db import connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
@@ -27,10 +30,15 @@ class _Sweeper(threading.Thread):
 
     def run(self) -> None:
         interval = max(1.0, min(runner.stale_seconds() / 6, 30.0))
+        periodic = runner.periodic_seconds()
+        next_periodic = time.monotonic() + periodic
         halt = threading.Event()
-        while not halt.wait(interval):
+        while not halt.wait(min(interval, periodic)):
             try:
                 services.jobs_recover_stale()
+                if time.monotonic() >= next_periodic:
+                    next_periodic = time.monotonic() + periodic
+                    runner.run_periodic()
             except Exception:  # the database may be restarting: try again later
                 logger.warning("Looking for lost jobs failed", exc_info=True)
                 connection.close()
