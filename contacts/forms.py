@@ -13,6 +13,7 @@ from django_countries import countries
 from contacts.models import Contact
 from contacts.selectors import company_resolve
 from contacts.services import contact_manual_no_allowed
+from listing import exporting
 from listing.widgets import LookupInput
 from marketing_setup.models import Language, Salesperson, Territory
 
@@ -306,6 +307,11 @@ class ContactBulkForm(forms.Form):
         ]
     )
     all_matching = forms.BooleanField(required=False)
+    export_format = forms.ChoiceField(
+        label=_("File format"),
+        required=False,
+        choices=[(d.key, d.label) for d in exporting.DIALECTS.values()],
+    )
     salesperson = forms.ModelChoiceField(
         label=_("Salesperson"), required=False, queryset=Salesperson.objects.filter(blocked=False)
     )

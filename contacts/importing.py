@@ -1,4 +1,5 @@
-"""Importing and exporting contacts as CSV (the header of sample-contacts.csv).
+"""Importing contacts from CSV (the header of sample-contacts.csv; contacts/exporting.py
+writes it).
 
 `import_contacts` checks every row first (unknown codes, missing company, bad e-mail,
 over-long values, missing names, duplicate or disallowed numbers) and, when any row is
@@ -37,6 +38,7 @@ from contacts.signals import contacts_bulk_created
 from history import context as history
 from history.models import Cause
 from history.writers import record_created
+from listing.exporting import cell_unescape
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
 from numbering import services as numbering_services
 from numbering.codes import normalise_number, number_error
@@ -561,7 +563,8 @@ def import_contacts(
             return result
     rows: list[_Row] = []
     for line, raw in raw_rows:
-        values = {c: str(raw.get(c) or "").strip() for c in HEADER}
+        # cell_unescape: the apostrophe an export puts before a formula-like value.
+        values = {c: cell_unescape(str(raw.get(c) or "")).strip() for c in HEADER}
         if not any(values.values()):
             continue  # a row of bare separators (spreadsheets save them), not a contact
         values["no"] = normalise_number(values["no"])
@@ -622,62 +625,3 @@ def import_contacts(
     result.persons_created = len(persons)
     result.written = True
     return result
-
-
-# --- export -------------------------------------------------------------------------
-
-_EXPORT_FIELDS = [
-    "type",
-    "no",
-    "name",
-    "company__no",
-    "first_name",
-    "middle_name",
-    "surname",
-    "job_title",
-    "address",
-    "address_2",
-    "post_code",
-    "city",
-    "county",
-    "country",
-    "phone_no",
-    "mobile_phone_no",
-    "email",
-    "fax_no",
-    "language_id",
-    "territory_id",
-    "salesperson_id",
-    "vat_registration_no",
-]
-
-
-def export_contacts(
-    target: IO[str] | str | Path,
-    *,
-    queryset=None,
-    progress: ProgressFn | None = None,
-) -> int:
-    """Write contacts as CSV with the import header (companies first, then persons, each
-    by number), so the file imports again as it is. Returns the number of rows."""
-    if isinstance(target, str | Path):
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            return export_contacts(handle, queryset=queryset, progress=progress)
-    queryset = queryset if queryset is not None else Contact.objects.all()
-    total = queryset.count() if progress else 0
-    writer = csv.writer(target, lineterminator="\n")
-    writer.writerow(HEADER)
-    written = 0
-    for kind in (Contact.Type.COMPANY, Contact.Type.PERSON):
-        rows = (
-            queryset.filter(type=kind)
-            .order_by("no")
-            .values_list(*_EXPORT_FIELDS)
-            .iterator(chunk_size=2000)
-        )
-        for values in rows:
-            writer.writerow(["" if v is None else v for v in values])
-            written += 1
-            if progress and (written % 1000 == 0 or written == total):
-                progress("export", written, total)
-    return written

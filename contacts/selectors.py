@@ -237,19 +237,6 @@ EXPORT_COLUMNS = {
 }
 
 
-def contact_export_rows(
-    *, params: Mapping[str, Any], nos: list[str] | None = None, chunk_size: int = 2000
-):
-    """The filtered contacts (only those numbered `nos`, when given: a selection) in `no`
-    order as tuples of EXPORT_COLUMNS values, streamed."""
-    qs = contact_filter(params=params)
-    if nos is not None:
-        qs = qs.filter(no__in=nos)
-    rows = qs.order_by("no").values_list(*EXPORT_COLUMNS.values()).iterator(chunk_size=chunk_size)
-    for row in rows:
-        yield ["" if value is None else value for value in row]
-
-
 def company_resolve(text: str, *, limit: int = 6) -> list[Contact]:
     """The companies a typed company no. or name stands for (reference 2.10), in this
     order, stopping at the first step with a hit: exact no.; exact name (any case); no.

@@ -7,7 +7,6 @@ Views check permissions, validate a form and call one service or selector
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import logging
 import secrets
@@ -20,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contacts import exporting as contact_exporting
 from contacts import selectors, vcard
 from contacts.forms import (
     FORM_FOR_TYPE,
@@ -44,6 +44,7 @@ from contacts.forms import (
 from contacts.identifiers import vat_check_message, vat_fails_check
 from contacts.models import Contact
 from contacts.panels import card_panels
+from listing import exporting
 from listing.keyset import request_position
 
 logger = logging.getLogger(__name__)
@@ -108,29 +109,21 @@ def _bulk_form_for(request):
     return ContactBulkForm(auto_id="id_bulk_%s")
 
 
-def _csv_response(rows_of_values) -> StreamingHttpResponse:
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(list(selectors.EXPORT_COLUMNS))
-        for values in rows_of_values:
-            yield writer.writerow(values)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
-    return response
-
-
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_export_view(request):
+    """The list's contacts (its search and filters applied) as CSV or XLSX."""
     form = ContactFilterForm(request.GET or None)
     params = _filter_params(form)
-    return _csv_response(selectors.contact_export_rows(params=params))
+    try:
+        dialect = exporting.dialect_for(request.GET.get("format"))
+    except exporting.ExportError as error:
+        messages.error(request, str(error))
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{reverse('contacts:list')}?{query.urlencode()}")
+    queryset = contact_exporting.contact_export_queryset(params=params)
+    return contact_exporting.contacts_export_response(queryset, dialect)
 
 
 @require_GET
@@ -201,8 +194,10 @@ def contact_bulk_view(request):
         )
         return redirect(back)
     if action == "export":
+        dialect = exporting.dialect_for(form.cleaned_data["export_format"])
         nos = list(contacts.values_list("no", flat=True))
-        return _csv_response(selectors.contact_export_rows(params={}, nos=nos))
+        queryset = contact_exporting.contact_export_queryset(nos=nos)
+        return contact_exporting.contacts_export_response(queryset, dialect)
     if action == "delete":
         return render(
             request,

@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from contacts.models import Contact
-from interactions import selectors, services
+from interactions import exporting, selectors, services
 from interactions.forms import (
     CoverSheetForm,
     EmailForm,
@@ -190,3 +191,18 @@ def template_setup_view(request):
         messages.success(request, _("The Interaction Template Setup was saved."))
         return redirect("interactions:template_setup")
     return render(request, "interactions/template_setup.html", {"form": form})
+
+
+@permission_required("interactions.view_interactionlogentry", raise_exception=True)
+def entry_export_view(request):
+    """The list's entries (its filters applied) as CSV or XLSX."""
+    form = EntryFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    try:
+        dialect = exporting.dialect_for(request.GET.get("format"))
+    except exporting.ExportError as error:
+        messages.error(request, str(error))
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{reverse('interactions:list')}?{query.urlencode()}")
+    return exporting.entries_export_response(exporting.entry_export_queryset(filters), dialect)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contacts.models import Contact
 from history.selectors import section_context as history_section
 from numbering.records import RecordGone
-from opportunities import services
+from opportunities import exporting, services
 from opportunities.forms import OpportunityFilterForm, OpportunityForm
 from opportunities.models import Opportunity
 
@@ -177,3 +177,23 @@ def contact_panel_context(request, contact: Contact) -> dict:
         "opportunities_total": qs.count(),
         "opportunities_can_add": request.user.has_perm("opportunities.add_opportunity"),
     }
+
+
+@require_GET
+@permission_required("opportunities.view_opportunity", raise_exception=True)
+def opportunity_export(request):
+    """The list's opportunities (its filters applied) as CSV or XLSX."""
+    form = OpportunityFilterForm(request.GET or None)
+    params = {}
+    if form.is_bound:
+        form.is_valid()  # the valid filters apply, as on the list
+        params = form.cleaned_data
+    try:
+        dialect = exporting.dialect_for(request.GET.get("format"))
+    except exporting.ExportError as error:
+        messages.error(request, str(error))
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{reverse('opportunities:list')}?{query.urlencode()}")
+    queryset = exporting.opportunity_export_queryset(params)
+    return exporting.opportunities_export_response(queryset, dialect)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contacts.importing import HEADER, export_contacts, import_contacts
+from contacts.importing import HEADER, import_contacts
 from contacts.models import Contact
 from marketing_setup.models import Language, Salesperson, Territory
 
@@ -222,27 +222,6 @@ def test_progress_reports_both_stages(setup_with_series):
     seen = []
     import_contacts([row(no="C1")], progress=lambda stage, done, total: seen.append(stage))
     assert "check" in seen and "write" in seen
-
-
-def test_export_round_trip(setup_with_series, sample_codes):
-    rows = sample_codes[:300]
-    import_contacts(rows)
-    out = io.StringIO()
-    assert export_contacts(out) == 300
-    before = sorted(
-        Contact.objects.values_list("no", "name", "company__no", "city", "email", "language_id")
-    )
-    out.seek(0)
-    assert out.readline().strip() == ",".join(HEADER)
-    Contact.objects.filter(type="person").delete()
-    Contact.objects.all().delete()
-    out.seek(0)
-    result = import_contacts(out)
-    assert result.errors == []
-    after = sorted(
-        Contact.objects.values_list("no", "name", "company__no", "city", "email", "language_id")
-    )
-    assert after == before
 
 
 def test_blank_numbers_drawn_as_a_block_across_lines(setup_with_series, contact_series):

@@ -1,45 +1,46 @@
-"""Export contacts to a CSV file: `manage.py export_contacts FILE.csv`."""
+"""Export contacts: `manage.py export_contacts FILE.csv|FILE.xlsx [filters]`."""
 
 from __future__ import annotations
 
-import sys
+from django.utils.translation import gettext_lazy as _
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
-from tqdm import tqdm
+from contacts.exporting import contact_export_queryset, contacts_export
+from contacts.forms import ContactFilterForm
+from listing.commands import ExportCommand, form_filters
 
-from contacts.importing import export_contacts
+# the list filter form's field: the command's option
+FILTERS = {
+    "q": "search",
+    "type": "type",
+    "company": "company",
+    "salesperson": "salesperson",
+    "territory": "territory",
+    "country": "country",
+}
 
 
-class Command(BaseCommand):
+class Command(ExportCommand):
     help = (
-        "Export all contacts to a CSV file with the import header (companies first), so "
-        "that import_contacts reads it back."
+        "Export contacts with the import header (companies first), so that import_contacts "
+        "reads them back. The format follows the file name: .csv or .xlsx. Cells that a "
+        "spreadsheet could run as a formula are written as text."
     )
+    success_message = _("Exported %(count)d contacts to %(file)s.")
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="The CSV file to write ('-' for standard output).")
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+    def add_filters(self, parser):
+        parser.add_argument("--search", help="Only contacts the list's search finds.")
+        parser.add_argument("--type", choices=["company", "person"], help="Only this type.")
+        parser.add_argument("--company", help="Only this company (no.) and its persons.")
+        parser.add_argument("--salesperson", help="Only this salesperson's contacts (code).")
+        parser.add_argument("--territory", help="Only this territory (code).")
+        parser.add_argument("--country", help="Only this country/region (ISO code).")
 
-    def handle(self, *args, file: str, **options):
-        disable = options["no_progress"] or not sys.stderr.isatty() or file == "-"
-        with tqdm(desc=_("Exporting"), unit=" rows", file=sys.stderr, disable=disable) as bar:
+    def queryset(self, options):
+        data = {field: options[opt] for field, opt in FILTERS.items() if options.get(opt)}
+        if "country" in data:
+            data["country"] = data["country"].upper()
+        params = form_filters(ContactFilterForm(data), FILTERS) if data else {}
+        return contact_export_queryset(params=params)
 
-            def progress(stage: str, done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
-            try:
-                if file == "-":
-                    count = export_contacts(self.stdout, progress=progress)
-                    return
-                count = export_contacts(file, progress=progress)
-            except OSError as error:
-                raise CommandError(
-                    _("Cannot write %(file)s: %(error)s") % {"file": file, "error": error}
-                ) from error
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("Exported %(count)d contacts to %(file)s.") % {"count": count, "file": file}
-            )
-        )
+    def export(self, target, **kwargs):
+        return contacts_export(target, **kwargs)

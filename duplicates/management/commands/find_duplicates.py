@@ -1,5 +1,4 @@
 import contextlib
-import csv
 import os
 import sys
 import tempfile
@@ -12,6 +11,14 @@ from tqdm import tqdm
 
 from contacts.models import Contact
 from duplicates import services
+from listing import exporting
+
+
+def write_pairs(handle, pairs) -> None:
+    """The pairs as CSV, through the spreadsheet-safe writer every export uses."""
+    header = ["contact_no", "duplicate_contact_no", "score"]
+    for line in exporting.csv_lines(header, pairs, bom=False):
+        handle.write(line)
 
 
 class Command(BaseCommand):
@@ -89,9 +96,7 @@ class Command(BaseCommand):
 
     def _write(self, handle, path: str, pairs) -> None:
         try:
-            writer = csv.writer(handle)
-            writer.writerow(["contact_no", "duplicate_contact_no", "score"])
-            writer.writerows(pairs)
+            write_pairs(handle, pairs)
             handle.close()
             umask = os.umask(0)
             os.umask(umask)

@@ -1,0 +1,98 @@
+"""Exporting interaction log entries (the list page's filters; `export_interactions`).
+
+A report, not an import format: headings and choice values in the user's language, the
+cells written spreadsheet-safe through `listing.exporting` (CSV or XLSX).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from interactions import selectors
+from interactions.models import InteractionLogEntry
+from listing import exporting
+from listing.exporting import ExportError, dialect_for
+
+__all__ = ["ExportError", "dialect_for"]  # for the views
+
+
+def entry_export_columns() -> list[exporting.Column]:
+    column = exporting.model_column
+    model = InteractionLogEntry
+    return [
+        column(model, "id", _("Entry No.")),
+        column(model, "date"),
+        column(model, "time"),
+        column(model, "contact_no"),
+        column(model, "contact_name"),
+        column(model, "contact_company__no", _("Contact company no.")),
+        column(model, "description"),
+        column(model, "subject"),
+        column(model, "interaction_template", _("Interaction template")),
+        column(model, "interaction_group", _("Interaction group")),
+        column(model, "information_flow"),
+        column(model, "initiated_by"),
+        column(model, "correspondence_type"),
+        column(model, "evaluation"),
+        column(model, "document_type"),
+        column(model, "document_no"),
+        column(model, "opportunity_no"),
+        column(model, "cost"),
+        column(model, "duration_min"),
+        column(model, "salesperson", _("Salesperson")),
+        column(model, "language", _("Interaction language")),
+        column(model, f"user__{get_user_model().USERNAME_FIELD}", _("User")),
+        column(model, "attempt_failed"),
+        column(model, "canceled"),
+        column(model, "postponed"),
+        column(model, "delivery_status"),
+    ]
+
+
+def entry_export_queryset(filters: dict[str, Any] | None = None) -> QuerySet:
+    """The list's entries (its filters applied), oldest first."""
+    return selectors.entry_list(**(filters or {})).order_by("id")
+
+
+def entry_export_stem() -> str:
+    return pgettext("file name", "interactions")
+
+
+def entries_export(
+    target: IO | str | Path,
+    *,
+    dialect: exporting.Dialect = exporting.CSV,
+    queryset: QuerySet | None = None,
+    bom: bool = False,
+    progress: exporting.ProgressFn | None = None,
+) -> int:
+    """Write the entries (all, or `queryset`) to a file or path; returns the rows."""
+    queryset = queryset if queryset is not None else entry_export_queryset()
+    columns = entry_export_columns()
+    return exporting.write_export(
+        target,
+        exporting.column_headings(columns),
+        exporting.queryset_rows(queryset, columns),
+        dialect,
+        title=str(_("Interaction log entries")),
+        bom=bom,
+        progress=progress,
+        total=queryset.count() if progress else 0,
+    )
+
+
+def entries_export_response(queryset: QuerySet, dialect: exporting.Dialect):
+    columns = entry_export_columns()
+    return exporting.export_response(
+        exporting.column_headings(columns),
+        exporting.queryset_rows(queryset, columns),
+        dialect,
+        stem=entry_export_stem(),
+        title=str(_("Interaction log entries")),
+    )

@@ -1,0 +1,88 @@
+"""Exporting opportunities (the list page's filters; `export_opportunities`).
+
+A report, not an import format: headings and choice values in the user's language, the
+cells written spreadsheet-safe through `listing.exporting` (CSV or XLSX).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from listing import exporting
+from listing.exporting import ExportError, dialect_for
+from opportunities import selectors
+from opportunities.models import Opportunity
+
+__all__ = ["ExportError", "dialect_for"]  # for the views
+
+
+def opportunity_export_columns() -> list[exporting.Column]:
+    column = exporting.model_column
+    model = Opportunity
+    return [
+        column(model, "no"),
+        column(model, "description"),
+        column(model, "contact__no", _("Contact no.")),
+        column(model, "contact__name", _("Contact name")),
+        column(model, "contact_company__no", _("Contact company no.")),
+        column(model, "salesperson", _("Salesperson")),
+        column(model, "sales_cycle", _("Sales cycle")),
+        column(model, "current_stage__stage", _("Stage")),
+        column(model, "current_stage__description", _("Stage description")),
+        column(model, "status"),
+        column(model, "priority"),
+        column(model, "creation_date"),
+        column(model, "estimated_closing_date"),
+        column(model, "date_closed"),
+        column(model, "estimated_value"),
+        column(model, "chances_of_success_pct"),
+    ]
+
+
+def opportunity_export_queryset(params: Mapping[str, Any] | None = None) -> QuerySet:
+    """The list's opportunities (its filters applied), by number."""
+    return selectors.opportunity_filter(params=params or {}).order_by("no")
+
+
+def opportunity_export_stem() -> str:
+    return pgettext("file name", "opportunities")
+
+
+def opportunities_export(
+    target: IO | str | Path,
+    *,
+    dialect: exporting.Dialect = exporting.CSV,
+    queryset: QuerySet | None = None,
+    bom: bool = False,
+    progress: exporting.ProgressFn | None = None,
+) -> int:
+    """Write the opportunities (all, or `queryset`) to a file or path; returns the rows."""
+    queryset = queryset if queryset is not None else opportunity_export_queryset()
+    columns = opportunity_export_columns()
+    return exporting.write_export(
+        target,
+        exporting.column_headings(columns),
+        exporting.queryset_rows(queryset, columns),
+        dialect,
+        title=str(_("Opportunities")),
+        bom=bom,
+        progress=progress,
+        total=queryset.count() if progress else 0,
+    )
+
+
+def opportunities_export_response(queryset: QuerySet, dialect: exporting.Dialect):
+    columns = opportunity_export_columns()
+    return exporting.export_response(
+        exporting.column_headings(columns),
+        exporting.queryset_rows(queryset, columns),
+        dialect,
+        stem=opportunity_export_stem(),
+        title=str(_("Opportunities")),
+    )
