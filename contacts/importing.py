@@ -33,6 +33,7 @@ from django_countries import countries
 from contacts import inheritance, names, searchkeys
 from contacts.identifiers import vat_check_message, vat_fails_check
 from contacts.models import Contact
+from contacts.selectors import contacts_for_old_nos
 from contacts.services import contact_apply_defaults, contact_clear_person_fields
 from contacts.signals import contacts_bulk_created
 from history import context as history
@@ -361,6 +362,8 @@ def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:
     db_contacts: dict[str, Contact] = {}
     for chunk in _chunks(wanted):
         db_contacts.update((c.no, c) for c in Contact.objects.filter(no__in=chunk))
+    # A merged company's old number stands for the company it was merged into.
+    db_contacts.update(contacts_for_old_nos(no for no in wanted if no not in db_contacts))
     for row in rows:
         ref = row.values["company_no"]
         if row.values["type"] != Contact.Type.PERSON or not ref:

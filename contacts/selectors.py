@@ -14,7 +14,7 @@ The list has to stay fast with a million contacts, so:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import connection
@@ -271,3 +271,35 @@ def contact_lookup(text: str, *, companies_only: bool = False, limit: int = LOOK
     spelling, phone, e-mail, city...), companies only when asked, in no. order."""
     params = {"q": text, "type": Contact.Type.COMPANY if companies_only else ""}
     return list(contact_filter(params=params).select_related("company").order_by("no")[:limit])
+
+
+# --- numbers that no longer exist ---------------------------------------------------
+# A contact merged into another keeps resolving by its old number (11.4): the
+# duplicates app registers a resolver in its ready() (contacts never imports it).
+
+NumberResolver = Callable[[list[str]], dict[str, Contact]]
+_number_resolvers: list[NumberResolver] = []
+
+
+def register_number_resolver(resolver: NumberResolver) -> None:
+    """`resolver(numbers)` -> {old number: the contact it now stands for}."""
+    if resolver not in _number_resolvers:
+        _number_resolvers.append(resolver)
+
+
+def contacts_for_old_nos(nos) -> dict[str, Contact]:
+    """{number: contact} for numbers no contact has any more but that stand for one
+    (a merged contact's number → the kept contact)."""
+    wanted = [no for no in dict.fromkeys(nos) if no]
+    found: dict[str, Contact] = {}
+    for resolver in _number_resolvers:
+        if not wanted:
+            break
+        found.update(resolver(wanted))
+        wanted = [no for no in wanted if no not in found]
+    return found
+
+
+def contact_for_old_no(no: str) -> Contact | None:
+    """The contact an old (merged) number stands for, or None."""
+    return contacts_for_old_nos([no]).get(no)

@@ -413,10 +413,22 @@ def _remember(request, contact: Contact) -> None:
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_detail_view(request, no: str):
-    contact = get_object_or_404(
-        Contact.objects.select_related("company", "salesperson", "territory", "language"),
-        no=no,
+    contact = (
+        Contact.objects.select_related("company", "salesperson", "territory", "language")
+        .filter(no=no)
+        .first()
     )
+    if contact is None:
+        # A merged contact's card leads to the contact it was merged into.
+        target = selectors.contact_for_old_no(no)
+        if target is None:
+            raise Http404(_("There is no contact with number %(no)s.") % {"no": no})
+        messages.info(
+            request,
+            _("Contact %(old)s was merged into %(new)s; you are looking at %(new)s.")
+            % {"old": no, "new": target.no},
+        )
+        return redirect("contacts:detail", no=target.no)
     states = _field_states(contact)
     _remember(request, contact)
     greeting, greeting_error = _greeting(contact)

@@ -24,8 +24,9 @@ ROLES = (ADMINISTRATORS, STAFF)
 ALL = ("add", "change", "delete", "view")
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]]] = {
-    # The change log is read-only for everyone (written by the services only).
-    "history": {ADMINISTRATORS: ("view",), STAFF: ("view",)},
+    # The change log is read-only for everyone (written by the services only);
+    # administrators undo merges, restore deleted records and anonymise persons from it.
+    "history": {ADMINISTRATORS: ("view", "revert", "anonymise"), STAFF: ("view",)},
     "numbering": {ADMINISTRATORS: ALL, STAFF: ("view",)},
     # Staff start jobs and see their own; "manage": see and cancel everyone's.
     "jobs": {ADMINISTRATORS: (*ALL, "manage"), STAFF: ("add", "view")},

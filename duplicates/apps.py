@@ -11,9 +11,17 @@ class DuplicatesConfig(AppConfig):
     def ready(self) -> None:
         from contacts.models import Contact
         from contacts.panels import register_card_panel
+        from contacts.selectors import register_number_resolver
         from contacts.signals import contacts_bulk_created, contacts_bulk_updated
         from duplicates import receivers, selectors
-        from duplicates.models import DuplicateSearchStringSetup
+        from duplicates.models import ContactMerge, DuplicateSearchStringSetup
+        from duplicates.services import merged_contacts_resolve
+        from history.selectors import register_cause_url
+
+        # A merged contact's number still leads to the contact it was merged into.
+        register_number_resolver(merged_contacts_resolve)
+        # The change log links a merge's changes to its record.
+        register_cause_url(ContactMerge, _merge_record_url)
 
         pre_save.connect(
             receivers.remember_watched_values,
@@ -64,3 +72,9 @@ class DuplicatesConfig(AppConfig):
             order=20,
             permission="duplicates.view_contactduplicate",
         )
+
+
+def _merge_record_url(pk: str) -> str:
+    from django.urls import reverse
+
+    return reverse("duplicates:merge_record", kwargs={"pk": int(pk)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
@@ -221,6 +222,15 @@ class ContactMerge(models.Model):
         verbose_name=_("user"),
     )
     merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
 
     class Meta:
         verbose_name = _("contact merge")
@@ -229,6 +239,9 @@ class ContactMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_contact_no} → {self.kept_contact_no}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("duplicates:merge_record", kwargs={"pk": self.pk})
 
 
 class MatchModel(models.Model):

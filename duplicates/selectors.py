@@ -228,3 +228,40 @@ def _estimate_job():
     from jobs.models import Job
 
     return Job.objects.active().filter(kind=estimate_model.module_path).first()
+
+
+def merge_record_rows(record) -> tuple[list[tuple[str, str, str]], list[tuple[str, int]]]:
+    """What a merge record shows: (field label, kept contact's value before, value taken
+    from the merged contact) per field taken, and (kind of row, how many) per relation
+    moved."""
+    from django.apps import apps
+    from django.utils.text import capfirst
+
+    taken = []
+    for name, value in (record.field_choices or {}).items():
+        try:
+            f = Contact._meta.get_field(name)
+        except Exception:
+            continue
+        before = (record.kept_values or {}).get(f.attname)
+        taken.append(
+            (
+                str(capfirst(f.verbose_name)),
+                "" if before is None else str(before),
+                "" if value is None else str(value),
+            )
+        )
+    moved = []
+    for label, count in (record.moved_rows or {}).items():
+        model_label = label.rsplit(".", 1)[0]
+        try:
+            model = apps.get_model(model_label)
+        except (LookupError, ValueError):
+            moved.append((label, count))
+            continue
+        if model is Contact:
+            name = _("persons")
+        else:
+            name = model._meta.verbose_name_plural if count != 1 else model._meta.verbose_name
+        moved.append((str(capfirst(name)), count))
+    return taken, moved

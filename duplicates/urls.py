@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/separate/", views.duplicate_separate_view, name="separate"),
     path("<int:pk>/compare/", views.duplicate_compare_view, name="compare"),
     path("<int:pk>/merge/", views.duplicate_merge_view, name="merge"),
+    path("merges/<int:pk>/", views.merge_record_view, name="merge_record"),
+    path("merges/<int:pk>/undo/", views.merge_undo_view, name="merge_undo"),
 ]

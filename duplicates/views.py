@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contacts.models import Contact
 from duplicates import selectors, services, tasks
 from duplicates.forms import MergeForm, SeparateForm
-from duplicates.models import ContactDuplicate, ReviewQuestion
+from duplicates.models import ContactDuplicate, ContactMerge, ReviewQuestion
 from jobs.exceptions import JobConflict
 from jobs.views import announce_conflict, announce_started
 
@@ -220,3 +220,51 @@ def duplicate_review_answer_view(request, pk: int):
     else:
         messages.success(request, _("Thank you: the next duplicate search learns from it."))
     return redirect("duplicates:review")
+
+
+@require_GET
+@permission_required("duplicates.view_contactmerge", raise_exception=True)
+def merge_record_view(request, pk: int):
+    """What a merge did, and (administrators) undo it."""
+    record = get_object_or_404(
+        ContactMerge.objects.select_related("kept_contact", "user", "undone_by"), pk=pk
+    )
+    can_undo = request.user.has_perm("history.revert_event")
+    event = services.merge_event(record)
+    taken, moved = selectors.merge_record_rows(record)
+    merged = (
+        Contact.objects.filter(no=record.merged_contact_no).first() if record.undone_at else None
+    )
+    return render(
+        request,
+        "duplicates/merge_record.html",
+        {
+            "record": record,
+            "taken": taken,
+            "moved": moved,
+            "kept_url": _contact_url(record.kept_contact) if record.kept_contact else None,
+            "merged_url": _contact_url(merged) if merged else None,
+            "event_url": reverse("history:event", kwargs={"pk": event.pk}) if event else None,
+            "can_undo": can_undo and record.undone_at is None,
+            "undo_conflicts": services.merge_undo_check(record=record)
+            if can_undo and record.undone_at is None
+            else [],
+        },
+    )
+
+
+@require_POST
+@permission_required("history.revert_event", raise_exception=True)
+def merge_undo_view(request, pk: int):
+    record = get_object_or_404(ContactMerge, pk=pk)
+    try:
+        restored = services.merge_undo(record=record, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("duplicates:merge_record", pk=record.pk)
+    messages.success(
+        request,
+        _("The merge was undone: %(merged)s is back, its rows moved back from %(kept)s.")
+        % {"merged": restored.no, "kept": record.kept_contact_no},
+    )
+    return redirect(_contact_url(restored) or reverse("duplicates:merge_record", args=[pk]))

@@ -100,6 +100,10 @@ class Event(models.Model):
         verbose_name_plural = _("history events")
         ordering = ("-id",)
         indexes = [models.Index(fields=("cause_type", "cause_id"), name="history_event_cause")]
+        permissions = [
+            ("revert_event", _("Can undo merges and restore deleted records")),
+            ("anonymise_event", _("Can anonymise persons")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pk} {self.get_cause_display()} ({self.get_source_display()})"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact
+from contacts.selectors import contact_for_old_no
 from interactions.models import (
     SETUP_FIELD_BY_DOCUMENT_TYPE,
     DocumentType,
@@ -114,6 +115,9 @@ def contact_by_no(no: str) -> Contact:
     try:
         return Contact.objects.select_related("company").get(no=no)
     except Contact.DoesNotExist:
+        merged_into = contact_for_old_no(no)  # a merged contact's number still counts
+        if merged_into is not None:
+            return merged_into
         raise ValidationError(
             _("There is no contact with number %(no)s.") % {"no": no}, code="unknown_contact"
         ) from None

@@ -40,7 +40,11 @@ from duplicates.services.merge import (
     contact_values,
     contacts_merge,
     merge_conflicts,
+    merge_event,
     merge_fields,
+    merge_undo,
+    merge_undo_check,
+    merged_contacts_resolve,
     related_rows,
 )
 from duplicates.services.search import (
@@ -90,7 +94,11 @@ __all__ = [
     "duplicates_search_for",
     "matching",
     "merge_conflicts",
+    "merge_event",
     "merge_fields",
+    "merge_undo",
+    "merge_undo_check",
+    "merged_contacts_resolve",
     "method_of_setup",
     "model_estimate",
     "model_in_use",

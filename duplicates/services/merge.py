@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from contacts.models import Contact
+from contacts.searchkeys import KEY_FIELDS, apply_search_keys
 from duplicates.models import (
     ContactDuplicate,
     ContactMatchKey,
@@ -21,6 +24,11 @@ from duplicates.models import (
 from duplicates.services import learning
 from duplicates.services.index import contact_unindex
 from duplicates.services.search import contact_index
+from history import context as history
+from history import selectors as history_selectors
+from history.models import Action, Cause, Change
+from history.registry import tracked
+from history.revert import revert, revert_check
 from marketing_setup.models import MarketingSetup
 
 # --- Merge ------------------------------------------------------------------------
@@ -300,56 +308,197 @@ def contacts_merge(
             raise ValidationError(_("%(field)s cannot be merged.") % {"field": name})
         if choice not in (KEEP, MERGE):
             raise ValidationError(_("Choose keep or merge for %(field)s.") % {"field": name})
-    # Lock both rows so a concurrent edit cannot slip in between.
-    locked = {
-        c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])
-    }
-    if len(locked) != 2:
-        raise ValidationError(_("One of the contacts no longer exists."))
-    keep, merge = locked[keep.pk], locked[merge.pk]
+    # One change log event for the whole merge, naming the merge record (made last):
+    # the undo reverts exactly what this event holds (merge_undo).
+    with history.operation(Cause.MERGE) as op:
+        # Lock both rows so a concurrent edit cannot slip in between.
+        locked = {
+            c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk])
+        }
+        if len(locked) != 2:
+            raise ValidationError(_("One of the contacts no longer exists."))
+        keep, merge = locked[keep.pk], locked[merge.pk]
 
-    snapshot = contact_values(merge)
-    kept_before = contact_values(keep)
-    taken = {}
-    for name, choice in field_choices.items():
-        if choice == MERGE:
-            f = Contact._meta.get_field(name)
-            setattr(keep, f.attname, getattr(merge, f.attname))
-            taken[name] = snapshot.get(f.attname)
+        snapshot = contact_values(merge)
+        kept_before = contact_values(keep)
+        taken = {}
+        for name, choice in field_choices.items():
+            if choice == MERGE:
+                f = Contact._meta.get_field(name)
+                setattr(keep, f.attname, getattr(merge, f.attname))
+                taken[name] = snapshot.get(f.attname)
 
-    strings = ContactSearchString.objects.filter(contact=merge).count()
-    moved, dropped, conflicts = _move_all(keep=keep, merge=merge)
-    if strings:
-        moved[f"{ContactSearchString._meta.label}.contact"] = strings
-    if conflicts:
-        # Raised inside the transaction: every row moved so far goes back.
-        raise conflicts_error(conflicts)
+        strings = ContactSearchString.objects.filter(contact=merge).count()
+        moved, dropped, conflicts = _move_all(keep=keep, merge=merge)
+        if strings:
+            moved[f"{ContactSearchString._meta.label}.contact"] = strings
+        if conflicts:
+            # Raised inside the transaction: every row moved so far goes back.
+            raise conflicts_error(conflicts)
 
-    merged_no = merge.no
-    # A merge is the user's word that the two were one: the model learns from it.
-    if keep.is_company:
-        learning.decision_record(contact=keep, other=merge, same=True, source="merge", user=user)
-    # "Not a duplicate of X" said of the merged contact holds for the kept one too.
-    separate_from = {
-        pair.duplicate_id if pair.contact_id == merge.pk else pair.contact_id
-        for pair in ContactDuplicate.objects.involving(merge).filter(separate_contacts=True)
-    } - {keep.pk}
-    contact_unindex(contact=merge)
-    merge.delete()
-    keep.full_clean(exclude=["no"])
-    keep.save()
-    _carry_separate_marks(keep=keep, others=separate_from)
-    record = ContactMerge.objects.create(
-        kept_contact=keep,
-        kept_contact_no=keep.no,
-        merged_contact_no=merged_no,
-        merged_values=snapshot,
-        kept_values=kept_before,
-        field_choices=taken,
-        moved_rows=moved,
-        dropped_rows=dropped,
-        user=user if getattr(user, "is_authenticated", False) else None,
-    )
+        merged_no = merge.no
+        # A merge is the user's word that the two were one: the model learns from it.
+        if keep.is_company:
+            learning.decision_record(
+                contact=keep, other=merge, same=True, source="merge", user=user
+            )
+        # "Not a duplicate of X" said of the merged contact holds for the kept one too.
+        separate_from = {
+            pair.duplicate_id if pair.contact_id == merge.pk else pair.contact_id
+            for pair in ContactDuplicate.objects.involving(merge).filter(separate_contacts=True)
+        } - {keep.pk}
+        contact_unindex(contact=merge)
+        merge.delete()
+        keep.full_clean(exclude=["no"])
+        keep.save()
+        _carry_separate_marks(keep=keep, others=separate_from)
+        record = ContactMerge.objects.create(
+            kept_contact=keep,
+            kept_contact_no=keep.no,
+            merged_contact_no=merged_no,
+            merged_values=snapshot,
+            kept_values=kept_before,
+            field_choices=taken,
+            moved_rows=moved,
+            dropped_rows=dropped,
+            user=user if getattr(user, "is_authenticated", False) else None,
+        )
+        op.set_object(record)
     if MarketingSetup.get().maintain_search_strings:
         contact_index(contact=keep)
     return record
+
+
+# --- Undo -------------------------------------------------------------------------
+
+
+def merge_event(record: ContactMerge):
+    """The change log event of a merge (None for merges made before it was logged)."""
+    return history_selectors.event_for_cause(record, Cause.MERGE)
+
+
+def merge_undo_check(*, record: ContactMerge) -> list[str]:
+    """Why this merge cannot be undone now (translated sentences; empty: it can)."""
+    if record.undone_at is not None:
+        return [_("This merge has been undone already.")]
+    event = merge_event(record)
+    if event is None:
+        return [_("This merge was made before changes were logged; it cannot be undone.")]
+    changes = list(Change.objects.filter(event=event))
+    return revert_check(changes, strict=_moved_keys(record, changes))
+
+
+def _merged_pk(record: ContactMerge) -> str:
+    return str(record.merged_values.get("id", ""))
+
+
+def _moved_keys(record: ContactMerge, changes: list[Change]) -> set:
+    """The rows the merge moved (a foreign key to Contact that pointed at the merged
+    contact): any later change to one of them stands in the way of the undo."""
+    merged_pk = _merged_pk(record)
+    keys = set()
+    for change in changes:
+        if change.action != Action.UPDATE or change.old != merged_pk:
+            continue
+        model = ContentType.objects.get_for_id(change.content_type_id).model_class()
+        registration = tracked(model) if model else None
+        f = registration.field(change.field) if registration else None
+        if f is not None and f.is_relation and f.related_model is Contact:
+            keys.add((change.content_type_id, change.object_id))
+    return keys
+
+
+@transaction.atomic
+def merge_undo(*, record: ContactMerge, user=None) -> Contact:
+    """Undo a merge from its record: the merged contact comes back with its number and
+    values, every row the merge moved (persons, interactions, business relations,
+    opportunities...) points at it again, the kept contact's fields taken from it get
+    their old values back, and both are indexed again (search strings).
+
+    Refused with a ValidationError naming every conflict (a moved row changed since, a
+    field of the kept contact the merge set changed since, the number in use again...)
+    and nothing changes. Logged as one event ("undo of a merge"), the merge's event
+    marked undone.
+    """
+    record = ContactMerge.objects.select_for_update().get(pk=record.pk)
+    if record.undone_at is not None:
+        raise ValidationError(_("This merge has been undone already."), code="undone")
+    event = merge_event(record)
+    if event is None:
+        raise ValidationError(
+            _("This merge was made before changes were logged; it cannot be undone."),
+            code="not_logged",
+        )
+    changes = list(Change.objects.filter(event=event))
+    try:
+        result = revert(
+            changes,
+            cause=Cause.MERGE_UNDO,
+            obj=record,
+            strict=_moved_keys(record, changes),
+            reverted_events=[event],
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            ngettext(
+                "The merge cannot be undone: %(conflicts)s",
+                "The merge cannot be undone (%(count)s conflicts): %(conflicts)s",
+                len(error.messages),
+            )
+            % {"count": len(error.messages), "conflicts": " ".join(error.messages)},
+            code="conflicts",
+        ) from None
+    # Set-based reverts skip the save path: make the search keys of the contacts whose
+    # values went back again (they are derived, not logged).
+    touched = set(result.updated.get(Contact, ())) | set(result.restored.get(Contact, ()))
+    fix = []
+    for contact in Contact.objects.filter(pk__in=touched):
+        apply_search_keys(contact)
+        fix.append(contact)
+    Contact.objects.bulk_update(fix, KEY_FIELDS, batch_size=500)
+    record.undone_at = timezone.now()
+    record.undone_by = user if getattr(user, "is_authenticated", False) else None
+    record.save(update_fields=["undone_at", "undone_by"])
+    restored = Contact.objects.get(pk=_merged_pk(record))
+    # Earlier merges into the merged contact (not logged: records of their own) point
+    # at it again.
+    ContactMerge.objects.filter(
+        kept_contact_id=record.kept_contact_id, kept_contact_no=restored.no
+    ).exclude(pk=record.pk).update(kept_contact=restored)
+    if MarketingSetup.get().maintain_search_strings:
+        contact_index(contact=restored)
+        if record.kept_contact_id:
+            contact_index(contact=Contact.objects.get(pk=record.kept_contact_id))
+    return restored
+
+
+# --- Old numbers ------------------------------------------------------------------
+
+
+def merged_contacts_resolve(nos: list[str]) -> dict[str, Contact]:
+    """{merged contact's number: the contact it was merged into (following later merges
+    of that one too)} for merges not undone (registered with contacts' resolvers)."""
+    found: dict[str, Contact] = {}
+    pending = {no: no for no in nos}  # number asked for -> number to look up now
+    for _depth in range(10):
+        if not pending:
+            break
+        records = {}
+        for merged_no, kept_id, kept_no in (
+            ContactMerge.objects.filter(merged_contact_no__in=set(pending.values()), undone_at=None)
+            .order_by("merged_at", "id")
+            .values_list("merged_contact_no", "kept_contact_id", "kept_contact_no")
+        ):
+            records[merged_no] = (kept_id, kept_no)  # the newest merge of a number wins
+        kept = Contact.objects.in_bulk([k for k, _no in records.values() if k])
+        next_pending = {}
+        for asked, current in pending.items():
+            if current not in records:
+                continue
+            kept_id, kept_no = records[current]
+            if kept_id in kept:
+                found[asked] = kept[kept_id]
+            elif kept_no:
+                next_pending[asked] = kept_no  # the kept contact was merged on in turn
+        pending = next_pending
+    return found
