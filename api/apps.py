@@ -12,3 +12,7 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from api import schema  # noqa: F401  (registers the OpenAPI extensions)
+        from api.webhooks import queue_for_changes
+        from history.signals import changes_recorded
+
+        changes_recorded.connect(queue_for_changes, dispatch_uid="api.queue_webhooks")

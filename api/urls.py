@@ -8,7 +8,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework import routers
 from rest_framework.permissions import IsAuthenticated
 
-from api import base, contacts, duplicates, interactions, opportunities, relations, setup, tokens
+from api import (
+    base,
+    contacts,
+    duplicates,
+    interactions,
+    opportunities,
+    relations,
+    setup,
+    tokens,
+    webhook_views,
+)
 
 
 class Router(routers.SimpleRouter):
@@ -96,5 +106,18 @@ urlpatterns = [
     path("docs/", login_required(DocsView.as_view(url_name="api:schema")), name="docs"),
     path("tokens/", tokens.token_list_view, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke_view, name="token_revoke"),
+    path("webhooks/", webhook_views.webhook_list_view, name="webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.webhook_detail_view, name="webhook"),
+    path(
+        "webhooks/<int:pk>/secret/",
+        webhook_views.webhook_new_secret_view,
+        name="webhook_new_secret",
+    ),
+    path("webhooks/<int:pk>/delete/", webhook_views.webhook_delete_view, name="webhook_delete"),
+    path(
+        "webhooks/<int:pk>/deliveries/<uuid:delivery_id>/again/",
+        webhook_views.delivery_send_again_view,
+        name="webhook_delivery_again",
+    ),
     re_path(r"^(?P<rest>[\s\S]*)$", base.NotFoundView.as_view(), name="not-found"),
 ]

@@ -16,6 +16,7 @@ NAV_ITEMS = [
     (_("Number series"), "numbering:list", "numbering.view_noseries"),
     (_("Jobs"), "jobs:list", "jobs.view_job"),
     (_("API tokens"), "api:tokens", "api.add_apitoken"),
+    (_("Webhooks"), "api:webhooks", "api.view_webhook"),
 ]
 
 
