@@ -144,9 +144,11 @@ def contact_lookup_view(request):
 
 # --- Bulk actions -------------------------------------------------------------------
 
-#: Above this many contacts a bulk action is refused here (until the background jobs
-#: run it): the selection is narrowed with the filters instead.
+#: Above this many contacts an export or delete is refused here: the selection is
+#: narrowed with the filters instead.
 BULK_INLINE_LIMIT = 10_000
+#: Above this many contacts an assignment runs as a job (the user follows it).
+BULK_JOB_THRESHOLD = 1_000
 
 
 def _list_url(request) -> str:
@@ -178,11 +180,14 @@ def contact_bulk_view(request):
         contacts = selectors.contact_filter(params=params)
         selected = None
     else:
+        params = None
         contacts = Contact.objects.filter(no__in=selected)
     count = contacts.count()
     if not count:
         messages.error(request, _("Select the contacts first."))
         return redirect(back)
+    if action not in ("export", "delete", "delete_confirmed") and count > BULK_JOB_THRESHOLD:
+        return _bulk_assign_job(request, form, back, filters=params, nos=selected)
     if count > BULK_INLINE_LIMIT:
         messages.error(
             request,
@@ -262,6 +267,36 @@ def contact_bulk_view(request):
         },
     )
     return redirect(back)
+
+
+def _bulk_assign_job(request, form, back: str, *, filters: dict | None, nos: list[str] | None):
+    """A large assignment: queued as a job, and the user goes to it."""
+    from contacts import tasks
+    from jobs.exceptions import JobConflict
+    from jobs.views import announce_conflict, announce_started
+
+    field = form.assign_field
+    value = form.cleaned_data[field]
+    if field == "salesperson" and value is not None and getattr(value, "blocked", False):
+        messages.error(
+            request, _("Salesperson %(code)s is blocked and cannot be used.") % {"code": value.pk}
+        )
+        return redirect(back)
+    try:
+        job = tasks.contacts_bulk_assign.start(
+            user=request.user,
+            field=field,
+            value=getattr(value, "pk", value),
+            filters={key: getattr(v, "pk", v) for key, v in filters.items()}
+            if filters is not None
+            else None,
+            nos=nos,
+        )
+    except JobConflict as error:  # pragma: no cover - bulk changes wait for each other
+        announce_conflict(request, error)
+        return redirect(back)
+    announce_started(request, job)
+    return redirect(job)
 
 
 def _short_list(nos: list[str], limit: int = 10) -> str:

@@ -21,6 +21,7 @@ urlpatterns = [
         views.business_relation_add,
         name="business_relation_add",
     ),
+    path("create-contacts/<str:link_to>/", views.create_contacts_view, name="create_contacts"),
     path(
         "business-relations/<int:pk>/delete/",
         views.business_relation_delete,

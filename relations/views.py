@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contacts.models import Contact
 from history.selectors import section_context as history_section
+from jobs.exceptions import JobConflict
+from jobs.views import announce_conflict, announce_started
 from marketing_setup.models import MarketingSetup
-from relations import services
+from relations import services, tasks
 from relations.forms import FORMS, BusinessRelationAddForm
 from relations.models import (
     ENTITY_MODELS,
@@ -43,6 +45,7 @@ KINDS: dict[str, type[SyncedEntity]] = {
     "bank-accounts": BankAccount,
 }
 URL_PREFIX = {Customer: "customer", Vendor: "vendor", BankAccount: "bank_account"}
+TAB_OF = {URL_PREFIX[model]: kind for kind, model in KINDS.items()}  # link_to -> tab
 
 
 def _perm(model: type[SyncedEntity], action: str) -> str:
@@ -107,8 +110,34 @@ def relation_list(request):
             "q": q,
             "url_prefix": URL_PREFIX[model],
             "can_add": request.user.has_perm(_perm(model, "add")),
+            "can_create_contacts": request.user.has_perm("contacts.add_contact"),
         },
     )
+
+
+@require_POST
+@permission_required("contacts.add_contact", raise_exception=True)
+def create_contacts_view(request, link_to: str):
+    """Create Contacts from Customers/Vendors/Bank Accounts: a job, which the user follows."""
+    if link_to not in TAB_OF:
+        raise Http404
+    _check(request, _perm(ENTITY_MODELS[link_to], "view"))
+    back = f"{reverse('relations:list')}?tab={TAB_OF[link_to]}"
+    try:
+        services.setup_code_for(link_to, required=True)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    if not services.entities_without_contact(link_to).exists():
+        messages.info(request, _("Every record of this list has a contact already."))
+        return redirect(back)
+    try:
+        job = tasks.create_contacts.start(user=request.user, link_to=link_to)
+    except JobConflict as error:
+        announce_conflict(request, error)
+        return redirect(back)
+    announce_started(request, job)
+    return redirect(job)
 
 
 @require_GET

@@ -184,3 +184,94 @@ def test_estimate_from_the_setup_page_is_a_job_and_the_page_links_it(admin_clien
     page = admin_client.get(reverse("marketing_setup:setup")).content.decode()
     assert "Default weights in use (set on" in page
     assert "duplicate-model-job" not in page
+
+
+def test_create_contacts_from_customers_is_a_job_from_the_relations_page(staff_client, staff_user):
+    from relations.models import Customer
+    from relations.tasks import create_contacts
+    from tests.relations.factories import setup_sync
+
+    setup_sync(vendors=False, banks=False)
+    Customer.objects.create(no="K1", name="Kunde En AS", search_name="KUNDE EN AS")
+    page = staff_client.get(reverse("relations:list")).content.decode()
+    assert 'id="create-contacts"' in page
+    response = staff_client.post(reverse("relations:create_contacts", args=["customer"]))
+    job = Job.objects.get()
+    assert response.url == job.get_absolute_url()
+    assert (job.kind, job.params) == (create_contacts.module_path, {"link_to": "customer"})
+    _run(job)
+    page = staff_client.get(response.url).content.decode()
+    assert "1 contact created." in page
+    # Nothing left to create: said so, no job.
+    response = staff_client.post(
+        reverse("relations:create_contacts", args=["customer"]), follow=True
+    )
+    assert "has a contact already" in response.content.decode()
+    assert Job.objects.count() == 1
+
+
+def test_create_contacts_without_the_setup_code_says_what_to_set(staff_client, setup):
+    from relations.models import Vendor
+
+    Vendor.objects.create(no="V1", name="Lev AS", search_name="LEV AS")
+    response = staff_client.post(reverse("relations:create_contacts", args=["vendor"]), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith("?tab=vendors")
+    assert not Job.objects.exists()
+    assert staff_client.post("/relations/create-contacts/nonsense/").status_code == 404
+
+
+def test_a_large_bulk_assignment_on_the_contact_list_is_a_job(
+    staff_client, staff_user, setup, monkeypatch
+):
+    from contacts import views
+    from contacts.models import Contact
+    from contacts.tasks import contacts_bulk_assign
+    from tests.factories import SalespersonFactory
+
+    monkeypatch.setattr(views, "BULK_JOB_THRESHOLD", 1)
+    SalespersonFactory(code="JO")
+    fjord = Contact.objects.create(no="C1", name="Fjord AS")
+    Contact.objects.create(no="P1", type="person", name="Kari Nordmann", company=fjord)
+    Contact.objects.create(no="C2", name="Berg BV")
+    response = staff_client.post(
+        "/contacts/bulk/",
+        {"action": "assign_salesperson", "salesperson": "JO", "all_matching": "1"},
+    )
+    job = Job.objects.get()
+    assert response.url == job.get_absolute_url()
+    assert (job.kind, job.params["field"], job.params["value"]) == (
+        contacts_bulk_assign.module_path,
+        "salesperson",
+        "JO",
+    )
+    assert not Contact.objects.filter(salesperson="JO").exists()  # nothing in the request
+    _run(job)
+    assert set(Contact.objects.values_list("no", "salesperson")) == {
+        ("C1", "JO"),
+        ("C2", "JO"),
+        ("P1", "JO"),
+    }
+    page = staff_client.get(response.url).content.decode()
+    assert "Salesperson assigned to 2 companies and 1 person;" in page
+    # Selected rows (below the limit of the page) are assigned in the request as before.
+    monkeypatch.setattr(views, "BULK_JOB_THRESHOLD", 10)
+    SalespersonFactory(code="KA")
+    staff_client.post(
+        "/contacts/bulk/",
+        {"action": "assign_salesperson", "salesperson": "KA", "selected": ["C2"]},
+    )
+    assert Contact.objects.get(no="C2").salesperson_id == "KA"
+    assert Job.objects.count() == 1
+
+
+def test_a_bulk_job_whose_value_was_deleted_fails_clearly_and_changes_nothing(staff_user, setup):
+    from contacts.models import Contact
+    from contacts.tasks import contacts_bulk_assign
+
+    Contact.objects.create(no="C1", name="Fjord AS")
+    job = _run(
+        contacts_bulk_assign.start(user=staff_user, field="territory", value="GONE", nos=["C1"])
+    )
+    assert job.state == Job.State.FAILED
+    assert job.errors == ["Territory GONE does not exist any more; nothing was changed."]

@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from contacts.models import Contact
-from duplicates import services
+from duplicates import services, tasks
+from jobs.commands import add_background_option, start_in_background
 
 
 class Command(BaseCommand):
@@ -17,8 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Estimate even if not stale.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        add_background_option(parser)
 
     def handle(self, *args, **options):
+        if options["background"]:
+            start_in_background(self, tasks.estimate_model, force=options["force"])
+            return
         total = Contact.objects.filter(type=Contact.Type.COMPANY).count()
         disable = options["no_progress"] or not sys.stderr.isatty()
         if not options["force"]:

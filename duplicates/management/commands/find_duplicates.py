@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from contacts.models import Contact
-from duplicates import services
+from duplicates import services, tasks
+from jobs.commands import add_background_option, start_in_background
 from listing import exporting
 
 
@@ -31,8 +32,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--method", choices=services.METHODS, default=services.OURS)
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        add_background_option(parser)
 
     def handle(self, *args, **options):
+        if options["background"]:
+            if options["contact"] or options["output"]:
+                raise CommandError(
+                    _(
+                        "--background searches all contacts and stores the pairs: leave out "
+                        "--contact and --output (they run here)."
+                    )
+                )
+            start_in_background(self, tasks.find_duplicates, method=options["method"])
+            return
         # The output file is opened (as a temporary file beside it) before the search,
         # and the search is rolled back if it cannot be written: a bad path changes nothing.
         output = self._open(options["output"]) if options["output"] else None

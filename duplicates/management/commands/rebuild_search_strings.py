@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from contacts.models import Contact
-from duplicates import services
+from duplicates import services, tasks
+from jobs.commands import add_background_option, start_in_background
 
 
 class Command(BaseCommand):
@@ -16,8 +17,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--find", action="store_true", help="Also run the full duplicate search afterwards."
         )
+        add_background_option(parser)
 
     def handle(self, *args, **options):
+        if options["background"]:
+            start_in_background(self, tasks.rebuild_search_strings, find=options["find"])
+            return
         total = Contact.objects.filter(type=Contact.Type.COMPANY).count()
         disable = options["no_progress"] or not sys.stderr.isatty()
         with tqdm(total=total, unit="", disable=disable, file=sys.stderr) as bar:

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from relations import services
+from jobs.commands import add_background_option, start_in_background
+from relations import services, tasks
 from relations.models import LinkToTable
 
 
@@ -30,12 +31,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--commit", action="store_true", help=_("Create the contacts."))
         parser.add_argument("--no-progress", action="store_true", help=_("No progress bar."))
+        add_background_option(parser)
 
     def handle(self, *args, link_to: str, commit: bool, no_progress: bool, **options):
         try:
             services.setup_code_for(link_to, required=True)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        if options["background"]:
+            if not commit:
+                raise CommandError(_("--background creates the contacts: add --commit."))
+            start_in_background(self, tasks.create_contacts, link_to=link_to)
+            return
         label = LinkToTable(link_to).label
         if not commit:
             count = services.entities_without_contact(link_to).count()
