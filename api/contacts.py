@@ -63,6 +63,15 @@ class ContactSerializer(CountryFieldMixin, ModelSerializer):
         required=False,
         help_text=_("A person's company: the company's contact no. (null for none)."),
     )
+    no_series = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text=_(
+            "The number series the number was drawn from. On create, with a blank no., the "
+            "series to draw from: Contact Nos. (the default) or a series related to it."
+        ),
+    )
     field_states = serializers.SerializerMethodField(
         help_text=_(
             "For a person in a company: each inheritable field and whether it follows the "
@@ -73,7 +82,7 @@ class ContactSerializer(CountryFieldMixin, ModelSerializer):
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS
-        read_only_fields = ("no_series", "created_at", "updated_at")
+        read_only_fields = ("created_at", "updated_at")
         extra_kwargs = {"name": {"required": False}}
 
     def __init__(self, *args, **kwargs):
@@ -81,6 +90,7 @@ class ContactSerializer(CountryFieldMixin, ModelSerializer):
         if self.instance is not None and "no" in self.fields:
             # The number is given once (or drawn); it never changes afterwards.
             self.fields["no"].read_only = True
+            self.fields["no_series"].read_only = True
 
     def get_field_states(self, contact: Contact) -> dict[str, str]:
         if not (contact.is_person and contact.company_id):

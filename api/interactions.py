@@ -309,6 +309,17 @@ class DocumentLogView(ApiView):
                 user=request.user,
             )
         except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):  # e.g. no description (template has none)
+                raise exceptions.ValidationError(
+                    {
+                        field: [
+                            exceptions.ErrorDetail(m, code=e.code or "invalid")
+                            for e in errors
+                            for m in e.messages
+                        ]
+                        for field, errors in error.error_dict.items()
+                    }
+                ) from None
             field = "contact_no" if error.code == "unknown_contact" else _NON_FIELD
             raise exceptions.ValidationError(
                 {

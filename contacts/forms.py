@@ -15,7 +15,8 @@ from contacts.selectors import company_resolve
 from contacts.services import contact_manual_no_allowed
 from listing import exporting
 from listing.widgets import LookupInput
-from marketing_setup.models import Language, Salesperson, Territory
+from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
+from numbering.services import series_choices, series_has_relationships
 
 COMPANY_LOOKUP = format_lazy("{}?kind=company", reverse_lazy("contacts:lookup"))
 
@@ -56,6 +57,7 @@ SECTIONS = (
         _("General"),
         (
             "no",
+            "no_series",
             "type",
             "name",
             "name_2",
@@ -106,6 +108,25 @@ class _ContactForm(forms.ModelForm):
         elif not contact_manual_no_allowed():
             # 5.6: the series draws every number; a typed one could only be refused.
             self.fields.pop("no", None)
+        if creating:
+            self._add_series_choice()
+
+    def _add_series_choice(self) -> None:
+        """With related series of Contact Nos. (5.5) the user chooses the series the
+        number is drawn from; the default series comes first."""
+        code = MarketingSetup.get().contact_nos_id or ""
+        if not series_has_relationships(code):
+            return
+        self.fields["no_series"] = forms.ChoiceField(
+            label=_("Number series"),
+            required=False,
+            choices=[
+                (s.code, f"{s.code} – {s.description}" if s.description else s.code)
+                for s in series_choices(code)
+            ],
+            initial=code,
+            help_text=_("The number is drawn from this series (Contact Nos. or a related one)."),
+        )
 
     def _update_errors(self, errors):
         # The model's rules may name fields this form leaves out (a person's name is made

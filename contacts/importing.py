@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from contacts import inheritance, names, searchkeys
+from contacts.emails import validate_email_list
 from contacts.identifiers import vat_check_message, vat_fails_check
 from contacts.models import Contact
 from contacts.selectors import contacts_for_old_nos
@@ -249,7 +249,7 @@ class _Checker:
                 )
         if v["email"]:
             try:
-                validate_email(v["email"])
+                validate_email_list(v["email"])  # several, separated by semicolons
             except ValidationError:
                 self.error(
                     row,

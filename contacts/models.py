@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from contacts import searchkeys
+from contacts.emails import validate_email_list
 from history.queryset import HistoryQuerySet
 from marketing_setup.models import CorrespondenceType, Language, Salesperson, Salutation, Territory
 from numbering.fields import NumberField
@@ -110,7 +111,13 @@ class Contact(SaveNeverReinserts, models.Model):
         _("fax no."), max_length=30, blank=True, validators=[validate_no_letters]
     )
     telex_answer_back = models.CharField(_("telex answer back"), max_length=20, blank=True)
-    email = models.EmailField(_("e-mail"), max_length=80, blank=True)
+    email = models.CharField(
+        _("e-mail"),
+        max_length=80,
+        blank=True,
+        validators=[validate_email_list],
+        help_text=_("Several addresses: separate them with semicolons."),
+    )
     home_page = models.CharField(_("home page"), max_length=255, blank=True)
     correspondence_type = models.CharField(
         _("correspondence type"),

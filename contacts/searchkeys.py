@@ -80,8 +80,10 @@ def phone_key(value: str) -> str:
 
 
 def email_domain(value: str) -> str:
-    """The lower-case domain of an e-mail address ("" when there is none)."""
-    _local, at, domain = (value or "").strip().rpartition("@")
+    """The lower-case domain of an e-mail address, the first one of several separated
+    by semicolons ("" when there is none)."""
+    first = (value or "").split(";", 1)[0]
+    _local, at, domain = first.strip().rpartition("@")
     return domain.lower()[:EMAIL_DOMAIN_LENGTH] if at else ""
 
 

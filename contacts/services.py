@@ -31,14 +31,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts import inheritance, names, searchkeys
+from contacts.emails import normalise_email_list
 from contacts.models import Contact
 from contacts.signals import contacts_bulk_updated, person_company_changed
 from history import context as history
 from history.models import Cause
 from marketing_setup.models import MarketingSetup
+from marketing_setup.services import user_salesperson
 from numbering.codes import normalise_number, validate_number
 from numbering.records import RecordGone, record_lock
-from numbering.services import NumberSeriesError, series_check_manual, series_draw
+from numbering.services import (
+    NumberSeriesError,
+    series_check_manual,
+    series_check_related,
+    series_draw,
+)
 
 # Flags upper apps set on their models (contacts never imports them).
 BLOCKS_TYPE_CHANGE_FLAG = "BLOCKS_CONTACT_TYPE_CHANGE"
@@ -69,14 +76,16 @@ _OLD_ROW_FIELDS = (
 # --- the rules, applied in memory --------------------------------------------------
 
 
-def contact_apply_defaults(contact: Contact, setup: MarketingSetup) -> None:
-    """Fill the setup's defaults into the fields that are still blank (2.3 step 2)."""
-    if (
-        not contact.salesperson_id
-        and setup.default_salesperson_id
-        and not setup.default_salesperson.blocked
-    ):
-        contact.salesperson_id = setup.default_salesperson_id
+def contact_apply_defaults(contact: Contact, setup: MarketingSetup, *, user=None) -> None:
+    """Fill the setup's defaults into the fields that are still blank (2.3 step 2). The
+    salesperson is the creating user's from User Setup, else the setup's default
+    (blocked salespeople are never filled in)."""
+    if not contact.salesperson_id:
+        own = user_salesperson(user)
+        if own is not None:
+            contact.salesperson_id = own.pk
+        elif setup.default_salesperson_id and not setup.default_salesperson.blocked:
+            contact.salesperson_id = setup.default_salesperson_id
     if not contact.territory_id and setup.default_territory_id:
         contact.territory_id = setup.default_territory_id
     if not contact.country and setup.default_country:
@@ -121,7 +130,7 @@ def _old_row(contact: Contact) -> dict[str, Any] | None:
     return Contact.objects.filter(pk=contact.pk).values(*_OLD_ROW_FIELDS).first()
 
 
-def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) -> None:
+def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None, user=None) -> None:
     """Apply names, inheritance and defaults to a contact about to be saved (in memory).
 
     New contact: names, inheritance from its company (typed values kept), defaults.
@@ -142,6 +151,7 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) ->
         # lookup by number (the card's company field, the list filter) upper-cases.
         contact.no = normalise_number(contact.no)
     contact.vat_registration_no = (contact.vat_registration_no or "").strip().upper()
+    contact.email = normalise_email_list(contact.email)
     contact._contacts_push_old_values = None
     contact._contacts_company_move = None
     if old is None:
@@ -152,7 +162,7 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None) ->
                 if inheritance.raw_value(contact, f) not in (None, "")
             ]
             inheritance.fill_from_company(contact, contact.company, None, setup, keep=keep)
-        contact_apply_defaults(contact, setup)
+        contact_apply_defaults(contact, setup, user=user)
     else:
         if contact.is_person and contact.company_id != old["company_id"]:
             contact._contacts_company_move = (old["company_id"], contact.company_id)
@@ -200,13 +210,28 @@ def contact_manual_no_allowed(setup: MarketingSetup | None = None) -> bool:
 
 
 def contact_check_new_no(contact: Contact, setup: MarketingSetup) -> None:
-    """Before inserting: a typed number must be allowed, a blank one needs Contact Nos."""
+    """Before inserting: a typed number must be allowed, a blank one needs Contact Nos.
+    (or a series related to it that the user chose, 5.5)."""
     if contact.no:
         contact_check_manual_no(contact, setup)
     elif not setup.contact_nos_id:
         raise ValidationError(
             {"no": _("Contact Nos. must have a value in Marketing Setup.")}, code="no_series"
         )
+    elif contact.no_series:
+        contact_series_for_new(contact, setup)
+
+
+def contact_series_for_new(contact: Contact, setup: MarketingSetup) -> str:
+    """The series a new contact with a blank number draws from: the one the user chose
+    in `contact.no_series` when it is Contact Nos. or related to it (5.5), else Contact
+    Nos. A chosen series that is not related is refused (key "no_series")."""
+    if not contact.no_series:
+        return setup.contact_nos_id or ""
+    try:
+        return series_check_related(setup.contact_nos_id or "", contact.no_series)
+    except NumberSeriesError as error:
+        raise ValidationError({"no_series": error.messages}) from None
 
 
 def contact_assign_number(contact: Contact, setup: MarketingSetup) -> None:
@@ -224,11 +249,11 @@ def contact_assign_number(contact: Contact, setup: MarketingSetup) -> None:
         contact_check_manual_no(contact, setup)
         contact.no_series = ""
         return
-    code = setup.contact_nos_id
-    if not code:
+    if not setup.contact_nos_id:
         raise ValidationError(
             {"no": _("Contact Nos. must have a value in Marketing Setup.")}, code="no_series"
         )
+    code = contact_series_for_new(contact, setup)
     try:
         number = series_draw(code).number
         while Contact.objects.filter(no=number).exists():
@@ -281,7 +306,7 @@ def contact_after_save(contact: Contact) -> None:
 
 
 @transaction.atomic
-def contact_save(*, contact: Contact, setup: MarketingSetup | None = None) -> Contact:
+def contact_save(*, contact: Contact, setup: MarketingSetup | None = None, user=None) -> Contact:
     """Validate and save a new or changed contact with all the rules (see module doc).
 
     A stored contact's row is locked first, so a concurrent merge or delete waits for
@@ -290,7 +315,7 @@ def contact_save(*, contact: Contact, setup: MarketingSetup | None = None) -> Co
     setup = setup or MarketingSetup.get()
     if not contact._state.adding:
         record_lock(contact)
-    contact_prepare(contact, setup=setup)
+    contact_prepare(contact, setup=setup, user=user)
     if contact._state.adding:
         contact_check_new_no(contact, setup)
     try:
@@ -324,12 +349,12 @@ _TEXT_FIELDS = {
 def contact_create(*, data: dict[str, Any], user=None) -> Contact:
     """Create a contact from field values: numbering, names, inheritance, defaults.
 
-    `user` is accepted for the reference's user-setup salesperson, which is not
-    modelled here.
+    `user` (the creating user): their salesperson from User Setup comes before the
+    setup's default salesperson (2.3 step 2).
     """
     contact = Contact()
     _assign(contact, data)
-    return contact_save(contact=contact)
+    return contact_save(contact=contact, user=user)
 
 
 @transaction.atomic

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import vobject
 
+from contacts import emails
 from contacts.models import Contact
 
 _TEL_CHARS = re.compile(r"[^\d+]")
@@ -19,9 +20,9 @@ def tel_href(number: str) -> str:
     return f"tel:{digits}" if digits.strip("+") else ""
 
 
-def mailto_href(address: str) -> str:
-    address = (address or "").strip()
-    return f"mailto:{quote(address, safe='@.+-_')}" if "@" in address else ""
+def mailto_href(value: str) -> str:
+    """A mailto: link to every address of the e-mail field (semicolons between them)."""
+    return emails.mailto_href(value)
 
 
 def web_href(home_page: str) -> str:
@@ -83,8 +84,8 @@ def contact_vcard(contact: Contact) -> str:
             tel = card.add("tel")
             tel.value = value
             tel.type_param = kind
-    if contact.email:
-        card.add("email").value = contact.email
+    for address in emails.email_addresses(contact.email):
+        card.add("email").value = address
     if contact.address or contact.city or contact.post_code:
         card.add("adr").value = vobject.vcard.Address(
             street=", ".join(p for p in (contact.address, contact.address_2) if p),

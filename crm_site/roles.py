@@ -30,7 +30,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
     "numbering": {ADMINISTRATORS: ALL, STAFF: ("view",)},
     # Staff start jobs and see their own; "manage": see and cancel everyone's.
     "jobs": {ADMINISTRATORS: (*ALL, "manage"), STAFF: ("add", "view")},
-    "marketing_setup": {ADMINISTRATORS: ALL, STAFF: ("view",)},
+    # User Setup (users and their salespeople) is the administrators' page.
+    "marketing_setup": {ADMINISTRATORS: ALL, STAFF: {"*": ("view",), "usersetup": ()}},
     "contacts": {ADMINISTRATORS: ALL, STAFF: ALL},
     "duplicates": {ADMINISTRATORS: ALL, STAFF: ALL},
     "relations": {ADMINISTRATORS: ALL, STAFF: ALL},

@@ -25,6 +25,7 @@ from interactions.models import (
     InteractionTemplate,
     InteractionTemplateSetup,
 )
+from marketing_setup.models import CorrespondenceType
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,20 @@ class DocumentLogResult:
 
 
 def correspondence_type_for(*, contact: Contact, template: InteractionTemplate) -> str:
-    """The correspondence type of a new entry (section 6.2 rule, without segments)."""
+    """The correspondence type of a new entry (section 6.2 rule, without segments).
+    E-mail for a contact without an e-mail address, or fax without a fax number, is
+    blank: the interaction cannot have gone that way (as Business Central logs it)."""
     if template.ignore_contact_corres_type or (
         not contact.correspondence_type and template.correspondence_type
     ):
-        return template.correspondence_type
-    return contact.correspondence_type or ""
+        chosen = template.correspondence_type
+    else:
+        chosen = contact.correspondence_type or ""
+    if chosen == CorrespondenceType.EMAIL and not (contact.email or "").strip():
+        return CorrespondenceType.NONE
+    if chosen == CorrespondenceType.FAX and not (contact.fax_no or "").strip():
+        return CorrespondenceType.NONE
+    return chosen
 
 
 def _setup_field_label(field_name: str) -> str:
@@ -78,7 +87,15 @@ def interaction_log(
     date: datetime.date | None = None,
 ) -> InteractionLogEntry:
     """Record one interaction with `contact`, taking cost, duration, flow and initiator
-    from `template`. Date and time are the system's today and now unless a date is given."""
+    from `template`. Date and time are the system's today and now unless a date is given.
+    The description is the one given, else the template's; with neither it is refused
+    ("You must fill in the Description field.")."""
+    description = (description or "").strip() or (template.description or "").strip()
+    if not description:
+        raise ValidationError(
+            {"description": _("You must fill in the Description field.")},
+            code="description_required",
+        )
     now = timezone.localtime()
     entry = InteractionLogEntry(
         contact=contact,
@@ -87,7 +104,7 @@ def interaction_log(
         contact_name=contact.name,
         date=date or now.date(),
         time=now.time().replace(microsecond=0),
-        description=(description or template.description)[:100],
+        description=description[:100],
         subject=subject[:100],
         information_flow=template.information_flow,
         initiated_by=template.initiated_by,

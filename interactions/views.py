@@ -63,6 +63,10 @@ def _contact(no: str) -> Contact:
 
 
 def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
     for message in error.messages:
         form.add_error(None, message)
 

@@ -18,6 +18,7 @@ from marketing_setup.models import (
     Salutation,
     SalutationFormula,
     Territory,
+    UserSetup,
 )
 from marketing_setup.services import marketing_setup_update
 from marketing_setup.views import regenerate_message, search_hit_pct_message
@@ -130,3 +131,10 @@ class SalutationFormulaAdmin(admin.ModelAdmin):
     list_filter = ("salutation_type", "language", "salutation")
     search_fields = ("salutation__code", "text")
     list_select_related = ("salutation", "language")
+
+
+@admin.register(UserSetup)
+class UserSetupAdmin(admin.ModelAdmin):
+    list_display = ("user", "salesperson")
+    list_select_related = ("user", "salesperson")
+    search_fields = ("user__username", "salesperson__code", "salesperson__name")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from marketing_setup import rules
@@ -126,3 +127,17 @@ class MarketingSetupForm(forms.ModelForm):
     def sections(self):
         """(title, bound fields) per section, for the template."""
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]
+
+
+class UserSetupForm(forms.Form):
+    """One user's line on the User Setup page."""
+
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True), widget=forms.HiddenInput
+    )
+    salesperson = forms.ModelChoiceField(
+        queryset=Salesperson.objects.all(),
+        required=False,
+        label=_("Salesperson/purchaser"),
+        error_messages={"invalid_choice": _("There is no such salesperson.")},
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
@@ -50,6 +51,42 @@ class Salesperson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+
+class UserSetup(models.Model):
+    """A user's salesperson/purchaser (Business Central's User Setup): new contacts and
+    opportunities the user creates get it before the Marketing Setup's default."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="crm_user_setup",
+        verbose_name=_("user"),
+    )
+    salesperson = models.ForeignKey(
+        Salesperson,
+        on_delete=models.PROTECT,
+        related_name="user_setups",
+        verbose_name=_("salesperson/purchaser"),
+    )
+
+    class Meta:
+        verbose_name = _("user setup")
+        verbose_name_plural = _("user setup")
+        ordering = ("user__username",)
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.salesperson_id}"
+
+    def clean(self) -> None:
+        if self.salesperson_id and self.salesperson.blocked:
+            raise ValidationError(
+                {
+                    "salesperson": _("Salesperson %(code)s is blocked and cannot be used.")
+                    % {"code": self.salesperson_id}
+                }
+            )
 
 
 class Territory(CodeModel):
@@ -260,6 +297,7 @@ class CorrespondenceType(models.TextChoices):
     NONE = "", _("(none)")
     HARD_COPY = "hard_copy", _("Hard copy")
     EMAIL = "email", _("E-mail")
+    FAX = "fax", _("Fax")
 
 
 class SingletonModel(models.Model):

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django_countries.fields import Country
 
 from marketing_setup import rules
-from marketing_setup.models import MarketingSetup
+from marketing_setup.models import MarketingSetup, Salesperson, UserSetup
 from marketing_setup.signals import setup_changed
 
 
@@ -98,3 +98,30 @@ def marketing_setup_update(
         regenerate_search_strings=flags.regenerate_search_strings,
         notes=flags.notes,
     )
+
+
+# --- User Setup ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_setup_set(*, user, salesperson: Salesperson | None) -> UserSetup | None:
+    """Link `user` to a salesperson/purchaser (None removes the link). A blocked
+    salesperson is refused with a clear message."""
+    if salesperson is None:
+        UserSetup.objects.filter(user=user).delete()
+        return None
+    row = UserSetup.objects.filter(user=user).first() or UserSetup(user=user)
+    row.salesperson = salesperson
+    row.full_clean()
+    row.save()
+    return row
+
+
+def user_salesperson(user) -> Salesperson | None:
+    """The salesperson the user is linked to in User Setup, when it is not blocked."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.pk:
+        return None
+    row = UserSetup.objects.select_related("salesperson").filter(user_id=user.pk).first()
+    if row is None or row.salesperson.blocked:
+        return None
+    return row.salesperson

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -11,11 +13,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from marketing_setup.forms import SECTIONS, MarketingSetupForm
-from marketing_setup.models import MarketingSetup
+from marketing_setup.forms import SECTIONS, MarketingSetupForm, UserSetupForm
+from marketing_setup.models import MarketingSetup, Salesperson, UserSetup
 from marketing_setup.panels import panels_for
 from marketing_setup.selectors import reference_data_links
-from marketing_setup.services import marketing_setup_snapshot, marketing_setup_update
+from marketing_setup.services import (
+    marketing_setup_snapshot,
+    marketing_setup_update,
+    user_setup_set,
+)
 
 SETUP_PERMISSION = "marketing_setup.change_marketingsetup"
 
@@ -99,4 +105,49 @@ def reference_data(request):
         request,
         "marketing_setup/reference_data.html",
         {"reference_links": reference_data_links(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("marketing_setup.change_usersetup", raise_exception=True)
+def user_setup(request):
+    """User Setup: which salesperson/purchaser each user is (administrators)."""
+    failed: UserSetupForm | None = None
+    if request.method == "POST":
+        form = UserSetupForm(request.POST)
+        if form.is_valid():
+            user = form.cleaned_data["user"]
+            try:
+                user_setup_set(user=user, salesperson=form.cleaned_data["salesperson"])
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request, _("User setup of %(user)s saved.") % {"user": user.get_username()}
+                )
+                return redirect("marketing_setup:user_setup")
+        failed = form
+    links = dict(UserSetup.objects.values_list("user_id", "salesperson_id"))
+    rows = []
+    for user in get_user_model().objects.filter(is_active=True).order_by("username"):
+        posted = failed is not None and str(failed.data.get("user")) == str(user.pk)
+        rows.append(
+            {
+                "user": user,
+                "salesperson": links.get(user.pk, ""),
+                "errors": failed.errors if posted else None,
+                "selected": failed.data.get("salesperson", "")
+                if posted
+                else links.get(user.pk, ""),
+            }
+        )
+    return render(
+        request,
+        "marketing_setup/user_setup.html",
+        {
+            "rows": rows,
+            "salespeople": list(Salesperson.objects.order_by("code")),
+            "form_errors": failed.non_field_errors() if failed is not None else None,
+        },
     )

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from history.admin import HistoryAdminMixin
-from numbering.models import NoSeries, NoSeriesLine, SequenceCounter
+from numbering.models import NoSeries, NoSeriesLine, NoSeriesRelationship, SequenceCounter
 from numbering.services import (
     COUNTER_FIELDS,
     line_is_open_now,
@@ -16,6 +16,7 @@ from numbering.services import (
     line_save,
     lines_on_latest_date,
     lines_show_last_no_used,
+    series_settle_default_manual,
 )
 
 
@@ -128,6 +129,34 @@ class NoSeriesLineInline(admin.TabularInline):
     ordering = ("starting_date", "line_no")
 
 
+class NoSeriesForm(forms.ModelForm):
+    """Unticking Default Nos. while Manual Nos. is off ticks Manual Nos. (and the other
+    way round) with a message, as Business Central does (5.1)."""
+
+    class Meta:
+        model = NoSeries
+        fields = ("code", "description", "default_nos", "manual_nos", "date_order")
+
+    settled_message = ""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("default_nos") or cleaned_data.get("manual_nos"):
+            return cleaned_data
+        unticked = "manual_nos" if "manual_nos" in self.changed_data else "default_nos"
+        if "default_nos" in self.changed_data or not self.instance.pk:
+            unticked = "default_nos"
+        series = NoSeries(
+            code=cleaned_data.get("code") or self.instance.code, default_nos=False, manual_nos=False
+        )
+        self.settled_message = series_settle_default_manual(series, unticked=unticked)
+        cleaned_data["default_nos"] = series.default_nos
+        cleaned_data["manual_nos"] = series.manual_nos
+        self.instance.default_nos = series.default_nos
+        self.instance.manual_nos = series.manual_nos
+        return cleaned_data
+
+
 def _current_value(field: str, description):
     """A changelist column showing one field of the series' current line (5.1)."""
 
@@ -164,6 +193,12 @@ class NoSeriesAdmin(HistoryAdminMixin, admin.ModelAdmin):
         (_("Use"), {"fields": ("default_nos", "manual_nos", "date_order")}),
     )
     inlines = (NoSeriesLineInline,)
+    form = NoSeriesForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if getattr(form, "settled_message", ""):
+            messages.info(request, form.settled_message)
 
     def get_readonly_fields(self, request, obj=None):
         # The code is the key other records point at; it is set once.
@@ -250,3 +285,14 @@ class SequenceCounterAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(NoSeriesRelationship)
+class NoSeriesRelationshipAdmin(admin.ModelAdmin):
+    """Related series (5.5): where `series` is the default, users may choose
+    `related_series` instead when a number is assigned."""
+
+    list_display = ("series", "related_series")
+    list_select_related = ("series", "related_series")
+    search_fields = ("series__code", "related_series__code")
+    list_filter = ("series",)

@@ -63,6 +63,45 @@ class NoSeries(models.Model):
         return f"{self.code} – {self.description}" if self.description else self.code
 
 
+class NoSeriesRelationship(models.Model):
+    """Series `series` may be replaced by `related_series` when a number is assigned
+    (5.5): where a record takes its numbers from `series`, the user may choose
+    `related_series` instead. Deleting either series deletes the relationship."""
+
+    series = models.ForeignKey(
+        NoSeries,
+        on_delete=models.CASCADE,
+        related_name="relationships",
+        verbose_name=_("code"),
+    )
+    related_series = models.ForeignKey(
+        NoSeries,
+        on_delete=models.CASCADE,
+        related_name="related_to",
+        verbose_name=_("series code"),
+    )
+
+    class Meta:
+        verbose_name = _("number series relationship")
+        verbose_name_plural = _("number series relationships")
+        ordering = ("series", "related_series")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("series", "related_series"),
+                name="noseriesrelationship_unique",
+                violation_error_message=_("This relationship already exists."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(series=models.F("related_series")),
+                name="noseriesrelationship_not_itself",
+                violation_error_message=_("A number series cannot be related to itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} → {self.related_series_id}"
+
+
 class NoSeriesLine(models.Model):
     class Implementation(models.TextChoices):
         NORMAL = "normal", _("Normal (gap-free)")

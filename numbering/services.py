@@ -28,7 +28,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from numbering import codes, drawing, formatting, sequences
-from numbering.models import NoSeries, NoSeriesLine
+from numbering.models import NoSeries, NoSeriesLine, NoSeriesRelationship
 
 ENDING_NO_MESSAGE = _(
     "You cannot assign numbers greater than %(ending_no)s from the number series %(code)s."
@@ -681,6 +681,75 @@ def series_check_manual(code: str) -> None:
             "manual_nos",
             code=series.code,
         )
+
+
+def series_settle_default_manual(series: NoSeries, *, unticked: str) -> str:
+    """Keep Default Nos. or Manual Nos. on (5.1): unticking one while the other is off
+    ticks the other. `unticked` names the field the user changed ("default_nos" or
+    "manual_nos"). In memory; returns the message to show, or "" when nothing moved."""
+    if series.default_nos or series.manual_nos:
+        return ""
+    if unticked == "manual_nos":
+        series.default_nos = True
+        return str(
+            _(
+                "Default Nos. has been ticked for number series %(code)s: a number series "
+                "needs Default Nos. or Manual Nos."
+            )
+            % {"code": series.code}
+        )
+    series.manual_nos = True
+    return str(
+        _(
+            "Manual Nos. has been ticked for number series %(code)s: a number series "
+            "needs Default Nos. or Manual Nos."
+        )
+        % {"code": series.code}
+    )
+
+
+def series_choices(code: str) -> list[NoSeries]:
+    """The series a user may choose where `code` is the default (5.5): the default
+    first, then the series related to it, by code. Empty for a blank code."""
+    if not code:
+        return []
+    related = list(NoSeries.objects.filter(related_to__series_id=code).order_by("code").distinct())
+    default = NoSeries.objects.filter(code=code).first()
+    return ([default] if default else []) + [s for s in related if s.code != code]
+
+
+def series_has_relationships(code: str) -> bool:
+    """Whether users can choose another series instead of `code` (5.5)."""
+    return bool(code) and NoSeriesRelationship.objects.filter(series_id=code).exists()
+
+
+def series_check_related(default_code: str, chosen_code: str) -> str:
+    """The series to draw from when the user chose `chosen_code` where `default_code` is
+    the default (5.5): the default itself, or one related to it; else a clear error.
+    Both need Default Nos. (automatic numbers). Returns the chosen code, normalised."""
+    chosen = codes.normalise_number(chosen_code or "")
+    if not default_code:
+        raise _error(
+            _("There is no default number series to choose a related series for."),
+            "no_default_series",
+        )
+    series_check_automatic(default_code)
+    if not chosen or chosen == default_code:
+        return default_code
+    if not NoSeriesRelationship.objects.filter(
+        series_id=default_code, related_series_id=chosen
+    ).exists():
+        raise _error(
+            _(
+                "Number series %(chosen)s is not related to number series %(default)s. "
+                "Choose %(default)s or a series related to it."
+            ),
+            "not_related",
+            chosen=chosen,
+            default=default_code,
+        )
+    series_check_automatic(chosen)
+    return chosen
 
 
 COUNTER_FIELDS = ("last_no_used", "last_date_used")

@@ -3,9 +3,10 @@
 - Number: blank → drawn from Marketing Setup's Opportunity Nos. in the inserting
   transaction; typed → allowed only where that series has Manual Nos. (as contacts, 5.6).
 - Sales cycle: a new opportunity without one gets the setup's Default Sales Cycle Code
-  when it exists and is not blocked, else stays blank. A blocked cycle cannot be chosen.
+  when it exists and is not blocked; with neither it is refused (it could not move
+  through stages). A blocked cycle cannot be chosen.
 - Contact company: follows the contact (the company itself, or a person's company).
-- Salesperson: blank → the contact's salesperson (BC takes the user's; users have none here).
+- Salesperson: blank → the creating user's from User Setup, else the contact's salesperson.
 - Status (simple rules): choosing a stage starts a not-started opportunity; Won/Lost stamp
   Date Closed (and set chances to 100/0); reopening clears it and takes the stage's
   chances again. A stage's chances of success are taken over when the stage changes
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Contact
 from marketing_setup.models import MarketingSetup, SalesCycle
+from marketing_setup.services import user_salesperson
 from numbering.records import record_lock
 from numbering.services import series_check_manual, series_next_number, series_peek
 from opportunities.models import Opportunity
@@ -70,15 +72,36 @@ def _assign(opportunity: Opportunity, data: dict[str, Any]) -> None:
         setattr(opportunity, key, value)
 
 
-def _apply_rules(opportunity: Opportunity, old: Opportunity | None) -> None:
+def _apply_rules(opportunity: Opportunity, old: Opportunity | None, *, user=None) -> None:
     contact: Contact | None = opportunity.contact
+    if old is None and not opportunity.salesperson_id:
+        own = user_salesperson(user)  # User Setup first, as in BC (8)
+        if own is not None:
+            opportunity.salesperson_id = own.pk
     if contact is None:
         if old is None or old.contact_id is not None:
             raise ValidationError({"contact": _("Choose a contact.")}, code="required")
     else:
         opportunity.contact_company_id = contact.pk if contact.is_company else contact.company_id
-        if not opportunity.salesperson_id and contact.salesperson_id and old is None:
+        if (
+            not opportunity.salesperson_id
+            and contact.salesperson_id
+            and old is None
+            and not contact.salesperson.blocked
+        ):
             opportunity.salesperson_id = contact.salesperson_id
+    if (
+        opportunity.salesperson_id
+        and (old is None or old.salesperson_id != opportunity.salesperson_id)
+        and opportunity.salesperson.blocked
+    ):
+        raise ValidationError(
+            {
+                "salesperson": _("Salesperson %(code)s is blocked and cannot be used.")
+                % {"code": opportunity.salesperson_id}
+            },
+            code="blocked",
+        )
     if old is None or old.sales_cycle_id != opportunity.sales_cycle_id:
         sales_cycle_check(opportunity.sales_cycle)
         if (
@@ -140,22 +163,33 @@ def _assign_number(opportunity: Opportunity, setup: MarketingSetup) -> None:
     opportunity.no_series = setup.opportunity_nos_id
 
 
-def _build(data: dict[str, Any], setup: MarketingSetup) -> Opportunity:
+def _build(data: dict[str, Any], setup: MarketingSetup, *, user=None) -> Opportunity:
     data = dict(data)
     opportunity = Opportunity(no=(data.pop("no", "") or "").strip())
     if not data.get("sales_cycle"):
         data["sales_cycle"] = default_sales_cycle(setup)
+        if data["sales_cycle"] is None:
+            # Without a cycle it could never move through stages (8): refuse it.
+            raise ValidationError(
+                {
+                    "sales_cycle": _(
+                        "Choose a sales cycle. The opportunity has none, and Marketing Setup "
+                        "has no Default Sales Cycle Code that is not blocked."
+                    )
+                },
+                code="no_sales_cycle",
+            )
     _assign(opportunity, data)
-    _apply_rules(opportunity, None)
+    _apply_rules(opportunity, None, user=user)
     opportunity.full_clean(exclude=["no"])
     return opportunity
 
 
-def opportunity_validate_create(*, data: dict[str, Any]) -> None:
+def opportunity_validate_create(*, data: dict[str, Any], user=None) -> None:
     """Raise the errors `opportunity_create` would raise, without saving or drawing a
     number (for forms that validate first, such as the admin's)."""
     setup = MarketingSetup.get()
-    opportunity = _build(data, setup)
+    opportunity = _build(data, setup, user=user)
     if opportunity.no or not setup.opportunity_nos_id:
         _assign_number(opportunity, setup)  # only checks, nothing drawn
     else:
@@ -167,9 +201,10 @@ def opportunity_validate_create(*, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def opportunity_create(*, data: dict[str, Any], user=None) -> Opportunity:
-    """Create an opportunity: number, default sales cycle, contact company, rules above."""
+    """Create an opportunity: number, default sales cycle, contact company, rules above.
+    The salesperson, when not given, is `user`'s from User Setup, else the contact's."""
     setup = MarketingSetup.get()
-    opportunity = _build(data, setup)
+    opportunity = _build(data, setup, user=user)
     _assign_number(opportunity, setup)
     opportunity.save()
     return opportunity

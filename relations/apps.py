@@ -8,7 +8,7 @@ class RelationsConfig(AppConfig):
     verbose_name = _("Relations")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete
         from django.urls import reverse
 
         from history.registry import track
@@ -41,6 +41,16 @@ class RelationsConfig(AppConfig):
             receivers.sync_contact_to_entities,
             sender=Contact,
             dispatch_uid="relations.sync_contact_to_entities",
+        )
+        post_save.connect(
+            receivers.primary_contact_name_follows,
+            sender=Contact,
+            dispatch_uid="relations.primary_contact_name_follows",
+        )
+        pre_delete.connect(
+            receivers.primary_contact_deleted,
+            sender=Contact,
+            dispatch_uid="relations.primary_contact_deleted",
         )
         contacts_bulk_updated.connect(
             receivers.sync_bulk_updated_contacts,

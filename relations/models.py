@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from contacts.emails import validate_email_list
 from contacts.models import Contact, validate_no_letters
 from history.queryset import HistoryManager
 from marketing_setup.models import BusinessRelation, Language, Salesperson, Territory
@@ -100,7 +101,13 @@ class SyncedEntity(SaveNeverReinserts, models.Model):
         _("fax no."), max_length=30, blank=True, validators=[validate_no_letters]
     )
     telex_answer_back = models.CharField(_("telex answer back"), max_length=20, blank=True)
-    email = models.EmailField(_("e-mail"), max_length=80, blank=True)
+    email = models.CharField(
+        _("e-mail"),
+        max_length=80,
+        blank=True,
+        validators=[validate_email_list],
+        help_text=_("Several addresses: separate them with semicolons."),
+    )
     home_page = models.CharField(_("home page"), max_length=255, blank=True)
     territory = models.ForeignKey(
         Territory,

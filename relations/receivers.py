@@ -38,3 +38,19 @@ def delete_entity_relations(sender, instance, **kwargs):
 def sync_bulk_updated_contacts(sender, contact_ids, **kwargs):
     """contacts.signals.contacts_bulk_updated: sync the entities linked to those contacts."""
     services.contacts_to_entities_sync_bulk(contact_ids)
+
+
+def primary_contact_name_follows(
+    sender, instance, created, raw=False, update_fields=None, **kwargs
+):
+    """Person saved: the Contact name of entities that have it as primary contact follows."""
+    if raw or created or not instance.is_person:
+        return
+    if update_fields is not None and "name" not in update_fields:
+        return
+    services.primary_contact_renamed(instance)
+
+
+def primary_contact_deleted(sender, instance, **kwargs):
+    """Contact deleted: entities that had it as primary contact lose the Contact name."""
+    services.primary_contact_removed(instance)

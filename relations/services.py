@@ -203,7 +203,18 @@ def entity_create_check(*, model: type[SyncedEntity], no: str = "") -> None:
 def entity_create(*, model: type[SyncedEntity], data: dict, user=None) -> SyncedEntity:
     """Create a customer/vendor/bank account; with the setup code set, also its company
     contact, linked to it. Without the code, only the entity."""
-    entity = _entity_save_new(model(**data))
+    entity = model(**data)
+    primary_id = entity.primary_contact_id
+    entity.primary_contact_id = None  # checked once the entity has its number
+    entity = _entity_save_new(entity)
+    if primary_id is not None:
+        # Linked to the primary contact's company instead of a new company contact.
+        entity.primary_contact_id = primary_id
+        primary_contact_apply(entity, old_primary_id=None)
+        entity.full_clean()
+        with _sync_in_progress():
+            entity.save(update_fields=["primary_contact", "contact", "updated_at"])
+        return entity
     code = setup_code_for(model.LINK_TO, required=False)
     if code is not None:
         _contact_create_for_entity(entity, code)
@@ -230,9 +241,16 @@ def bank_account_create(*, data: dict, user=None) -> BankAccount:
 def entity_update(*, entity: SyncedEntity, data: dict, user=None) -> SyncedEntity:
     """Change an entity; its post_save syncs the linked contact (7.4). The no. stays.
     The search name follows the name unless it was hand-edited (as on contacts, 2.10).
-    The row is locked first; RecordGone when it was deleted meanwhile."""
+    A new primary contact links an unlinked entity to the person's company and names
+    it in Contact (`primary_contact_apply`). The row is locked first; RecordGone when
+    it was deleted meanwhile."""
     record_lock(entity)
-    old = type(entity).objects.filter(pk=entity.pk).values("name", "search_name").first()
+    old = (
+        type(entity)
+        .objects.filter(pk=entity.pk)
+        .values("name", "search_name", "primary_contact_id")
+        .first()
+    )
     for name, value in data.items():
         if name == "no":
             continue
@@ -240,10 +258,47 @@ def entity_update(*, entity: SyncedEntity, data: dict, user=None) -> SyncedEntit
     follows = old is not None and old["search_name"] in ("", old["name"].upper())
     if follows and entity.name != old["name"] and entity.search_name in ("", old["search_name"]):
         entity.search_name = entity.name.upper()
+    primary_contact_apply(entity, old_primary_id=old["primary_contact_id"] if old else None)
     entity.full_clean()
     entity.save()
     _primary_person_create(entity)
     return entity
+
+
+def primary_contact_apply(entity: SyncedEntity, *, old_primary_id: int | None) -> None:
+    """The primary contact's rules (BC's Primary Contact No. validation), in memory but
+    for the link it may create:
+
+    - an entity linked to no contact is linked to the primary contact's company (a
+      person's company; a company or a person without one: that contact), under the
+      setup's business-relation code; a contact already linked to another
+      customer/vendor/bank account is refused, naming it;
+    - the entity's Contact name becomes the primary person's name, and is cleared when
+      the primary contact is removed.
+    The model's clean then checks the primary contact belongs to the linked company."""
+    if entity.primary_contact_id == old_primary_id:
+        return
+    if entity.primary_contact_id is None:
+        entity.contact = ""
+        return
+    primary = entity.primary_contact
+    if entity.no and contact_for_entity(entity.LINK_TO, entity.no) is None:
+        target = primary.company if primary.is_person and primary.company_id else primary
+        try:
+            code = setup_code_for(entity.LINK_TO, required=True)
+            _ensure_not_linked(target, entity.LINK_TO)
+            ContactBusinessRelation.objects.filter(
+                contact=target, business_relation=code, link_to=""
+            ).delete()
+            _relation_save(
+                ContactBusinessRelation(
+                    contact=target, business_relation=code, link_to=entity.LINK_TO, no=entity.no
+                )
+            )
+        except ValidationError as error:
+            raise ValidationError({"primary_contact": error.messages}) from None
+    if primary.is_person:
+        entity.contact = primary.name[: type(entity)._meta.get_field("contact").max_length]
 
 
 def _primary_person_create(entity: SyncedEntity) -> Contact | None:
@@ -262,6 +317,25 @@ def _primary_person_create(entity: SyncedEntity) -> Contact | None:
     with _sync_in_progress():
         entity.save(update_fields=["primary_contact", "updated_at"])
     return person
+
+
+def primary_contact_renamed(person: Contact) -> int:
+    """The Contact name of the entities whose primary contact is `person` follows its
+    name (one UPDATE per entity table); returns how many changed."""
+    name = person.name[: Customer._meta.get_field("contact").max_length]
+    return sum(
+        model.objects.filter(primary_contact=person).exclude(contact=name).update(contact=name)
+        for model in ENTITY_MODELS.values()
+    )
+
+
+def primary_contact_removed(contact: Contact) -> int:
+    """Before `contact` is deleted: entities whose primary contact it is lose the Contact
+    name (the primary contact itself is set to null by the delete)."""
+    return sum(
+        model.objects.filter(primary_contact=contact).exclude(contact="").update(contact="")
+        for model in ENTITY_MODELS.values()
+    )
 
 
 def _relation_save(relation: ContactBusinessRelation) -> ContactBusinessRelation:
@@ -528,20 +602,24 @@ def entity_relations_delete(entity: SyncedEntity) -> int:
 
 def contact_business_relation_summary(contact: Contact) -> str:
     """The card's "Business Relation" (7.6) for the contact and, for a person, its company:
-    none, customer, vendor, bank_account, other or multiple."""
+    none; with exactly one relation, the link type when it is linked under the setup's
+    code for that type (customer, vendor, bank_account), else other; several: multiple.
+    A link made under another business-relation code shows as other, as in BC."""
     ids = [contact.pk]
     if contact.is_person and contact.company_id:
         ids.append(contact.company_id)
-    links = list(
-        ContactBusinessRelation.objects.filter(contact_id__in=ids).values_list("link_to", flat=True)
+    rows = list(
+        ContactBusinessRelation.objects.filter(contact_id__in=ids).values_list(
+            "link_to", "business_relation_id"
+        )[:2]
     )
-    if not links:
+    if not rows:
         return BusinessRelationSummary.NONE
-    linked = [link for link in links if link]
-    if not linked:
-        return (
-            BusinessRelationSummary.OTHER if len(links) == 1 else BusinessRelationSummary.MULTIPLE
-        )
-    if len(links) == 1:
-        return BusinessRelationSummary(linked[0])
-    return BusinessRelationSummary.MULTIPLE
+    if len(rows) > 1:
+        return BusinessRelationSummary.MULTIPLE
+    link_to, code = rows[0]
+    if link_to:
+        setup = MarketingSetup.get()
+        if code and code == getattr(setup, SETUP_CODE_FIELDS[link_to] + "_id"):
+            return BusinessRelationSummary(link_to)
+    return BusinessRelationSummary.OTHER

@@ -98,9 +98,9 @@ def test_correspondence_type_rule(template_type, ignore, contact_type, expected)
     template = InteractionTemplateFactory(
         correspondence_type=template_type, ignore_contact_corres_type=ignore
     )
-    contact = CompanyFactory(correspondence_type=contact_type)
+    contact = CompanyFactory(correspondence_type=contact_type, email="post@firma.no")
 
-    entry = services.interaction_log(contact=contact, template=template)
+    entry = services.interaction_log(contact=contact, template=template, description="Call")
 
     assert entry.correspondence_type == expected
 

@@ -18,6 +18,8 @@ MODELS = (
     "salutation",
     "salutationformula",
 )
+# Administrators only (the User Setup page).
+ADMIN_ONLY_MODELS = ("usersetup",)
 
 
 def perms(group_name):
@@ -31,7 +33,9 @@ def perms(group_name):
 
 def test_administrators_may_do_everything_with_setup_and_reference_data():
     expected = {
-        f"{action}_{model}" for model in MODELS for action in ("add", "change", "delete", "view")
+        f"{action}_{model}"
+        for model in (*MODELS, *ADMIN_ONLY_MODELS)
+        for action in ("add", "change", "delete", "view")
     }
     assert expected <= perms(ADMINISTRATORS)
 
@@ -68,7 +72,9 @@ def test_per_model_declaration_and_revocation(monkeypatch):
 
     config = apps.get_app_config("marketing_setup")
     table = dict(roles.ROLE_PERMISSIONS)
-    table["marketing_setup"] = {STAFF: {"*": ("view",), "territory": ("view", "change")}}
+    table["marketing_setup"] = {
+        STAFF: {"*": ("view",), "territory": ("view", "change"), "usersetup": ()}
+    }
     monkeypatch.setattr(roles, "ROLE_PERMISSIONS", table)
     roles.sync_role_permissions(app_configs=[config])
     assert perms(STAFF) == {f"view_{model}" for model in MODELS} | {"change_territory"}

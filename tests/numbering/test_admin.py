@@ -82,11 +82,64 @@ def test_invalid_line_is_refused_with_a_clear_message(admin_site_client, line, m
     assert not NoSeries.objects.filter(code="BAD").exists()
 
 
-def test_series_needs_default_or_manual_nos(admin_site_client):
+def test_new_series_without_default_nos_gets_manual_nos_with_a_message(admin_site_client):
+    """14.9: unticking Default Nos. while Manual Nos. is off ticks Manual Nos. (BC)."""
     data = {"code": "NONE", "description": "", **inline_data()}
-    response = admin_site_client.post(reverse("admin:numbering_noseries_add"), data)
+    response = admin_site_client.post(reverse("admin:numbering_noseries_add"), data, follow=True)
     assert response.status_code == 200
-    assert "A number series needs Default Nos. or Manual Nos." in response.content.decode()
+    assert (
+        "Manual Nos. has been ticked for number series NONE: a number series needs Default "
+        "Nos. or Manual Nos." in response.content.decode()
+    )
+    series = NoSeries.objects.get(code="NONE")
+    assert (series.default_nos, series.manual_nos) == (False, True)
+
+
+def _change_data(series, **fields):
+    data = {"description": series.description, **inline_data()}
+    data["lines-TOTAL_FORMS"] = "0"
+    data.update({k: "on" for k, v in fields.items() if v})
+    return data
+
+
+def test_unticking_default_nos_ticks_manual_nos(admin_site_client):
+    series = make_series("CONT", {"starting_no": "CT0001"}, default_nos=True, manual_nos=False)
+    url = reverse("admin:numbering_noseries_change", args=["CONT"])
+    response = admin_site_client.post(url, _change_data(series), follow=True)
+    assert "Manual Nos. has been ticked for number series CONT" in response.content.decode()
+    series.refresh_from_db()
+    assert (series.default_nos, series.manual_nos) == (False, True)
+
+
+def test_unticking_manual_nos_ticks_default_nos(admin_site_client):
+    series = make_series("MAN", {"starting_no": "M0001"}, default_nos=False, manual_nos=True)
+    url = reverse("admin:numbering_noseries_change", args=["MAN"])
+    response = admin_site_client.post(url, _change_data(series), follow=True)
+    assert "Default Nos. has been ticked for number series MAN" in response.content.decode()
+    series.refresh_from_db()
+    assert (series.default_nos, series.manual_nos) == (True, False)
+
+
+def test_series_code_is_upper_cased(admin_site_client):
+    """14.9: codes are upper-cased like every Business Central code."""
+    data = {"code": "a1test", "description": "", "default_nos": "on", **inline_data()}
+    response = admin_site_client.post(reverse("admin:numbering_noseries_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(NoSeries.objects.values_list("code", flat=True)) == ["A1TEST"]
+    # and found again by its lower-case spelling
+    assert NoSeries.objects.get(code="a1test").code == "A1TEST"
+
+
+def test_relationship_admin_refuses_a_series_related_to_itself(admin_site_client):
+    make_series("CONT", {"starting_no": "CT0001"})
+    url = reverse("admin:numbering_noseriesrelationship_add")
+    assert admin_site_client.get(url).status_code == 200
+    response = admin_site_client.post(url, {"series": "CONT", "related_series": "CONT"})
+    assert response.status_code == 200
+    assert "A number series cannot be related to itself." in response.content.decode()
+    make_series("CONT2", {"starting_no": "CU0001"})
+    response = admin_site_client.post(url, {"series": "CONT", "related_series": "CONT2"})
+    assert response.status_code == 302
 
 
 def test_editing_last_no_used_recomputes_open(admin_site_client):

@@ -34,7 +34,13 @@ def test_numbered_from_the_opportunity_series():
 def test_missing_opportunity_nos_is_a_clear_error():
     MarketingSetup.get()
     with pytest.raises(ValidationError) as exc:
-        services.opportunity_create(data={"description": "A", "contact": CompanyFactory()})
+        services.opportunity_create(
+            data={
+                "description": "A",
+                "contact": CompanyFactory(),
+                "sales_cycle": SalesCycleFactory(),
+            }
+        )
     assert exc.value.message_dict["no"] == [
         "Opportunity Nos. must have a value in Marketing Setup."
     ]
@@ -68,16 +74,26 @@ def test_default_sales_cycle_from_setup():
     assert opp.sales_cycle_id == "NEW"
 
 
-def test_blocked_default_sales_cycle_leaves_it_blank():
-    setup_opportunities(blocked=True)
-    opp = services.opportunity_create(data={"description": "A", "contact": CompanyFactory()})
-    assert opp.sales_cycle is None
+@pytest.mark.parametrize("setup_kwargs", [{"blocked": True}, {"default_cycle": False}])
+def test_no_usable_sales_cycle_is_refused_with_a_clear_message(setup_kwargs):
+    """14.7: without a sales cycle an opportunity could never move through stages."""
+    setup_opportunities(**setup_kwargs)
+    with pytest.raises(ValidationError) as exc:
+        services.opportunity_create(data={"description": "A", "contact": CompanyFactory()})
+    assert exc.value.message_dict["sales_cycle"] == [
+        "Choose a sales cycle. The opportunity has none, and Marketing Setup has no Default "
+        "Sales Cycle Code that is not blocked."
+    ]
+    assert not Opportunity.objects.exists()
 
 
-def test_no_default_sales_cycle_leaves_it_blank():
+def test_a_given_sales_cycle_needs_no_default():
     setup_opportunities(default_cycle=False)
-    opp = services.opportunity_create(data={"description": "A", "contact": CompanyFactory()})
-    assert opp.sales_cycle is None
+    cycle = SalesCycleFactory(code="OWN")
+    opp = services.opportunity_create(
+        data={"description": "A", "contact": CompanyFactory(), "sales_cycle": cycle}
+    )
+    assert opp.sales_cycle == cycle
 
 
 def test_blocked_sales_cycle_is_refused():
