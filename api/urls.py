@@ -13,6 +13,7 @@ from api import (
     contacts,
     duplicates,
     interactions,
+    jobs,
     opportunities,
     relations,
     setup,
@@ -50,6 +51,7 @@ router.register(
 router.register("opportunities", opportunities.OpportunityViewSet, basename="opportunity")
 router.register("duplicates", duplicates.DuplicateViewSet, basename="duplicate")
 router.register("number-series", setup.NoSeriesViewSet, basename="number-series")
+router.register("jobs", jobs.JobViewSet, basename="job")
 
 _relations = relations.ContactRelationsViewSet
 _setup = setup.MarketingSetupViewSet
