@@ -1,8 +1,13 @@
-"""Demo interaction groups, templates and setup (reference 6.1-6.3), plus a few entries."""
+"""Demo interaction groups, templates and setup (reference 6.1-6.3), plus a few entries.
+
+Descriptions are in the language active while loading (`load_demo --language nb|nl|en`);
+rows are found by code, so loading again in another language re-describes them."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+from django.utils.translation import pgettext_lazy
 
 from interactions.models import (
     InformationFlow,
@@ -14,51 +19,85 @@ from interactions.models import (
 )
 
 GROUPS = {
-    "LETTER": "Letters",
-    "MEETING": "Meetings",
-    "PHONE": "Telephone conversations",
-    "PURCHASES": "Purchase documents",
-    "SALES": "Sales documents",
-    "SYSTEM": "System generated entries",
+    "LETTER": pgettext_lazy("demo data", "Letters"),
+    "MEETING": pgettext_lazy("demo data", "Meetings"),
+    "PHONE": pgettext_lazy("demo data", "Telephone conversations"),
+    "PURCHASES": pgettext_lazy("demo data", "Purchase documents"),
+    "SALES": pgettext_lazy("demo data", "Sales documents"),
+    "SYSTEM": pgettext_lazy("demo data", "System generated entries"),
 }
 
 # code: (group, description, setup field)
 SYSTEM_TEMPLATES = {
-    "S_INVOICE": ("SALES", "Sales invoice", "sales_invoices"),
-    "S_C_MEMO": ("SALES", "Sales credit memo", "sales_credit_memos"),
-    "S_ORDER_CF": ("SALES", "Sales order confirmation", "sales_order_confirmations"),
-    "S_QUOTE": ("SALES", "Sales quote", "sales_quotes"),
-    "S_B_ORDER": ("SALES", "Sales blanket order", "sales_blanket_orders"),
-    "S_SHIP": ("SALES", "Sales shipment note", "sales_shipment_notes"),
-    "S_STATM": ("SALES", "Sales statement", "sales_statements"),
-    "S_REMIND": ("SALES", "Sales reminder", "sales_reminders"),
-    "S_RET_ORD": ("SALES", "Sales return order", "sales_return_orders"),
-    "S_RET_RCP": ("SALES", "Sales return receipt", "sales_return_receipts"),
-    "S_FIN_CHG": ("SALES", "Sales finance charge memo", "sales_finance_charge_memos"),
-    "S_DRAFT_IN": ("SALES", "Sales draft invoice", "sales_draft_invoices"),
-    "P_INVOICE": ("PURCHASES", "Purchase invoice", "purch_invoices"),
-    "P_C_MEMO": ("PURCHASES", "Purchase credit memo", "purch_credit_memos"),
-    "P_ORDER": ("PURCHASES", "Purchase order", "purch_orders"),
-    "P_QUOTE": ("PURCHASES", "Purchase quote", "purch_quotes"),
-    "P_B_ORDER": ("PURCHASES", "Purchase blanket order", "purch_blanket_orders"),
-    "P_RECEIPT": ("PURCHASES", "Purchase receipt", "purch_receipts"),
-    "P_RT_SHIP": ("PURCHASES", "Purchase return shipment", "purch_return_shipments"),
+    "S_INVOICE": ("SALES", pgettext_lazy("demo data", "Sales invoice"), "sales_invoices"),
+    "S_C_MEMO": ("SALES", pgettext_lazy("demo data", "Sales credit memo"), "sales_credit_memos"),
+    "S_ORDER_CF": (
+        "SALES",
+        pgettext_lazy("demo data", "Sales order confirmation"),
+        "sales_order_confirmations",
+    ),
+    "S_QUOTE": ("SALES", pgettext_lazy("demo data", "Sales quote"), "sales_quotes"),
+    "S_B_ORDER": (
+        "SALES",
+        pgettext_lazy("demo data", "Sales blanket order"),
+        "sales_blanket_orders",
+    ),
+    "S_SHIP": ("SALES", pgettext_lazy("demo data", "Sales shipment note"), "sales_shipment_notes"),
+    "S_STATM": ("SALES", pgettext_lazy("demo data", "Sales statement"), "sales_statements"),
+    "S_REMIND": ("SALES", pgettext_lazy("demo data", "Sales reminder"), "sales_reminders"),
+    "S_RET_ORD": ("SALES", pgettext_lazy("demo data", "Sales return order"), "sales_return_orders"),
+    "S_RET_RCP": (
+        "SALES",
+        pgettext_lazy("demo data", "Sales return receipt"),
+        "sales_return_receipts",
+    ),
+    "S_FIN_CHG": (
+        "SALES",
+        pgettext_lazy("demo data", "Sales finance charge memo"),
+        "sales_finance_charge_memos",
+    ),
+    "S_DRAFT_IN": (
+        "SALES",
+        pgettext_lazy("demo data", "Sales draft invoice"),
+        "sales_draft_invoices",
+    ),
+    "P_INVOICE": ("PURCHASES", pgettext_lazy("demo data", "Purchase invoice"), "purch_invoices"),
+    "P_C_MEMO": (
+        "PURCHASES",
+        pgettext_lazy("demo data", "Purchase credit memo"),
+        "purch_credit_memos",
+    ),
+    "P_ORDER": ("PURCHASES", pgettext_lazy("demo data", "Purchase order"), "purch_orders"),
+    "P_QUOTE": ("PURCHASES", pgettext_lazy("demo data", "Purchase quote"), "purch_quotes"),
+    "P_B_ORDER": (
+        "PURCHASES",
+        pgettext_lazy("demo data", "Purchase blanket order"),
+        "purch_blanket_orders",
+    ),
+    "P_RECEIPT": ("PURCHASES", pgettext_lazy("demo data", "Purchase receipt"), "purch_receipts"),
+    "P_RT_SHIP": (
+        "PURCHASES",
+        pgettext_lazy("demo data", "Purchase return shipment"),
+        "purch_return_shipments",
+    ),
     "P_RT_ORD_C": (
         "PURCHASES",
-        "Purchase return order confirmation",
+        pgettext_lazy("demo data", "Purchase return order confirmation"),
         "purch_return_order_confirmations",
     ),
-    "EMAIL": ("SYSTEM", "E-mail", "emails"),
-    "EMAIL_D": ("SYSTEM", "E-mail draft", "email_draft"),
-    "COVERSH": ("LETTER", "Cover sheet", "cover_sheets"),
-    "MEETINV": ("MEETING", "Meeting invitation", "meeting_invitation"),
+    "EMAIL": ("SYSTEM", pgettext_lazy("demo data", "E-mail"), "emails"),
+    "EMAIL_D": ("SYSTEM", pgettext_lazy("demo data", "E-mail draft"), "email_draft"),
+    "COVERSH": ("LETTER", pgettext_lazy("demo data", "Cover sheet"), "cover_sheets"),
+    "MEETINV": ("MEETING", pgettext_lazy("demo data", "Meeting invitation"), "meeting_invitation"),
 }
 
 
 def load(stdout) -> None:
     """Create (or update) the demo groups, templates, setup mapping and a few entries."""
     for code, description in GROUPS.items():
-        InteractionGroup.objects.update_or_create(code=code, defaults={"description": description})
+        InteractionGroup.objects.update_or_create(
+            code=code, defaults={"description": str(description)}
+        )
 
     setup = InteractionTemplateSetup.get()
     for code, (group, description, field) in SYSTEM_TEMPLATES.items():
@@ -66,7 +105,7 @@ def load(stdout) -> None:
             code=code,
             defaults={
                 "group_id": group,
-                "description": description,
+                "description": str(description),
                 "unit_cost": Decimal("8"),
                 "unit_duration_min": Decimal("1"),
                 "information_flow": InformationFlow.OUTBOUND,
@@ -75,15 +114,23 @@ def load(stdout) -> None:
         )
         setattr(setup, field, template)
     calls = {
-        "OUTGOING": ("Outgoing telephone call", InformationFlow.OUTBOUND, InitiatedBy.US),
-        "INCOMING": ("Incoming telephone call", InformationFlow.INBOUND, InitiatedBy.THEM),
+        "OUTGOING": (
+            pgettext_lazy("demo data", "Outgoing telephone call"),
+            InformationFlow.OUTBOUND,
+            InitiatedBy.US,
+        ),
+        "INCOMING": (
+            pgettext_lazy("demo data", "Incoming telephone call"),
+            InformationFlow.INBOUND,
+            InitiatedBy.THEM,
+        ),
     }
     for code, (description, flow, initiated_by) in calls.items():
         InteractionTemplate.objects.update_or_create(
             code=code,
             defaults={
                 "group_id": "PHONE",
-                "description": description,
+                "description": str(description),
                 "unit_cost": Decimal("1"),
                 "unit_duration_min": Decimal("15"),
                 "information_flow": flow,
@@ -113,7 +160,11 @@ def _demo_entries() -> int:
     contacts = Contact.objects.select_related("company").order_by("no")[:5]
     templates = InteractionTemplate.objects.in_bulk(["OUTGOING", "S_INVOICE"])
     for n, contact in enumerate(contacts, start=1):
-        interaction_log(contact=contact, template=templates["OUTGOING"], subject="Demo call")
+        interaction_log(
+            contact=contact,
+            template=templates["OUTGOING"],
+            subject=str(pgettext_lazy("demo data", "Demo call")),
+        )
         interaction_log(
             contact=contact,
             template=templates["S_INVOICE"],

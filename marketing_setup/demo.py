@@ -1,5 +1,9 @@
 """Demo reference data and setup (reference 1.3 and 3.3).
 
+Descriptions (languages, business relations, sales cycles and their stages, salutations)
+are in the language active while loading (`load_demo --language nb|nl|en`), and so are
+the salutation formulas for contacts without a language.
+
 Codes cover every salesperson, territory and language code in
 /work/shared/data/sample-contacts.csv, so importing that file works after `load_demo`.
 Idempotent: rows are created or brought back to these values.
@@ -8,6 +12,7 @@ Idempotent: rows are created or brought back to these values.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import get_language, pgettext_lazy
 
 from marketing_setup.models import (
     BusinessRelation,
@@ -156,50 +161,50 @@ TERRITORIES: tuple[tuple[str, str], ...] = (
 
 # code, description, Django language code
 LANGUAGES: tuple[tuple[str, str, str], ...] = (
-    ("NOR", "Norwegian (Bokmål)", "nb"),
-    ("NLD", "Dutch", "nl"),
-    ("ENU", "English (United States)", "en"),
-    ("DEU", "German", "de"),
+    ("NOR", pgettext_lazy("demo data", "Norwegian (Bokmål)"), "nb"),
+    ("NLD", pgettext_lazy("demo data", "Dutch"), "nl"),
+    ("ENU", pgettext_lazy("demo data", "English (United States)"), "en"),
+    ("DEU", pgettext_lazy("demo data", "German"), "de"),
 )
 
 BUSINESS_RELATIONS: tuple[tuple[str, str], ...] = (
-    ("CUST", "Customer"),
-    ("VEND", "Vendor"),
-    ("BANK", "Bank Account"),
-    ("PROSPECT", "Prospect"),
-    ("PARTNER", "Partner"),
+    ("CUST", pgettext_lazy("demo data", "Customer")),
+    ("VEND", pgettext_lazy("demo data", "Vendor")),
+    ("BANK", pgettext_lazy("demo data", "Bank Account")),
+    ("PROSPECT", pgettext_lazy("demo data", "Prospect")),
+    ("PARTNER", pgettext_lazy("demo data", "Partner")),
 )
 
 # code: (description, probability calculation, stages:
 #        (stage, description, completed %, chances of success %, quote required, allow skip))
 SALES_CYCLES = {
     "NEW": (
-        "New customers",
+        pgettext_lazy("demo data", "New customers"),
         SalesCycle.ProbabilityCalculation.MULTIPLY,
         (
-            (1, "Initial contact", 10, 20, False, False),
-            (2, "Understanding needs", 25, 35, False, True),
-            (3, "Presentation", 50, 50, False, True),
-            (4, "Proposal", 75, 65, True, False),
-            (5, "Sign contract", 90, 85, False, False),
+            (1, pgettext_lazy("demo data", "Initial contact"), 10, 20, False, False),
+            (2, pgettext_lazy("demo data", "Understanding needs"), 25, 35, False, True),
+            (3, pgettext_lazy("demo data", "Presentation"), 50, 50, False, True),
+            (4, pgettext_lazy("demo data", "Proposal"), 75, 65, True, False),
+            (5, pgettext_lazy("demo data", "Sign contract"), 90, 85, False, False),
         ),
     ),
     "EXISTING": (
-        "Existing customers",
+        pgettext_lazy("demo data", "Existing customers"),
         SalesCycle.ProbabilityCalculation.MULTIPLY,
         (
-            (1, "Initial contact", 10, 50, False, False),
-            (2, "Proposal", 50, 70, True, True),
-            (3, "Sign contract", 90, 90, False, False),
+            (1, pgettext_lazy("demo data", "Initial contact"), 10, 50, False, False),
+            (2, pgettext_lazy("demo data", "Proposal"), 50, 70, True, True),
+            (3, pgettext_lazy("demo data", "Sign contract"), 90, 90, False, False),
         ),
     ),
 }
 
 SALUTATIONS: tuple[tuple[str, str], ...] = (
-    ("COMPANY", "Company"),
-    ("F", "Female"),
-    ("M", "Male"),
-    ("UNISEX", "Unisex"),
+    ("COMPANY", pgettext_lazy("demo data", "Company")),
+    ("F", pgettext_lazy("demo data", "Female")),
+    ("M", pgettext_lazy("demo data", "Male")),
+    ("UNISEX", pgettext_lazy("demo data", "Unisex")),
 )
 
 F = SalutationFormula.NamePart
@@ -209,7 +214,7 @@ FULL_NAME = (F.FIRST_NAME, F.MIDDLE_NAME, F.SURNAME)
 
 # (salutation, language code or None for any language, type): (text, name parts)
 FORMULAS: dict[tuple[str, str | None, str], tuple[str, tuple[str, ...]]] = {}
-for _language in (None, "ENU"):
+for _language in ("ENU",):
     FORMULAS |= {
         ("COMPANY", _language, FORMAL): ("Dear Sirs,", ()),
         ("COMPANY", _language, INFORMAL): ("%1,", (F.COMPANY_NAME,)),
@@ -250,6 +255,22 @@ FORMULAS |= {
     ("UNISEX", "DEU", INFORMAL): ("Hallo %1,", (F.FIRST_NAME,)),
 }
 
+# The formulas for contacts without a language are those of the language loaded in.
+LANGUAGE_FOR_DJANGO = {django_language: code for code, _name, django_language in LANGUAGES}
+
+
+def formulas() -> dict[tuple[str, str | None, str], tuple[str, tuple[str, ...]]]:
+    """FORMULAS plus the language-less ones, copied from the active language's (English
+    when it has none)."""
+    active = (get_language() or "en").split("-")[0]
+    fallback = LANGUAGE_FOR_DJANGO.get(active, "ENU")
+    result = dict(FORMULAS)
+    for (salutation, language, kind), value in FORMULAS.items():
+        if language == fallback:
+            result[(salutation, None, kind)] = value
+    return result
+
+
 # Setup field -> number series code (created by numbering/demo.py, which runs first).
 SETUP_SERIES = {
     "contact_nos": ("CONT", "CT0000001", "CT9999999"),
@@ -275,15 +296,18 @@ def _load_reference_data() -> None:
         Territory.objects.update_or_create(code=code, defaults={"description": description})
     for code, description, django_language in LANGUAGES:
         Language.objects.update_or_create(
-            code=code, defaults={"description": description, "django_language": django_language}
+            code=code,
+            defaults={"description": str(description), "django_language": django_language},
         )
     for code, description in BUSINESS_RELATIONS:
-        BusinessRelation.objects.update_or_create(code=code, defaults={"description": description})
+        BusinessRelation.objects.update_or_create(
+            code=code, defaults={"description": str(description)}
+        )
     for code, (description, calculation, stages) in SALES_CYCLES.items():
         cycle, _created = SalesCycle.objects.update_or_create(
             code=code,
             defaults={
-                "description": description,
+                "description": str(description),
                 "probability_calculation": calculation,
                 "blocked": False,
             },
@@ -293,7 +317,7 @@ def _load_reference_data() -> None:
                 sales_cycle=cycle,
                 stage=stage,
                 defaults={
-                    "description": stage_description,
+                    "description": str(stage_description),
                     "completed_pct": completed,
                     "chances_of_success_pct": chances,
                     "quote_required": quote,
@@ -301,8 +325,8 @@ def _load_reference_data() -> None:
                 },
             )
     for code, description in SALUTATIONS:
-        Salutation.objects.update_or_create(code=code, defaults={"description": description})
-    for (salutation, language, salutation_type), (text, parts) in FORMULAS.items():
+        Salutation.objects.update_or_create(code=code, defaults={"description": str(description)})
+    for (salutation, language, salutation_type), (text, parts) in formulas().items():
         names = {f"name_{n}": part for n, part in enumerate(parts, start=1)}
         SalutationFormula.objects.update_or_create(
             salutation_id=salutation,
@@ -362,5 +386,5 @@ def load(stdout) -> None:
         f"Marketing Setup and reference data: {len(SALESPEOPLE)} salespeople, "
         f"{len(TERRITORIES)} territories, {len(LANGUAGES)} languages, "
         f"{len(BUSINESS_RELATIONS)} business relations, {len(SALES_CYCLES)} sales cycles, "
-        f"{len(SALUTATIONS)} salutations with {len(FORMULAS)} formulas.\n"
+        f"{len(SALUTATIONS)} salutations with {len(formulas())} formulas.\n"
     )

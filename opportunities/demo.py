@@ -1,13 +1,17 @@
 """Demo opportunities for the first company contacts (needs the setup's Opportunity Nos.,
-which marketing_setup/demo.py sets). Idempotent: a description already used is skipped."""
+which marketing_setup/demo.py sets), described in the language active while loading
+(`load_demo --language nb|nl|en`). Idempotent: an opportunity whose description is
+already used, in any of the site's languages, is skipped."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext_lazy
 
 from contacts.models import Contact
 from marketing_setup.models import MarketingSetup
@@ -16,12 +20,32 @@ from opportunities.models import Opportunity
 
 # description, estimated value, days to estimated closing, stage no. or None, result
 DEMO = (
-    ("Office furniture for the new head office", Decimal("185000"), 45, 2, None),
-    ("Annual service agreement", Decimal("48000"), 20, 4, None),
-    ("Trade fair stand 2027", Decimal("72000"), 90, None, None),
-    ("Replacement of delivery vans", Decimal("640000"), 30, 3, "won"),
-    ("Training programme for warehouse staff", Decimal("35000"), 15, 1, "lost"),
+    (
+        pgettext_lazy("demo data", "Office furniture for the new head office"),
+        Decimal("185000"),
+        45,
+        2,
+        None,
+    ),
+    (pgettext_lazy("demo data", "Annual service agreement"), Decimal("48000"), 20, 4, None),
+    (pgettext_lazy("demo data", "Trade fair stand 2027"), Decimal("72000"), 90, None, None),
+    (pgettext_lazy("demo data", "Replacement of delivery vans"), Decimal("640000"), 30, 3, "won"),
+    (
+        pgettext_lazy("demo data", "Training programme for warehouse staff"),
+        Decimal("35000"),
+        15,
+        1,
+        "lost",
+    ),
 )
+
+
+def _in_every_language(text) -> set[str]:
+    variants = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            variants.add(str(text))
+    return variants
 
 
 @transaction.atomic
@@ -36,13 +60,13 @@ def load(stdout) -> None:
         return
     today = timezone.localdate()
     for i, (description, value, days, stage_no, result) in enumerate(DEMO):
-        if Opportunity.objects.filter(description=description).exists():
+        if Opportunity.objects.filter(description__in=_in_every_language(description)).exists():
             continue
         cycle = services.default_sales_cycle(setup)
         stage = cycle.stages.filter(stage=stage_no).first() if cycle and stage_no else None
         opportunity = services.opportunity_create(
             data={
-                "description": description,
+                "description": str(description),
                 "contact": companies[i % len(companies)],
                 "estimated_value": value,
                 "estimated_closing_date": today + datetime.timedelta(days=days),

@@ -88,10 +88,14 @@ BANK_ACCOUNTS = (
 
 def _ensure_series() -> None:
     for code, (description, starting_no, ending_no) in SERIES.items():
-        series, _created = NoSeries.objects.get_or_create(
+        series, created = NoSeries.objects.get_or_create(
             code=code,
             defaults={"description": str(description), "default_nos": True, "manual_nos": True},
         )
+        if not created and series.description != str(description):
+            # Described in the language of this load (load_demo --language).
+            series.description = str(description)
+            series.save(update_fields=["description"])
         NoSeriesLine.objects.get_or_create(
             series=series,
             line_no=10000,

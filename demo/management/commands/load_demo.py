@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from demo.services import DEMO_USERS, demo_load
@@ -10,7 +12,21 @@ class Command(BaseCommand):
         "Safe to run again."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="Describe the reference data (languages, salutations, interaction templates, "
+            "sales cycles and stages, number series) and the demo records in this language "
+            "(default: the site's LANGUAGE_CODE). Loading again in another language "
+            "re-describes them.",
+        )
+
     def handle(self, *args, **options):
+        with translation.override(options["language"] or settings.LANGUAGE_CODE):
+            self._load()
+
+    def _load(self):
         demo_load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         self.stdout.write(
