@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +21,7 @@ from listing import exporting
 from listing.widgets import LookupInput
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
 from numbering.services import series_choices, series_has_relationships
+from tabular.reading import FORMATS
 
 COMPANY_LOOKUP = format_lazy("{}?kind=company", reverse_lazy("contacts:lookup"))
 
@@ -278,11 +283,12 @@ class ChangeTypeForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    MAX_BYTES = 5 * 1024 * 1024
-
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8 text with a header row, comma or semicolon separated, at most 5 MB."),
+        label=_("File"),
+        help_text=_(
+            "CSV (comma or semicolon separated, UTF-8 or Windows-1252) or Excel (.xlsx) with "
+            "a header row, at most %(size)s."
+        ),
     )
     skip_bad_rows = forms.BooleanField(
         label=_("Skip bad rows"),
@@ -290,21 +296,33 @@ class ImportUploadForm(forms.Form):
         help_text=_("Import the good rows and leave out the rows with errors."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "size": filesizeformat(self.max_bytes())
+        }
+
+    @staticmethod
+    def max_bytes() -> int:
+        return settings.IMPORT_MAX_UPLOAD_BYTES
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."), code="too_large")
-        raw = upload.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
+        if upload.size > self.max_bytes():
             raise ValidationError(
-                _("The file is not UTF-8 text. Save it as CSV (UTF-8) and try again."),
-                code="encoding",
-            ) from None
-        if not text.strip():
+                _("The file is larger than %(size)s.") % {"size": filesizeformat(self.max_bytes())},
+                code="too_large",
+            )
+        if not upload.size:
             raise ValidationError(_("The file is empty."), code="empty")
-        return text
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in FORMATS and suffix:
+            raise ValidationError(
+                _("Files of type “%(suffix)s” cannot be read. Use a .csv or .xlsx file.")
+                % {"suffix": suffix},
+                code="format",
+            )
+        return upload
 
 
 class ContactBulkForm(forms.Form):

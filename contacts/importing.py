@@ -1,5 +1,5 @@
-"""Importing contacts from CSV (the header of sample-contacts.csv; contacts/exporting.py
-writes it).
+"""Importing contacts from CSV or XLSX (the header of sample-contacts.csv, or any header
+the column mapping reads; contacts/exporting.py writes it).
 
 `import_contacts` checks every row first (unknown codes, missing company, bad e-mail,
 over-long values, missing names, duplicate or disallowed numbers) and, when any row is
@@ -16,7 +16,6 @@ company_no may name a company in the file or one already in the database.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from contacts import inheritance, names, searchkeys
+from contacts import columns, inheritance, names, searchkeys
 from contacts.emails import validate_email_list
 from contacts.identifiers import vat_check_message, vat_fails_check
 from contacts.models import Contact
@@ -43,6 +42,7 @@ from listing.exporting import cell_unescape
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
 from numbering import services as numbering_services
 from numbering.codes import normalise_number, number_error
+from tabular.reading import Table, TableError, open_table
 
 HEADER = [
     "type",
@@ -103,6 +103,8 @@ class RowError(NamedTuple):
     line: int
     column: str
     message: str
+    #: The message without the row's values, for grouping ("Unknown territory code").
+    reason: str = ""
 
 
 @dataclass
@@ -117,6 +119,10 @@ class ImportResult:
     written: bool = False
     dry_run: bool = False
     preview: list[dict[str, Any]] = field(default_factory=list)
+    #: The file's columns and the field each fills (None for row dicts).
+    mapping: ColumnMapping | None = None
+    #: Set when the file cannot be read at all (translated, with its line).
+    file_error: str = ""
 
     @property
     def created(self) -> int:
@@ -139,35 +145,81 @@ class _Row:
 # --- reading ------------------------------------------------------------------------
 
 
-def _open_rows(source) -> tuple[list[str] | None, Iterator[tuple[int, dict[str, str]]]]:
-    """(header or None for dicts, iterator of (line no., row dict))."""
-    if isinstance(source, str | Path):
-        text = Path(source).read_text(encoding="utf-8-sig")
-        return _csv_rows(io.StringIO(text))
-    if hasattr(source, "read"):
-        data = source.read()
-        if isinstance(data, bytes):
-            data = data.decode("utf-8-sig")
-        return _csv_rows(io.StringIO(data.removeprefix("\ufeff")))
-    return None, ((i, dict(row)) for i, row in enumerate(source, start=2))
+@dataclass
+class ColumnMapping:
+    """Which field each of the file's columns fills (None: ignored)."""
+
+    header: list[str]
+    fields: list[str | None]
+
+    @property
+    def ignored(self) -> list[str]:
+        return [h for h, f in zip(self.header, self.fields, strict=True) if not f and h]
+
+    def pairs(self) -> list[tuple[str, str | None]]:
+        return list(zip(self.header, self.fields, strict=True))
 
 
-def _csv_rows(handle: IO[str]):
-    first = handle.readline()
-    handle.seek(0)
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(handle, delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+def mapping_for(
+    header: list[str], overrides: dict[str, str] | list[str | None] | None = None
+) -> ColumnMapping:
+    """The suggested mapping of a header, with `overrides` applied: {column name: field,
+    or "" to leave the column out} (a field chosen for a column is taken from any other
+    column that had it), or the field of every column by position (the page's choice)."""
+    if isinstance(overrides, list):
+        fields = [f if f in columns.FIELD_LABELS else None for f in overrides]
+        fields = (fields + [None] * len(header))[: len(header)]
+        seen: set[str] = set()
+        for index, chosen in enumerate(fields):
+            if chosen in seen:
+                fields[index] = None
+            elif chosen:
+                seen.add(chosen)
+        return ColumnMapping(header=list(header), fields=fields)
+    fields = columns.suggest_mapping(header)
+    if overrides:
+        wanted = {columns.header_key(k): v for k, v in overrides.items()}
+        for index, name in enumerate(header):
+            key = columns.header_key(name)
+            if key not in wanted:
+                continue
+            chosen = wanted[key] or None
+            if chosen:
+                fields = [None if f == chosen else f for f in fields]
+            fields[index] = chosen
+    return ColumnMapping(header=list(header), fields=fields)
 
-    def rows():
-        for row in reader:
-            # line_num is the row's last line: a quoted value with line breaks moves
-            # the row's first line up by that many.
-            breaks = sum(v.count("\n") for v in row.values() if isinstance(v, str))
-            yield reader.line_num - breaks, row
 
-    return header, rows()
+class _Source(NamedTuple):
+    mapping: ColumnMapping | None
+    rows: Iterator[tuple[int, dict[str, str], int]]  # (line, values by field, extra values)
+    table: Table | None
+
+
+def _open_rows(source, name: str, overrides) -> _Source:
+    """Rows as (line, {field: value}, count of values beyond the header)."""
+    if isinstance(source, str | Path) or hasattr(source, "read"):
+        if hasattr(source, "read") and isinstance(source.read(0), str):
+            # Text (tests, the demo): read as UTF-8 bytes.
+            source = io.BytesIO(source.read().encode("utf-8"))
+            name = name or "contacts.csv"
+        table = open_table(source, name=name)
+        mapping = mapping_for(table.header, overrides)
+        width = len(mapping.header)
+        pairs = [(i, f) for i, f in enumerate(mapping.fields) if f]
+
+        def table_rows():
+            for line, values in table.rows():
+                mapped = {f: values[i] if i < len(values) else "" for i, f in pairs}
+                extra = sum(1 for v in values[width:] if v)
+                yield line, mapped, extra
+
+        return _Source(mapping, table_rows(), table)
+    return _Source(
+        None,
+        ((i, {k: str(v or "") for k, v in row.items()}, 0) for i, row in enumerate(source, 2)),
+        None,
+    )
 
 
 # --- checking -----------------------------------------------------------------------
@@ -206,9 +258,9 @@ class _Checker:
             except ValidationError as error:
                 self.manual_error = " ".join(error.messages)
 
-    def error(self, row: _Row, column: str, message: str) -> None:
+    def error(self, row: _Row, column: str, message: str, reason: str = "") -> None:
         row.bad = True
-        self.errors.append(RowError(row.line, column, message))
+        self.errors.append(RowError(row.line, column, message, reason or message))
 
     def code(self, column: str, value: str) -> str | None:
         known = self.codes[column]
@@ -230,13 +282,15 @@ class _Checker:
                     "many); put values that contain the separator in double quotes."
                 )
                 % {"count": row.extra},
+                _("More values than the header has columns"),
             )
-        kind = v["type"].lower()
+        kind = columns.contact_type(v["type"]) or v["type"].lower()
         if kind not in Contact.Type.values:
             self.error(
                 row,
                 "type",
                 _("Type must be company or person, not “%(value)s”.") % {"value": v["type"]},
+                _("Type must be company or person"),
             )
         v["type"] = kind
         for column, limit in self.lengths.items():
@@ -245,7 +299,8 @@ class _Checker:
                     row,
                     column,
                     _("%(column)s is longer than %(max)d characters (%(length)d).")
-                    % {"column": column, "max": limit, "length": len(v[column])},
+                    % {"column": columns.label(column), "max": limit, "length": len(v[column])},
+                    _("Longer than %(max)d characters") % {"max": limit},
                 )
         if v["email"]:
             try:
@@ -255,11 +310,15 @@ class _Checker:
                     row,
                     "email",
                     _("“%(value)s” is not a valid e-mail address.") % {"value": v["email"]},
+                    _("Not a valid e-mail address"),
                 )
         for column in PHONE_COLUMNS:
             if any(ch.isalpha() for ch in v[column]):
                 self.error(
-                    row, column, _("%(value)s must not contain letters.") % {"value": v[column]}
+                    row,
+                    column,
+                    _("%(value)s must not contain letters.") % {"value": v[column]},
+                    _("A phone number must not contain letters"),
                 )
         country = v["country_region_code"].upper()
         if country and country not in countries:
@@ -267,6 +326,7 @@ class _Checker:
                 row,
                 "country_region_code",
                 _("Unknown country/region code “%(code)s”.") % {"code": v["country_region_code"]},
+                _("Unknown country/region code"),
             )
         v["country_region_code"] = country
         if v["vat_registration_no"] and vat_fails_check(v["vat_registration_no"], country):
@@ -289,12 +349,14 @@ class _Checker:
                         column,
                         _("Unknown %(what)s code “%(code)s”.")
                         % {"what": labels[column], "code": v[column]},
+                        _("Unknown %(what)s code") % {"what": labels[column]},
                     )
                 elif column == "salesperson_code" and code in self.blocked_salespeople:
                     self.error(
                         row,
                         column,
                         _("Salesperson %(code)s is blocked and cannot be used.") % {"code": code},
+                        _("Blocked salesperson"),
                     )
                 else:
                     v[column] = code
@@ -311,7 +373,7 @@ class _Checker:
             if v[column] and len(v[column]) <= self.lengths[column]:
                 message = number_error(v[column])
                 if message:
-                    self.error(row, column, message)
+                    self.error(row, column, message, _("Not a valid number"))
         if v["no"] and self.manual_error:
             self.error(row, "no", self.manual_error)
         if (self.renumber or not v["no"]) and not self.setup.contact_nos_id:
@@ -332,6 +394,7 @@ def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:
                 "no",
                 _("Number %(no)s is already used on line %(line)d.")
                 % {"no": no, "line": first_line[no]},
+                _("Number used twice in the file"),
             )
         else:
             first_line[no] = row.line
@@ -348,7 +411,10 @@ def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:
             for row in rows:
                 if row.values["no"] in taken:
                     checker.error(
-                        row, "no", _("Contact %(no)s already exists.") % {"no": row.values["no"]}
+                        row,
+                        "no",
+                        _("Contact %(no)s already exists.") % {"no": row.values["no"]},
+                        _("The contact already exists"),
                     )
     wanted = sorted(
         {
@@ -375,6 +441,7 @@ def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:
                     "company_no",
                     _("Company %(no)s (line %(line)d) has errors.")
                     % {"no": ref, "line": file_companies[ref].line},
+                    _("The company's row has errors"),
                 )
             continue
         found = db_contacts.get(ref)
@@ -383,9 +450,15 @@ def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:
                 row,
                 "company_no",
                 _("Company %(no)s is neither in the file nor in the database.") % {"no": ref},
+                _("Company neither in the file nor in the database"),
             )
         elif not found.is_company:
-            checker.error(row, "company_no", _("Contact %(no)s is not a company.") % {"no": ref})
+            checker.error(
+                row,
+                "company_no",
+                _("Contact %(no)s is not a company.") % {"no": ref},
+                _("Not a company"),
+            )
     return {no: c for no, c in db_contacts.items() if c.is_company}
 
 
@@ -526,6 +599,13 @@ def _insert(contacts: list[Contact]) -> list[int]:
     return [contact.pk for contact in contacts]
 
 
+def _file_error(result: ImportResult, error: TableError) -> ImportResult:
+    """A file that cannot be read: one error, nothing checked or written."""
+    result.errors = [RowError(error.line or 0, "", error.message)]
+    result.file_error = str(error)
+    return result
+
+
 # --- the service --------------------------------------------------------------------
 
 
@@ -537,6 +617,8 @@ def import_contacts(
     renumber: bool = False,
     progress: ProgressFn | None = None,
     label: str = "",
+    name: str = "",
+    mapping: dict[str, str] | list[str | None] | None = None,
 ) -> ImportResult:
     """Import contacts from a CSV file (path or file object) or from row dicts.
 
@@ -547,33 +629,50 @@ def import_contacts(
     persons follow their company's new number. `progress(stage, done, total)` is called
     with stage "check" and "write". `label` (e.g. the file name) describes the import
     in the change log; every contact's creation is logged as one row of one event.
+
+    Files are read by `tabular.reading` (CSV or XLSX by the extension of `name`, or of
+    the path); the header is matched to the fields by `contacts.columns` and
+    `mapping` ({column name: field or ""}) changes that. Columns no field takes are
+    listed in `result.mapping.ignored` and left out. A file that cannot be read gives
+    one error (`result.file_error`) and nothing is written.
     """
     setup = MarketingSetup.get()
     result = ImportResult(dry_run=dry_run)
     if not label and isinstance(source, str | Path):
         label = Path(source).name
-    header, raw_rows = _open_rows(source)
-    if header is not None:
-        unknown = [h for h in header if h not in HEADER]
-        for column in unknown:
-            result.errors.append(
-                RowError(1, column, _("Unknown column “%(column)s”.") % {"column": column})
+    try:
+        opened = _open_rows(source, name or label, mapping)
+    except TableError as error:
+        return _file_error(result, error)
+    result.mapping = opened.mapping
+    if opened.mapping is not None and "type" not in opened.mapping.fields:
+        result.errors.append(
+            RowError(
+                1,
+                "type",
+                _(
+                    "No column gives the contact type (company or person). Name a column "
+                    "“type”, or choose it in the column mapping."
+                ),
             )
-        if "type" not in header:
-            result.errors.append(RowError(1, "type", _("The file has no “type” column.")))
-        if result.errors:
-            result.bad_rows = 0
-            return result
+        )
+        result.file_error = result.errors[0].message
+        return result
     rows: list[_Row] = []
-    for line, raw in raw_rows:
-        # cell_unescape: the apostrophe an export puts before a formula-like value.
-        values = {c: cell_unescape(str(raw.get(c) or "")).strip() for c in HEADER}
-        if not any(values.values()):
-            continue  # a row of bare separators (spreadsheets save them), not a contact
-        values["no"] = normalise_number(values["no"])
-        values["company_no"] = normalise_number(values["company_no"])
-        extra = [v for v in raw.get(None) or () if str(v or "").strip()]
-        rows.append(_Row(line=line, values=values, extra=len(extra)))
+    try:
+        for line, raw, extra in opened.rows:
+            # cell_unescape: the apostrophe an export puts before a formula-like value.
+            values = {c: cell_unescape(raw.get(c) or "").strip() for c in HEADER}
+            if not any(values.values()):
+                continue  # a row of bare separators (spreadsheets save them), not a contact
+            values["no"] = normalise_number(values["no"])
+            values["company_no"] = normalise_number(values["company_no"])
+            rows.append(_Row(line=line, values=values, extra=extra))
+    except TableError as error:
+        return _file_error(result, error)
+    finally:
+        if opened.table is not None:
+            opened.table.close()
     result.rows = len(rows)
     total = len(rows)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contacts import views
+from contacts import import_views, views
 
 app_name = "contacts"
 
@@ -10,7 +10,7 @@ app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list_view, name="list"),
     path("new/", views.contact_create_view, name="create"),
-    path("import/", views.contact_import_view, name="import"),
+    path("import/", import_views.contact_import_view, name="import"),
     path("export/", views.contact_export_view, name="export"),
     path("bulk/", views.contact_bulk_view, name="bulk"),
     path("lookup/", views.contact_lookup_view, name="lookup"),

@@ -6,13 +6,7 @@ Views check permissions, validate a form and call one service or selector
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
-import secrets
-import tempfile
-import time
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,7 +33,6 @@ from contacts.forms import (
     CompanyNoForm,
     ContactBulkForm,
     ContactFilterForm,
-    ImportUploadForm,
 )
 from contacts.identifiers import vat_check_message, vat_fails_check
 from contacts.models import Contact
@@ -48,8 +41,6 @@ from listing import exporting
 from listing.keyset import request_position
 
 logger = logging.getLogger(__name__)
-IMPORT_DIR = Path(tempfile.gettempdir()) / "crm-contact-imports"
-IMPORT_SESSION_KEY = "contacts_import"
 CARD_PERSONS = 50
 
 
@@ -712,144 +703,3 @@ def contact_delete_view(request, no: str):
         "contacts/contact_confirm_delete.html",
         {"contact": contact, "person_count": person_count},
     )
-
-
-# --- Import -------------------------------------------------------------------------
-
-
-def _import_path(token: str) -> Path:
-    # The token is ours (secrets.token_urlsafe) and checked against the session.
-    return IMPORT_DIR / f"{token}.csv"
-
-
-def _run_import(text: str, *, skip_bad_rows: bool, dry_run: bool, label: str = ""):
-    from contacts.importing import import_contacts
-
-    return import_contacts(
-        io.StringIO(text), skip_bad_rows=skip_bad_rows, dry_run=dry_run, label=label
-    )
-
-
-def _remove_abandoned_imports(max_age_seconds: int = 24 * 3600) -> None:
-    """Uploads whose preview was never confirmed are kept a day at most."""
-    cutoff = time.time() - max_age_seconds
-    for path in IMPORT_DIR.glob("*.csv"):
-        with contextlib.suppress(OSError):  # another request removed it first
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-
-
-def _import_help() -> dict:
-    return {"columns": list(selectors.EXPORT_COLUMNS)}
-
-
-def _import_errors(result) -> list[dict]:
-    return [{"line": e.line, "field": e.column, "message": e.message} for e in result.errors]
-
-
-@require_http_methods(["GET", "POST"])
-@permission_required("contacts.add_contact", raise_exception=True)
-def contact_import_view(request):
-    """Step 1: upload; step 2: preview (a dry run); step 3 (POST confirm): import."""
-    if request.method == "POST" and request.POST.get("step") == "confirm":
-        return _import_confirm(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["file"]
-        skip = form.cleaned_data["skip_bad_rows"]
-        result = _run_import(text, skip_bad_rows=skip, dry_run=True)
-        token = secrets.token_urlsafe(24)
-        IMPORT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _remove_abandoned_imports()
-        _import_path(token).write_text(text, encoding="utf-8")
-        old = request.session.get(IMPORT_SESSION_KEY)
-        if old:
-            _import_path(old["token"]).unlink(missing_ok=True)
-        request.session[IMPORT_SESSION_KEY] = {
-            "token": token,
-            "name": request.FILES["file"].name,
-            "skip_bad_rows": skip,
-        }
-        errors = _import_errors(result)
-        return render(
-            request,
-            "contacts/contact_import.html",
-            {
-                "form": form,
-                "result": result,
-                "errors": errors,
-                "token": token,
-                "can_import": result.rows > result.bad_rows and (not errors or skip),
-                "to_import": result.rows - result.bad_rows,
-                "file_name": request.FILES["file"].name,
-                **_import_help(),
-                "skip_bad_rows": skip,
-            },
-        )
-    return render(request, "contacts/contact_import.html", {"form": form, **_import_help()})
-
-
-def _import_confirm(request):
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    token = request.POST.get("token", "")
-    if not pending or not secrets.compare_digest(pending["token"], token):
-        messages.error(request, _("The uploaded file has expired. Upload it again."))
-        return redirect("contacts:import")
-    path = _import_path(pending["token"])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        del request.session[IMPORT_SESSION_KEY]
-        messages.error(request, _("The uploaded file has expired. Upload it again."))
-        return redirect("contacts:import")
-    try:
-        result = _run_import(
-            text,
-            skip_bad_rows=pending["skip_bad_rows"],
-            dry_run=False,
-            label=pending.get("name") or "",
-        )
-    except ValidationError as error:
-        # E.g. the number series ran out after the preview: the import rolled back.
-        path.unlink(missing_ok=True)
-        del request.session[IMPORT_SESSION_KEY]
-        for message in _error_messages(error):
-            messages.error(request, message)
-        messages.error(request, _("Nothing was imported."))
-        return redirect("contacts:import")
-    errors = _import_errors(result)
-    if errors and not pending["skip_bad_rows"]:
-        # Nothing was written: show the errors again with the upload form.
-        return render(
-            request,
-            "contacts/contact_import.html",
-            {
-                "form": ImportUploadForm(),
-                "result": result,
-                "errors": errors,
-                "token": token,
-                "can_import": False,
-                "file_name": pending.get("name"),
-                **_import_help(),
-            },
-        )
-    path.unlink(missing_ok=True)
-    del request.session[IMPORT_SESSION_KEY]
-    messages.success(request, _import_summary(result))
-    for warning in result.warnings[:10]:
-        messages.warning(
-            request,
-            _("Line %(line)d: %(message)s") % {"line": warning.line, "message": warning.message},
-        )
-    return redirect(reverse("contacts:list"))
-
-
-def _import_summary(result) -> str:
-    return _(
-        "Import finished: %(companies)s companies and %(persons)s persons created, "
-        "%(skipped)s bad rows skipped."
-    ) % {
-        "companies": result.companies_created,
-        "persons": result.persons_created,
-        "skipped": result.bad_rows,
-    }

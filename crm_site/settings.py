@@ -171,6 +171,12 @@ STORAGES = {
     },
 }
 
+# --- Import ------------------------------------------------------------------
+# Largest file the contact import page accepts, and where uploads wait for their
+# confirmation (each in its own private directory, made with mkdtemp).
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
+IMPORT_UPLOAD_ROOT = env("IMPORT_UPLOAD_ROOT", default="")
+
 # --- API --------------------------------------------------------------------
 # /api/v1/ (api/): tokens for scripts, the browser session (with CSRF); HTTP Basic only
 # when switched on (a browser caches Basic credentials). JSON bodies only.

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -453,96 +451,3 @@ def test_exported_file_imports_again(staff_client, acme):
     result = importing.import_contacts(io.StringIO(text))
     assert result.errors == []
     assert Contact.objects.get(no="P100").company.no == "C100"
-
-
-# --- import -------------------------------------------------------------------------
-
-IMPORT_CSV = (
-    "type,no,name,company_no,first_name,surname,city,territory_code,email\n"
-    "company,C700,Nordlys AS,,,,Tromsø,VEST,post@nordlys.no\n"
-    "person,P700,,C700,Ola,Nordmann,,,\n"
-)
-BAD_CSV = (
-    "type,no,name,company_no,first_name,surname,city,territory_code,email\n"
-    "company,C700,Nordlys AS,,,,Tromsø,NOPE,post@nordlys.no\n"
-    "person,P700,,C700,Ola,Nordmann,,,not-an-address\n"
-    "company,C701,Good AS,,,,Bodø,,\n"
-)
-
-
-def upload(client, text: str, **extra):
-    file = SimpleUploadedFile("contacts.csv", text.encode("utf-8"), content_type="text/csv")
-    return client.post(reverse("contacts:import"), {"file": file, **extra})
-
-
-def test_import_preview_writes_nothing_then_confirm_imports(staff_client, acme):
-    preview = upload(staff_client, IMPORT_CSV)
-    html = preview.content.decode()
-    assert preview.status_code == 200
-    assert "Rows in the file: 2" in html and "2 rows will be imported." in html
-    assert "Nordlys AS" in html and 'id="confirm-import"' in html
-    assert not Contact.objects.filter(no__in=["C700", "P700"]).exists()
-
-    token = preview.context["token"]
-    response = staff_client.post(reverse("contacts:import"), {"step": "confirm", "token": token})
-    assert response.status_code == 302
-    ola = Contact.objects.get(no="P700")
-    assert (ola.company.no, ola.city, ola.territory_id) == ("C700", "Tromsø", "VEST")
-    page = staff_client.get(response["Location"]).content.decode()
-    assert "1 companies and 1 persons created" in page
-    # the kept file is gone: confirming again does nothing
-    again = staff_client.post(
-        reverse("contacts:import"), {"step": "confirm", "token": token}, follow=True
-    )
-    assert "The uploaded file has expired" in again.content.decode()
-
-
-def test_import_preview_shows_line_errors_and_writes_nothing(staff_client, acme):
-    response = upload(staff_client, BAD_CSV)
-    html = response.content.decode()
-    errors = response.context["errors"]
-    assert [(e["line"], e["field"]) for e in errors] == [
-        (2, "territory_code"),
-        (3, "company_no"),  # its company is on a bad line
-        (3, "email"),
-    ]
-    assert 'id="import-errors"' in html and 'id="confirm-import"' not in html
-    assert "Nothing was imported" in html
-    # a forged confirm does not import either
-    staff_client.post(reverse("contacts:import"), {"step": "confirm", "token": "forged"})
-    assert not Contact.objects.filter(no__in=["C700", "P700", "C701"]).exists()
-
-
-def test_import_skipping_bad_rows(staff_client, acme):
-    preview = upload(staff_client, BAD_CSV, skip_bad_rows="on")
-    assert "1 row will be imported." in preview.content.decode()
-    staff_client.post(
-        reverse("contacts:import"), {"step": "confirm", "token": preview.context["token"]}
-    )
-    assert list(
-        Contact.objects.filter(no__in=["C700", "P700", "C701"]).values_list("no", flat=True)
-    ) == ["C701"]
-
-
-def test_import_rejects_a_file_that_is_not_utf8(staff_client):
-    file = SimpleUploadedFile("contacts.csv", "type,name\ncompany,Bodø\n".encode("latin-1"))
-    response = staff_client.post(reverse("contacts:import"), {"file": file})
-    assert "The file is not UTF-8 text." in response.content.decode()
-
-
-def test_import_token_belongs_to_the_session(client, staff_user, admin_user, acme):
-    client.force_login(staff_user)
-    token = upload(client, IMPORT_CSV).context["token"]
-    client.force_login(admin_user)
-    client.post(reverse("contacts:import"), {"step": "confirm", "token": token})
-    assert not Contact.objects.filter(no="C700").exists()
-
-
-def test_abandoned_uploads_are_removed(staff_client, acme, tmp_path, monkeypatch):
-    monkeypatch.setattr("contacts.views.IMPORT_DIR", tmp_path)
-    old = tmp_path / "old.csv"
-    old.write_text("type\n")
-    os.utime(old, (0, 0))
-    token = upload(staff_client, IMPORT_CSV).context["token"]
-    assert not old.exists()
-    assert (tmp_path / f"{token}.csv").exists()

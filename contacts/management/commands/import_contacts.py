@@ -1,4 +1,5 @@
-"""Import contacts from a CSV file: `manage.py import_contacts FILE.csv [--skip-bad-rows]`."""
+"""Import contacts from a CSV or XLSX file:
+`manage.py import_contacts FILE.csv|FILE.xlsx [--skip-bad-rows] [--map column=field]`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from contacts import columns
 from contacts.importing import import_contacts
 
 MAX_ERRORS_SHOWN = 200
@@ -43,12 +45,22 @@ class _Bars:
 
 class Command(BaseCommand):
     help = (
-        "Import contacts from a CSV file with the header of sample-contacts.csv. Every row is "
-        "checked first; if any row is bad nothing is written, unless --skip-bad-rows."
+        "Import contacts from a CSV (comma or semicolon, UTF-8 or Windows-1252) or XLSX file "
+        "with a header row; the format follows the extension. Columns are matched by name "
+        "(en/nb/nl labels and synonyms; --map changes it). Every row is checked first; if "
+        "any row is bad nothing is written, unless --skip-bad-rows."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The CSV file (UTF-8, comma or semicolon separated).")
+        parser.add_argument("file", help="The .csv or .xlsx file.")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=FIELD",
+            help="Import the file's COLUMN into FIELD (a field name such as post_code, or "
+            "its label); COLUMN= leaves the column out. May be given several times.",
+        )
         parser.add_argument(
             "--skip-bad-rows",
             action="store_true",
@@ -65,14 +77,35 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
+    def _mapping(self, pairs: list[str]) -> dict[str, str]:
+        mapping = {}
+        for pair in pairs:
+            column, sep, target = pair.partition("=")
+            if not sep or not column.strip():
+                raise CommandError(
+                    _("--map takes COLUMN=FIELD, not “%(value)s”.") % {"value": pair}
+                )
+            field_name = ""
+            if target.strip():
+                field_name = columns.field_named(target)
+                if field_name is None:
+                    raise CommandError(
+                        _("Unknown field “%(field)s” in --map. Fields: %(fields)s")
+                        % {"field": target, "fields": ", ".join(columns.FIELDS)}
+                    )
+            mapping[column.strip()] = field_name
+        return mapping
+
     def handle(self, *args, file: str, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("File not found: %(file)s") % {"file": file})
+        mapping = self._mapping(options["map"])
         bars = _Bars(disable=options["no_progress"] or not sys.stderr.isatty())
         try:
             result = import_contacts(
                 path,
+                mapping=mapping,
                 skip_bad_rows=options["skip_bad_rows"],
                 dry_run=options["dry_run"],
                 renumber=options["renumber"],
@@ -80,10 +113,15 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        except UnicodeDecodeError as error:
-            raise CommandError(_("The file is not UTF-8 text.")) from error
         finally:
             bars.close()
+        if result.file_error:
+            raise CommandError(_("Nothing was imported: %(error)s") % {"error": result.file_error})
+        if result.mapping is not None and result.mapping.ignored:
+            self.stderr.write(
+                _("Columns not imported (no field of that name): %(columns)s")
+                % {"columns": ", ".join(result.mapping.ignored)}
+            )
         for error in result.errors[:MAX_ERRORS_SHOWN]:
             self.stderr.write(
                 _("Line %(line)d, %(column)s: %(message)s")

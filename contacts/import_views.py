@@ -1,0 +1,296 @@
+"""The contact import page: upload, column mapping and preview (a dry run), confirm.
+
+Step 1 uploads a CSV or XLSX file; it is kept in a private directory of its own
+(`tempfile.mkdtemp`, mode 0700) under IMPORT_UPLOAD_ROOT until it is confirmed or a day
+old. Step 2 is the preview: how the columns map to fields (changeable), the errors
+grouped by column and reason with the first rows, the rows as they will be saved; the
+user may import all rows, or only the good ones, without uploading again, and download
+every error as a CSV file. Step 3 imports through `contacts.importing.import_contacts`,
+the same service the `import_contacts` command uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from contacts import columns
+from contacts.forms import ImportUploadForm
+
+IMPORT_SESSION_KEY = "contacts_import"
+#: Errors listed on the page; the error file has them all.
+ERRORS_SHOWN = 100
+_DIR_PREFIX = "import-"
+_DIR_NAME = re.compile(r"^import-[A-Za-z0-9_]+$")
+
+
+def upload_root() -> Path:
+    """Where the per-upload directories are made (created 0700 when missing)."""
+    root = Path(settings.IMPORT_UPLOAD_ROOT or Path(tempfile.gettempdir()) / "crm-imports")
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return root
+
+
+def _store_upload(upload) -> Path:
+    """Copy the upload into a new private directory; returns the file's path."""
+    directory = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=upload_root()))
+    suffix = Path(upload.name or "").suffix.lower()
+    path = directory / f"upload{suffix if suffix in ('.csv', '.txt', '.tsv', '.xlsx') else ''}"
+    with path.open("xb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    path.chmod(0o600)
+    return path
+
+
+def _pending_path(pending: dict) -> Path | None:
+    name = pending.get("dir") or ""
+    if not _DIR_NAME.match(name):
+        return None
+    directory = upload_root() / name
+    files = sorted(directory.glob("upload*")) if directory.is_dir() else []
+    return files[0] if files else None
+
+
+def _discard(pending: dict | None) -> None:
+    if pending and _DIR_NAME.match(pending.get("dir") or ""):
+        shutil.rmtree(upload_root() / pending["dir"], ignore_errors=True)
+
+
+def _remove_abandoned_imports(max_age_seconds: int = 24 * 3600) -> None:
+    """Uploads whose preview was never confirmed are kept a day at most."""
+    cutoff = time.time() - max_age_seconds
+    for directory in upload_root().glob(f"{_DIR_PREFIX}*"):
+        with contextlib.suppress(OSError):  # another request removed it first
+            if directory.stat().st_mtime < cutoff:
+                shutil.rmtree(directory)
+
+
+def _run(path: Path, pending: dict, *, dry_run: bool, skip_bad_rows: bool | None = None):
+    from contacts.importing import import_contacts
+
+    if skip_bad_rows is None:
+        skip_bad_rows = pending.get("skip_bad_rows", False)
+    return import_contacts(
+        path,
+        name=pending.get("name") or path.name,
+        label=pending.get("name") or "",
+        skip_bad_rows=skip_bad_rows,
+        dry_run=dry_run,
+        mapping=pending.get("mapping"),
+    )
+
+
+def error_summary(errors) -> list[dict]:
+    """Errors grouped by column and reason, most frequent first: the column's label in
+    the user's language, the reason, how many rows, the first lines."""
+    counts: Counter = Counter()
+    lines: dict[tuple[str, str], list[int]] = {}
+    for error in errors:
+        key = (error.column, error.reason or error.message)
+        counts[key] += 1
+        lines.setdefault(key, [])
+        if len(lines[key]) < 5:
+            lines[key].append(error.line)
+    return [
+        {
+            "column": column_label(column),
+            "reason": reason,
+            "count": count,
+            "lines": lines[(column, reason)],
+        }
+        for (column, reason), count in counts.most_common()
+    ]
+
+
+def column_label(column: str) -> str:
+    if not column or column == "—":
+        return _("(whole line)")
+    return columns.label(column)
+
+
+def _mapping_rows(result) -> list[dict]:
+    if result.mapping is None:
+        return []
+    return [
+        {"index": index, "header": header, "field": field or ""}
+        for index, (header, field) in enumerate(result.mapping.pairs())
+    ]
+
+
+def _field_choices() -> list[tuple[str, str]]:
+    return [("", _("(not imported)")), *((f, columns.label(f)) for f in columns.FIELDS)]
+
+
+def _preview(request, form, result, pending: dict):
+    errors = result.errors
+    skip = pending.get("skip_bad_rows", False)
+    good = result.rows - result.bad_rows
+    return render(
+        request,
+        "contacts/contact_import.html",
+        {
+            "form": form,
+            "result": result,
+            "errors": [
+                {"line": e.line, "field": column_label(e.column), "message": e.message}
+                for e in errors[:ERRORS_SHOWN]
+            ],
+            "error_count": len(errors),
+            "errors_more": max(0, len(errors) - ERRORS_SHOWN),
+            "summary": error_summary(errors),
+            "token": pending["token"],
+            "can_import": not result.file_error and good > 0 and (not errors or skip),
+            "can_import_good": not result.file_error and good > 0 and bool(errors) and not skip,
+            "to_import": good,
+            "file_name": pending.get("name"),
+            "mapping_rows": _mapping_rows(result),
+            "field_choices": _field_choices(),
+            "ignored": result.mapping.ignored if result.mapping else [],
+            "skip_bad_rows": skip,
+            "columns": columns.FIELDS,
+        },
+    )
+
+
+def _pending(request) -> tuple[dict | None, Path | None]:
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    token = request.POST.get("token") or request.GET.get("token") or ""
+    if not pending or not secrets.compare_digest(pending.get("token", ""), token):
+        return None, None
+    return pending, _pending_path(pending)
+
+
+def _expired(request):
+    # Another token (an old tab, a forged form) leaves the pending upload alone.
+    messages.error(request, _("The uploaded file has expired. Upload it again."))
+    return redirect("contacts:import")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("contacts.add_contact", raise_exception=True)
+def contact_import_view(request):
+    """Step 1: upload; step 2: mapping and preview (a dry run); step 3: import."""
+    step = request.POST.get("step") or request.GET.get("step")
+    if step == "confirm" and request.method == "POST":
+        return _import_confirm(request)
+    if step == "remap" and request.method == "POST":
+        return _import_remap(request)
+    if step == "errors":
+        return _import_error_file(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        _remove_abandoned_imports()
+        _discard(request.session.get(IMPORT_SESSION_KEY))
+        path = _store_upload(upload)
+        pending = {
+            "token": secrets.token_urlsafe(24),
+            "dir": path.parent.name,
+            "name": Path(upload.name or "").name[:200],
+            "skip_bad_rows": form.cleaned_data["skip_bad_rows"],
+            "mapping": None,
+        }
+        result = _run(path, pending, dry_run=True)
+        if result.file_error:
+            _discard(pending)
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            form.add_error("file", result.file_error)
+            return render(request, "contacts/contact_import.html", {"form": form})
+        pending["mapping"] = result.mapping.fields if result.mapping else None
+        request.session[IMPORT_SESSION_KEY] = pending
+        return _preview(request, form, result, pending)
+    return render(
+        request, "contacts/contact_import.html", {"form": form, "columns": columns.FIELDS}
+    )
+
+
+def _import_remap(request):
+    pending, path = _pending(request)
+    if pending is None or path is None:
+        return _expired(request)
+    count = len(pending.get("mapping") or [])
+    valid = set(columns.FIELDS)
+    chosen = []
+    for index in range(count):
+        value = request.POST.get(f"col_{index}", "")
+        chosen.append(value if value in valid else None)
+    pending["mapping"] = chosen
+    request.session[IMPORT_SESSION_KEY] = pending
+    result = _run(path, pending, dry_run=True)
+    return _preview(request, ImportUploadForm(), result, pending)
+
+
+def _import_error_file(request):
+    """Every error of the pending upload as CSV: line, column, error."""
+    pending, path = _pending(request)
+    if pending is None or path is None:
+        return _expired(request)
+    result = _run(path, pending, dry_run=True)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stem = Path(pending.get("name") or "import").stem[:60] or "import"
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)
+    response["Content-Disposition"] = f'attachment; filename="{safe}-errors.csv"'
+    response.write("\ufeff")  # Excel reads it as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("Line"), _("Column"), _("Error")])
+    for error in result.errors:
+        writer.writerow([error.line, column_label(error.column), error.message])
+    return response
+
+
+def _import_confirm(request):
+    pending, path = _pending(request)
+    if pending is None or path is None:
+        return _expired(request)
+    skip = pending.get("skip_bad_rows", False) or request.POST.get("skip_bad_rows") == "1"
+    try:
+        result = _run(path, pending, dry_run=False, skip_bad_rows=skip)
+    except ValidationError as error:
+        # E.g. the number series ran out after the preview: the import rolled back.
+        _discard(pending)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        for message in error.messages:
+            messages.error(request, message)
+        messages.error(request, _("Nothing was imported."))
+        return redirect("contacts:import")
+    if result.errors and not result.written:
+        # Nothing was written (the data changed since the preview): show it again.
+        return _preview(request, ImportUploadForm(), result, pending)
+    _discard(pending)
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    messages.success(request, import_summary(result))
+    for warning in result.warnings[:10]:
+        messages.warning(
+            request,
+            _("Line %(line)d: %(message)s") % {"line": warning.line, "message": warning.message},
+        )
+    return redirect(reverse("contacts:list"))
+
+
+def import_summary(result) -> str:
+    return _(
+        "Import finished: %(companies)s companies and %(persons)s persons created, "
+        "%(skipped)s bad rows skipped."
+    ) % {
+        "companies": result.companies_created,
+        "persons": result.persons_created,
+        "skipped": result.bad_rows,
+    }

@@ -1,0 +1,411 @@
+"""One reader per file format, for the pages and the commands alike.
+
+    table = open_table(path_or_binary_file, name="contacts.csv")   # raises TableError
+    table.header          # the first row's values, stripped
+    for line, values in table.rows():   # may raise TableError on a line
+        ...
+
+- The format comes from the file name's extension (`.csv`, `.txt`, `.tsv`, `.xlsx`); a
+  file that is a ZIP archive (an XLSX saved under another name) is read as XLSX.
+- CSV: the encoding is UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252
+  (what Excel writes in nb/nl); the separator (`,` `;` or tab) is taken from the header
+  line. Lines may end in CRLF, LF or CR alone; quoted values may hold line breaks. A quote
+  that is never closed, or one that swallows the following rows, is an error on the line
+  where it opens, never a silently merged row.
+- XLSX: the first sheet, streamed with openpyxl's read-only mode (rows are not held).
+- Rows are streamed: a file of a million rows is never held in memory. `line` is the
+  row's first line in the file (header = 1), for messages.
+- Files that are not tables (binary data, empty, a header only, NUL characters, too many
+  columns, a value too long) raise `TableError` with a translated message and, where
+  known, the line. Nothing is silently dropped.
+
+A reader that is given a file object reads it twice (the encoding check runs over the
+whole file before the first row is read), so it must be seekable: an uploaded file,
+an open file, a BytesIO.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+#: Most columns a table may have (a header of a million columns is refused at once).
+MAX_COLUMNS = 500
+#: Longest value of one cell (Python's csv module refuses longer ones anyway).
+MAX_VALUE_CHARS = csv.field_size_limit()
+FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+_CHUNK = 1 << 20
+_ZIP_MAGIC = b"PK\x03\x04"
+_SEPARATORS = (",", ";", "\t")
+
+
+class TableError(Exception):
+    """A file that cannot be read as a table. `message` is translated; `line` is the
+    file's line (1 = header) where known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.message = message
+        self.line = line
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if self.line:
+            return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
+        return self.message
+
+
+@dataclass
+class Table:
+    format: str  # "csv" or "xlsx"
+    header: list[str]
+    encoding: str = ""
+    delimiter: str = ""
+    _rows: Any = field(default=None, repr=False)
+    _handle: Any = field(default=None, repr=False)
+    _owned: bool = False
+
+    def close(self) -> None:
+        """Closes the file when open_table opened it (a path)."""
+        if self._owned and self._handle is not None:
+            self._handle.close()
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, values) of every row after the header that is not blank. Values are
+        strings, stripped of surrounding white space; a row may have more or fewer
+        values than the header."""
+        return self._rows()
+
+
+def format_of(name: str) -> str | None:
+    return FORMATS.get(Path(name or "").suffix.lower())
+
+
+def open_table(source: str | Path | IO[bytes], *, name: str = "") -> Table:
+    """Open a CSV or XLSX file (a path, or a seekable binary file object with `name` the
+    uploaded file's name). Raises TableError for what is not a table."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        handle = path.open("rb")
+        name = name or path.name
+    else:
+        handle = source
+        name = name or getattr(source, "name", "") or ""
+    try:
+        table = _open(handle, name)
+    except BaseException:
+        if handle is not source:
+            handle.close()
+        raise
+    table._owned = handle is not source
+    return table
+
+
+def _open(handle: IO[bytes], name: str) -> Table:
+    handle.seek(0)
+    head = handle.read(4)
+    handle.seek(0)
+    if not head:
+        raise TableError(_("The file is empty."))
+    kind = format_of(name)
+    suffix = Path(name).suffix.lower()
+    if head == _ZIP_MAGIC:
+        kind = "xlsx"  # an Excel workbook, whatever its name says
+    elif suffix == ".xls":
+        raise TableError(
+            _("Excel 97–2003 workbooks (.xls) cannot be read. Save the file as .xlsx or CSV.")
+        )
+    elif kind is None:
+        if suffix:
+            raise TableError(
+                _("Files of type “%(suffix)s” cannot be read. Use a .csv or .xlsx file.")
+                % {"suffix": suffix}
+            )
+        kind = "csv"
+    elif kind == "xlsx":
+        raise TableError(_("The file is not an Excel workbook (.xlsx), although it is named so."))
+    return _open_xlsx(handle) if kind == "xlsx" else _open_csv(handle)
+
+
+def _too_many_columns(count: int, line: int) -> TableError:
+    return TableError(
+        _("The row has %(count)s columns; a file may have at most %(max)s.")
+        % {"count": number_format(count, force_grouping=True), "max": MAX_COLUMNS},
+        line,
+    )
+
+
+def _check_header(header: list[str]) -> list[str]:
+    if len(header) > MAX_COLUMNS:
+        raise _too_many_columns(len(header), 1)
+    while header and not header[-1]:
+        header.pop()  # spreadsheets pad the header with empty cells
+    if not any(header):
+        raise TableError(_("The first line must be a header with the column names."), 1)
+    return header
+
+
+# --- CSV ----------------------------------------------------------------------------
+
+
+def _detect_encoding(handle: IO[bytes]) -> str:
+    """UTF-8 (-sig), UTF-16 (with BOM) or Windows-1252, judged over the whole file.
+    Raises TableError for NUL characters (binary data) and undecodable bytes."""
+    handle.seek(0)
+    start = handle.read(4)
+    handle.seek(0)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
+    lines = 1
+    while chunk := handle.read(_CHUNK):
+        nul = chunk.find(b"\x00")
+        if nul >= 0:
+            raise TableError(
+                _(
+                    "The file contains a NUL character: it is not a text file (binary data, "
+                    "or text saved as UTF-16 without a byte-order mark). Save it as CSV."
+                ),
+                lines + chunk.count(b"\n", 0, nul),
+            )
+        if is_utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                is_utf8 = False
+        lines += chunk.count(b"\n")
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    handle.seek(0)
+    if is_utf8:
+        return "utf-8-sig"
+    cp1252 = codecs.getincrementaldecoder("cp1252")()
+    lines = 1
+    while chunk := handle.read(_CHUNK):
+        try:
+            cp1252.decode(chunk)
+        except UnicodeDecodeError as error:
+            raise TableError(
+                _(
+                    "The file is not text in UTF-8 or Windows-1252 (byte %(byte)s cannot be "
+                    "read). Save it as CSV (UTF-8) or as an Excel workbook."
+                )
+                % {"byte": f"0x{chunk[error.start]:02X}"},
+                lines + chunk.count(b"\n", 0, error.start),
+            ) from None
+        lines += chunk.count(b"\n")
+    handle.seek(0)
+    return "cp1252"
+
+
+def _separator(line: str) -> str:
+    counts = dict.fromkeys(_SEPARATORS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(_SEPARATORS, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _text(handle: IO[bytes], encoding: str) -> io.TextIOWrapper:
+    handle.seek(0)
+    # newline="": the csv module sees CR, LF and CRLF as they are (CR-only files work,
+    # and line breaks inside quoted values are kept).
+    return io.TextIOWrapper(handle, encoding=encoding, newline="")
+
+
+def _open_csv(handle: IO[bytes]) -> Table:
+    encoding = _detect_encoding(handle)
+    text = _text(handle, encoding)
+    first = text.readline(MAX_VALUE_CHARS)
+    text.detach()
+    if not first.strip():
+        raise TableError(_("The file is empty."))
+    delimiter = _separator(first)
+    reader_rows = _csv_rows(handle, encoding, delimiter)
+    try:
+        _line, header = next(reader_rows)
+    except StopIteration:
+        raise TableError(_("The file is empty.")) from None
+    finally:
+        reader_rows.close()
+    header = _check_header(header)
+    width = len(header)
+
+    def rows():
+        inner = _csv_rows(handle, encoding, delimiter, width=width)
+        next(inner, None)  # the header
+        yield from inner
+
+    table = Table(
+        format="csv",
+        header=header,
+        encoding=encoding,
+        delimiter=delimiter,
+        _rows=rows,
+        _handle=handle,
+    )
+    _require_rows(table)
+    return table
+
+
+def _csv_rows(
+    handle: IO[bytes], encoding: str, delimiter: str, width: int | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    text = _text(handle, encoding)
+    try:
+        yield from _csv_read(text, delimiter, width)
+    finally:
+        with contextlib.suppress(ValueError):  # already closed
+            text.detach()  # the handle stays open for the next pass
+
+
+def _csv_read(
+    text: io.TextIOWrapper, delimiter: str, width: int | None
+) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    end = 0  # the last line of the previous row
+    while True:
+        start = end + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise _csv_error(str(error), start, reader.line_num) from None
+        except UnicodeDecodeError:  # checked before; only if the file changed meanwhile
+            raise TableError(_("The file changed while it was read."), start) from None
+        end = reader.line_num
+        if len(values) > MAX_COLUMNS:
+            raise _too_many_columns(len(values), start)
+        if width is not None and end > start and len(values) != width:
+            # A row over several lines with the wrong number of values: a quote opened
+            # a value and took the line breaks (and the rows after them) into it.
+            raise TableError(_unclosed_quote_message(start, end), start)
+        values = [v.strip() for v in values]
+        if any(values):
+            yield start, values
+
+
+def _unclosed_quote_message(start: int, end: int) -> str:
+    return _(
+        'A double quote (") opens a value here that is not closed where it should be, so '
+        "lines %(start)s–%(end)s would be read as one row. Close the quote, or remove it."
+    ) % {"start": start, "end": end}
+
+
+def _csv_error(message: str, start: int, line_num: int) -> TableError:
+    if "field larger than field limit" in message:
+        return TableError(
+            _("A value is longer than %(max)s characters.")
+            % {"max": number_format(MAX_VALUE_CHARS, force_grouping=True)},
+            start,
+        )
+    if "unexpected end of data" in message:
+        return TableError(_unclosed_quote_message(start, line_num), start)
+    if line_num > start:
+        return TableError(_unclosed_quote_message(start, line_num), start)
+    return TableError(
+        _(
+            "This line is not valid CSV: a value in double quotes must end with the quote "
+            "followed by the separator (write a quote inside a value as two quotes)."
+        ),
+        start,
+    )
+
+
+def _require_rows(table: Table) -> None:
+    rows = table.rows()
+    try:
+        if next(rows, None) is not None:
+            return
+    finally:
+        rows.close()
+    raise TableError(_("The file has a header but no rows."))
+
+
+# --- XLSX ---------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _open_xlsx(handle: IO[bytes]) -> Table:
+    import openpyxl  # only when a workbook is read
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    handle.seek(0)
+    try:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise TableError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from None
+    sheets = book.worksheets
+    if not sheets:
+        raise TableError(_("The workbook has no sheet."))
+    sheet = sheets[0]
+    if getattr(sheet, "max_column", None) and sheet.max_column > MAX_COLUMNS:
+        raise _too_many_columns(sheet.max_column, 1)
+
+    def raw_rows():
+        try:
+            for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                values = [_cell_text(v) for v in cells]
+                while values and not values[-1]:
+                    values.pop()
+                if len(values) > MAX_COLUMNS:
+                    raise _too_many_columns(len(values), line)
+                yield line, values
+        except TableError:
+            raise
+        except Exception:  # a damaged sheet: openpyxl raises many kinds
+            raise TableError(_("The workbook's sheet is damaged and cannot be read.")) from None
+
+    first = next(raw_rows(), None)
+    if first is None:
+        raise TableError(_("The file is empty."))
+    header = _check_header(first[1])
+
+    def rows():
+        it = raw_rows()
+        next(it, None)
+        for line, values in it:
+            if any(values):
+                yield line, values
+
+    table = Table(format="xlsx", header=header, _rows=rows, _handle=handle)
+    _require_rows(table)
+    return table

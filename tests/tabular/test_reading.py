@@ -1,0 +1,107 @@
+"""tabular.reading: one reader per file format (issue 9 item 1, 13.8)."""
+
+from __future__ import annotations
+
+import ast
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tabular.reading import MAX_COLUMNS, TableError, open_table
+
+
+def read(data: bytes, name: str = "x.csv"):
+    table = open_table(io.BytesIO(data), name=name)
+    return table, list(table.rows())
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "delimiter"),
+    [
+        ("type,name\ncompany,Bodø\n".encode(), "utf-8-sig", ","),
+        ("\ufefftype;name\r\ncompany;Bodø\r\n".encode(), "utf-8-sig", ";"),
+        ("type;name\r\ncompany;Bodø\r\n".encode("cp1252"), "cp1252", ";"),
+        ("type\tname\ncompany\tBodø\n".encode("utf-16"), "utf-16", "\t"),
+    ],
+)
+def test_encodings_and_separators(data, encoding, delimiter):
+    table, rows = read(data)
+    assert (table.encoding, table.delimiter) == (encoding, delimiter)
+    assert table.header == ["type", "name"]
+    assert rows == [(2, ["company", "Bodø"])]
+
+
+def test_line_numbers_with_quoted_line_breaks_and_cr_only():
+    _table, rows = read(b'a,b\r"x\r\ny",1\r\r2,3\r')
+    assert rows == [(2, ["x\r\ny", "1"]), (5, ["2", "3"])]
+
+
+def test_separator_inside_quotes_does_not_count():
+    table, _rows = read(b'"a;b",c,d\n1,2,3\n')
+    assert table.delimiter == ","
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b'a,b\n1,"open\n2,3\n4,5\n', 2),  # never closed
+        (b'a,b\n1,"open\n2,"x"\n4,5\n', 2),  # closed by a later row's quote
+        (b'a,b\n1,2\n3,"x"y\n', 3),  # text after the closing quote
+    ],
+)
+def test_unbalanced_quotes_are_an_error_on_their_line(data, line):
+    with pytest.raises(TableError) as excinfo:
+        read(data)
+    assert excinfo.value.line == line
+
+
+def test_too_many_columns_in_a_row():
+    data = b"a,b\n" + b",".join([b"1"] * (MAX_COLUMNS + 1)) + b"\n"
+    with pytest.raises(TableError) as excinfo:
+        read(data)
+    assert excinfo.value.line == 2
+
+
+def test_xlsx_cells_become_text():
+    book = openpyxl.Workbook()
+    book.active.append(["Type", "Phone", None, None])
+    book.active.append(["company", 4722334455, 1.5, None])
+    book.active.append([])
+    book.active.append(["person", "+47 22 33 44 55"])
+    data = io.BytesIO()
+    book.save(data)
+    table, rows = read(data.getvalue(), "x.xlsx")
+    assert table.header == ["Type", "Phone"]
+    assert rows == [(2, ["company", "4722334455", "1.5"]), (4, ["person", "+47 22 33 44 55"])]
+
+
+def test_a_workbook_named_csv_is_read_as_a_workbook():
+    book = openpyxl.Workbook()
+    book.active.append(["type"])
+    book.active.append(["company"])
+    data = io.BytesIO()
+    book.save(data)
+    table, _rows = read(data.getvalue(), "x.csv")
+    assert table.format == "xlsx"
+
+
+def test_path_is_opened_and_closed(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a\n1\n")
+    with open_table(path) as table:
+        assert list(table.rows()) == [(2, ["1"])]
+        handle = table._handle
+    assert handle.closed
+
+
+def test_tabular_imports_no_app_of_ours():
+    root = Path(__file__).resolve().parents[2]
+    ours = {p.name for p in root.iterdir() if (p / "apps.py").exists()} | {"crm_site"}
+    for path in (root / "tabular").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert node.module.split(".")[0] not in ours, path
+            if isinstance(node, ast.Import):
+                assert not {a.name.split(".")[0] for a in node.names} & ours, path
