@@ -16,6 +16,7 @@ from contacts.services import (
     contact_save,
 )
 from history.admin import HistoryAdminMixin
+from listing.widgets import ValidAutocompleteAdminMixin
 from marketing_setup.models import MarketingSetup
 
 
@@ -51,7 +52,7 @@ class ContactAdminForm(forms.ModelForm):
 
 
 @admin.register(Contact)
-class ContactAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class ContactAdmin(ValidAutocompleteAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     form = ContactAdminForm
     list_display = ("no", "name", "type", "company", "city", "country", "salesperson")
     list_select_related = ("company", "salesperson")

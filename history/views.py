@@ -16,10 +16,12 @@ EVENT_PAGE = 200
 
 
 def _int(value, default=None):
+    """An int from a query value, or `default` (also for one too large for a column)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    return number if abs(number) < 2**62 else default
 
 
 @require_GET

@@ -148,10 +148,11 @@ def cover_sheet_view(request, no: str):
         else:
             return redirect(f"{request.path}?printed={entry.pk}")
     printed = None
-    if request.GET.get("printed", "").isdigit():
-        printed = InteractionLogEntry.objects.filter(
-            pk=request.GET["printed"], contact=contact
-        ).first()
+    value = request.GET.get("printed", "")
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses; at most 18
+    # digits, so the id fits the column.
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        printed = InteractionLogEntry.objects.filter(pk=int(value), contact=contact).first()
     greeting, greeting_error = _greeting(contact)
     return render(
         request,

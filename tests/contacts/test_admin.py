@@ -76,3 +76,17 @@ def test_allocated_number_cannot_be_changed_in_the_admin(superclient, setup_with
         assert response.status_code == 302
         firm.refresh_from_db()
         assert (firm.no, firm.name) == ("CT000001", "Fjord AS")
+
+
+@pytest.mark.parametrize("company", ["abc", "99999999999999999999999", "-1", "1.5", "²"])
+def test_add_page_with_a_bad_company_id_shows_an_error(superclient, full_setup, company):
+    """A company id that is not a number, or no contact's (too large for the column
+    too), is a form error on the add page, not a server error (13.14)."""
+    superclient.raise_request_exception = False
+    response = superclient.post(
+        reverse("admin:contacts_contact_add"),
+        {"type": "person", "first_name": "Kari", "surname": "Nordmann", "company": company},
+    )
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+    assert not Contact.objects.exists()
