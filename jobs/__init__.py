@@ -60,6 +60,15 @@ unique constraint over running jobs). With `on_conflict="refuse"` (default) a se
 start is refused while one is queued or running (a second constraint); with
 `on_conflict="wait"` it is queued and waits its turn.
 
+Periodic checks: `jobs.runner.register_periodic(name, check)` (from an app's `ready()`)
+has every worker call `check()` every JOBS_PERIODIC_SECONDS, e.g. to start a job when
+data changed enough (duplicates: re-estimating the model); give that job a conflict key
+so that two workers cannot start it twice.
+
+Pages: `jobs.views.announce_started(request, job)` then `redirect(job)` sends the user
+to the job's page; `announce_conflict(request, error)` links the job already running.
+Commands: `jobs.commands.add_background_option` / `start_in_background`.
+
 Faults: while a job runs, its worker writes a heartbeat every JOBS_HEARTBEAT_SECONDS
 (from a side thread too, during long steps). Workers at start-up and every few seconds,
 and the Jobs page, look for running jobs whose heartbeat stopped (older than

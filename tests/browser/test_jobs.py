@@ -1,8 +1,10 @@
 """Issue 10 in a real browser, in Norwegian: an administrator starts the rebuild of the
 duplicate search strings from the duplicates page, lands on the job, and sees a real
-worker process finish it (the page polls with htmx; no reload)."""
+worker process finish it (the page polls with htmx; no reload); axe-core on the job's
+page and the Jobs list."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from duplicates.models import ContactDuplicate
@@ -47,8 +49,16 @@ def test_a_job_started_from_the_duplicates_page_finishes_in_a_worker(
     expect(page.locator("progress.job-progress")).to_have_attribute("value", "2")
     expect(page.locator("#job-cancel")).to_have_count(0)
     assert ContactDuplicate.objects.count() == 1
+    axe = Axe()
+    assert _serious(axe, page) == []
 
     # The menu leads to the list, which shows the finished job.
     page.locator("#mainnav").get_by_role("link", name="Jobber", exact=True).click()
     expect(page.locator(f"#job-{job.pk}")).to_contain_text("Fullført")
     expect(page.locator("main")).not_to_contain_text(kept.no)
+    assert _serious(axe, page) == []
+
+
+def _serious(axe, page) -> list[str]:
+    violations = axe.run(page).response["violations"]
+    return [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
