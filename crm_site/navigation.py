@@ -15,6 +15,7 @@ NAV_ITEMS = [
     (_("Marketing Setup"), "marketing_setup:setup", "marketing_setup.change_marketingsetup"),
     (_("Number series"), "numbering:list", "numbering.view_noseries"),
     (_("Jobs"), "jobs:list", "jobs.view_job"),
+    (_("Deleted records"), "history:deleted", "history.revert_event"),
     (_("API tokens"), "api:tokens", "api.add_apitoken"),
     (_("Webhooks"), "api:webhooks", "api.view_webhook"),
 ]

@@ -22,6 +22,14 @@ class DuplicatesConfig(AppConfig):
         register_number_resolver(merged_contacts_resolve)
         # The change log links a merge's changes to its record.
         register_cause_url(ContactMerge, _merge_record_url)
+        from history.signals import records_restored
+
+        # A contact restored from the change log is indexed again.
+        records_restored.connect(
+            receivers.index_restored_contacts,
+            sender=Contact,
+            dispatch_uid="duplicates.index_restored_contacts",
+        )
 
         pre_save.connect(
             receivers.remember_watched_values,

@@ -43,3 +43,8 @@ def delete_line_strings(sender, instance, **kwargs) -> None:
 def index_bulk_changed_contacts(sender, contact_ids, **kwargs) -> None:
     """contacts_bulk_created / contacts_bulk_updated: bulk writes fire no save signals."""
     services.contacts_bulk_changed(contact_ids=contact_ids)
+
+
+def index_restored_contacts(sender, pks, **kwargs) -> None:
+    """history.signals.records_restored: restored rows come back without save signals."""
+    services.contacts_bulk_changed(contact_ids=pks)

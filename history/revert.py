@@ -35,7 +35,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from history import context, values
-from history.models import Action, Change, Event
+from history.models import Action, Cause, Change, Event
 from history.registry import TrackedModel, tracked
 
 _CHUNK = 500
@@ -232,6 +232,20 @@ def revert_check(changes: Iterable[Change], *, strict: Iterable[Key] = ()) -> li
         if obj.model._base_manager.filter(pk=instance.pk).exists():
             conflicts.append(_("%(record)s exists again.") % {"record": record})
             continue
+        number = obj.registration.repr_field
+        number_field = obj.model._meta.get_field(number) if number else None
+        if number_field is not None and number_field.unique:
+            value = getattr(instance, number_field.attname)
+            holder = obj.model._base_manager.filter(**{number_field.attname: value}).first()
+            if holder is not None:
+                conflicts.append(
+                    _(
+                        "%(record)s cannot be restored with its number: %(no)s has been "
+                        "given to %(holder)s since."
+                    )
+                    % {"record": record, "no": value, "holder": holder}
+                )
+                continue
         try:
             instance.validate_unique()
             instance.validate_constraints()
@@ -265,7 +279,7 @@ def revert(
     obj=None,
     label: str = "",
     strict: Iterable[Key] = (),
-    reverted_events: Iterable[Event] = (),
+    reverted_events: Iterable[Event] | None = (),
 ) -> RevertResult:
     """Undo `changes` (see the module docstring); ValidationError listing the conflicts."""
     changes = list(changes)
@@ -280,7 +294,8 @@ def revert(
             _restore_deleted(objects, result)
             _revert_fields(objects, result)
         result.event = op.event
-        if result.event is not None:
+        if result.event is not None and reverted_events is not None:
+            # None: only part of an event is undone (one record of a bulk delete).
             ids = {e.pk for e in reverted_events} or {c.event_id for c in changes}
             Event.objects.filter(pk__in=ids).update(reverted_by=result.event)
     return result
@@ -333,3 +348,87 @@ def _revert_fields(objects: dict[Key, _Object], result: RevertResult) -> None:
                 **{attname: value}, **extra
             )
         result.updated.setdefault(model, set()).update(pks)
+
+
+# --- restore of a deleted record ------------------------------------------------------
+
+
+def restore_changes(deletion: Change) -> list[Change]:
+    """The changes of `deletion`'s event that a restore of its record undoes: its own
+    deletion, the deletions of rows that pointed at it (what the delete rules removed
+    with it, and in turn what pointed at those) and the rows moved off it (a deleted
+    person's interactions moved to its company)."""
+    event_changes = list(Change.objects.filter(event_id=deletion.event_id).order_by("id"))
+    relations: dict[int, list[tuple[models.Field, int]]] = {}
+
+    def pointing(ct_id: int) -> list[tuple[models.Field, int]]:
+        """(foreign key field, content type of the model it points at) of a model."""
+        if ct_id not in relations:
+            model = ContentType.objects.get_for_id(ct_id).model_class()
+            registration = tracked(model) if model else None
+            relations[ct_id] = [
+                (f, ContentType.objects.get_for_model(f.related_model).pk)
+                for f in (registration.all_fields if registration else ())
+                if f.is_relation and f.related_model is not None
+            ]
+        return relations[ct_id]
+
+    wanted = {(deletion.content_type_id, deletion.object_id)}
+    chosen = {deletion.pk}
+    grown = True
+    while grown:
+        grown = False
+        for change in event_changes:
+            if change.pk in chosen:
+                continue
+            targets = set()
+            if change.action == Action.DELETE:
+                stored = values.loads(change.old)
+                for f, target_ct in pointing(change.content_type_id):
+                    if stored.get(f.attname) is not None:
+                        targets.add((target_ct, str(stored[f.attname])))
+            elif change.action == Action.UPDATE and change.old is not None:
+                for f, target_ct in pointing(change.content_type_id):
+                    if change.field in (f.name, f.attname):
+                        targets.add((target_ct, change.old))
+            if targets & wanted:
+                chosen.add(change.pk)
+                if change.action == Action.DELETE:
+                    wanted.add((change.content_type_id, change.object_id))
+                grown = True
+    return [c for c in event_changes if c.pk in chosen]
+
+
+def restore_check(deletion: Change) -> list[str]:
+    """Why the deleted record cannot be restored now (empty: it can)."""
+    if deletion.action != Action.DELETE:
+        return [_("This change is not a deletion.")]
+    if deletion.event.reverted_by_id:
+        return [_("This deletion has been undone already.")]
+    return revert_check(restore_changes(deletion))
+
+
+def restore_deleted(deletion: Change) -> RevertResult:
+    """Restore a deleted record from its change log row, with its key, number and
+    values, and what the delete rules removed or moved with it (see restore_changes);
+    logged as one "restore" event. ValidationError naming the conflicts (its number
+    given to another record since...) and nothing changes."""
+    from history.signals import records_restored
+
+    if deletion.action != Action.DELETE:
+        raise ValidationError(_("This change is not a deletion."), code="not_deleted")
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=deletion.event_id)
+        if locked.reverted_by_id:
+            raise ValidationError(_("This deletion has been undone already."), code="undone")
+        changes = restore_changes(deletion)
+        whole = len(changes) == Change.objects.filter(event_id=deletion.event_id).count()
+        result = revert(
+            changes,
+            cause=Cause.RESTORE,
+            label=deletion.object_repr or deletion.object_id,
+            reverted_events=[locked] if whole else None,
+        )
+        for model, pks in result.restored.items():
+            records_restored.send(sender=model, pks=list(pks))
+    return result

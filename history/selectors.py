@@ -390,3 +390,75 @@ def section_context(request, obj: models.Model, *, anchor_url: str) -> dict:
         "history_page": object_history(obj, field=request.GET.get("history_field", "")),
         "history_anchor_url": anchor_url,
     }
+
+
+@dataclass
+class DeletedRow:
+    change: Change
+    info: EventInfo
+    kind: str
+    label: str
+    history_url: str
+
+
+def deleted_records(*, model: type[models.Model] | None = None, limit: int = 50, before=None):
+    """Deletions, newest first (of `model` only when given): (rows, next `before` or
+    None). Records restored since are left out. A fixed number of queries."""
+    queryset = Change.objects.filter(action=Action.DELETE, event__reverted_by__isnull=True)
+    if model is not None:
+        queryset = queryset.filter(content_type=_model_ct(model))
+    if before:
+        queryset = queryset.filter(id__lt=before)
+    changes = list(queryset.select_related("event", "event__user").order_by("-id")[: limit + 1])
+    more = len(changes) > limit
+    changes = changes[:limit]
+    # A record deleted, restored as part of a larger event (one of a bulk delete) and
+    # so still listed: left out when it exists again.
+    by_type: dict[int, set[str]] = defaultdict(set)
+    for change in changes:
+        by_type[change.content_type_id].add(change.object_id)
+    existing: set[tuple[int, str]] = set()
+    for ct_id, ids in by_type.items():
+        model_class = ContentType.objects.get_for_id(ct_id).model_class()
+        if model_class is None:
+            continue
+        pk_field = model_class._meta.pk
+        clean = []
+        for object_id in ids:
+            try:
+                clean.append(pk_field.to_python(object_id))
+            except Exception:
+                continue
+        existing.update(
+            (ct_id, str(pk))
+            for pk in model_class._base_manager.filter(pk__in=clean).values_list("pk", flat=True)
+        )
+    rows = []
+    for change in changes:
+        if (change.content_type_id, change.object_id) in existing:
+            continue
+        model_class = ContentType.objects.get_for_id(change.content_type_id).model_class()
+        stored = values.loads(change.old) if change.old else {}
+        name = stored.get("name") or ""
+        rows.append(
+            DeletedRow(
+                change=change,
+                info=event_info(change.event),
+                kind=str(capfirst(model_class._meta.verbose_name)) if model_class else "",
+                label=f"{change.object_repr or change.object_id} {name}".strip(),
+                history_url=history_url(model_class, change.object_id) if model_class else "",
+            )
+        )
+    return rows, (changes[-1].pk if more and changes else None)
+
+
+def last_deletion(model: type[models.Model], object_id: Any) -> Change | None:
+    """The change log row of the object's last deletion (None when never deleted)."""
+    return (
+        Change.objects.filter(
+            content_type=_model_ct(model), object_id=str(object_id), action=Action.DELETE
+        )
+        .select_related("event")
+        .order_by("-id")
+        .first()
+    )

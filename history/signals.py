@@ -17,6 +17,10 @@ committed (never for a rolled-back change), with:
   for {model label: {object id: [field names]}}.
 
 This payload is stable: fields are only ever added.
+
+`records_restored` is sent inside the restoring transaction when deleted records come
+back from the change log (`history.revert.restore_deleted`), with ``sender`` the model
+and ``pks`` their keys: derived data (duplicate search strings) is rebuilt by its app.
 """
 
 from __future__ import annotations
@@ -24,3 +28,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 changes_recorded = Signal()
+records_restored = Signal()

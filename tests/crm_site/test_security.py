@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
 from contacts.models import Contact
-from duplicates.models import ContactDuplicate
+from duplicates.models import ContactDuplicate, ContactMerge
 from interactions.models import InteractionGroup, InteractionLogEntry, InteractionTemplate
 from marketing_setup.models import MarketingSetup
 from numbering.models import NoSeries
@@ -93,6 +93,9 @@ def objects():
         "relation": relation,
         "entry": entry,
         "opportunity": opportunity,
+        "merge": ContactMerge.objects.create(
+            kept_contact=other, kept_contact_no=other.no, merged_contact_no="SEC-MX"
+        ),
     }
 
 
@@ -109,6 +112,8 @@ def _values(name: str | None, objects: dict) -> dict[str, str]:
             "link_to": "customer",
             "pk": str(objects["relation"].pk),
         }
+    if name and name.startswith("duplicates:merge_"):
+        return {"pk": str(objects["merge"].pk)}
     if name and name.startswith("duplicates:"):
         return {"pk": str(objects["pair"].pk)}
     if name and name.startswith("interactions:"):
