@@ -18,7 +18,6 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
@@ -33,11 +32,13 @@ from django.views.decorators.http import require_http_methods
 
 from contacts import columns
 from contacts.forms import ImportUploadForm
+from contacts.importing import column_label, error_summary, existing_codes
 
 IMPORT_SESSION_KEY = "contacts_import"
 #: Errors listed on the page; the error file has them all.
 ERRORS_SHOWN = 100
 _DIR_PREFIX = "import-"
+CREATE = "__create__"  # the choice "create this code" for a missing code
 _DIR_NAME = re.compile(r"^import-[A-Za-z0-9_]+$")
 
 
@@ -88,6 +89,7 @@ def _run(path: Path, pending: dict, *, dry_run: bool, skip_bad_rows: bool | None
 
     if skip_bad_rows is None:
         skip_bad_rows = pending.get("skip_bad_rows", False)
+    choices = pending.get("codes") or {}
     return import_contacts(
         path,
         name=pending.get("name") or path.name,
@@ -95,35 +97,9 @@ def _run(path: Path, pending: dict, *, dry_run: bool, skip_bad_rows: bool | None
         skip_bad_rows=skip_bad_rows,
         dry_run=dry_run,
         mapping=pending.get("mapping"),
+        create_missing_codes={k for k, v in choices.items() if v == CREATE},
+        code_map={k: v for k, v in choices.items() if v and v != CREATE},
     )
-
-
-def error_summary(errors) -> list[dict]:
-    """Errors grouped by column and reason, most frequent first: the column's label in
-    the user's language, the reason, how many rows, the first lines."""
-    counts: Counter = Counter()
-    lines: dict[tuple[str, str], list[int]] = {}
-    for error in errors:
-        key = (error.column, error.reason or error.message)
-        counts[key] += 1
-        lines.setdefault(key, [])
-        if len(lines[key]) < 5:
-            lines[key].append(error.line)
-    return [
-        {
-            "column": column_label(column),
-            "reason": reason,
-            "count": count,
-            "lines": lines[(column, reason)],
-        }
-        for (column, reason), count in counts.most_common()
-    ]
-
-
-def column_label(column: str) -> str:
-    if not column or column == "—":
-        return _("(whole line)")
-    return columns.label(column)
 
 
 def _mapping_rows(result) -> list[dict]:
@@ -133,6 +109,43 @@ def _mapping_rows(result) -> list[dict]:
         {"index": index, "header": header, "field": field or ""}
         for index, (header, field) in enumerate(result.mapping.pairs())
     ]
+
+
+def _missing_rows(result, pending: dict) -> list[dict]:
+    """The missing codes of the file, each once, with its rows and the user's choice;
+    codes already chosen (mapped or to create) stay listed so the choice can change."""
+    choices = pending.get("codes") or {}
+    rows = []
+    options: dict[str, list] = {}
+    listed = {m.key.upper() for m in result.missing_codes}
+    items = list(result.missing_codes) + [
+        _Chosen(key) for key in choices if key.upper() not in listed and ":" in key
+    ]
+    for item in items:
+        if item.column not in options:
+            options[item.column] = existing_codes(item.column)
+        rows.append(
+            {
+                "key": item.key,
+                "label": column_label(item.column),
+                "code": item.code,
+                "rows": item.rows,
+                "can_create": item.can_create,
+                "choice": choices.get(item.key, ""),
+                "options": options[item.column],
+            }
+        )
+    return rows
+
+
+class _Chosen:
+    """A code the user already chose for (so it is no longer missing)."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.column, _sep, self.code = key.partition(":")
+        self.rows = None
+        self.can_create = self.column != "country_region_code"
 
 
 def _field_choices() -> list[tuple[str, str]]:
@@ -162,6 +175,8 @@ def _preview(request, form, result, pending: dict):
             "to_import": good,
             "file_name": pending.get("name"),
             "mapping_rows": _mapping_rows(result),
+            "missing": _missing_rows(result, pending),
+            "create_choice": CREATE,
             "field_choices": _field_choices(),
             "ignored": result.mapping.ignored if result.mapping else [],
             "skip_bad_rows": skip,
@@ -233,6 +248,11 @@ def _import_remap(request):
         value = request.POST.get(f"col_{index}", "")
         chosen.append(value if value in valid else None)
     pending["mapping"] = chosen
+    codes = {}
+    for key, value in request.POST.items():
+        if key.startswith("code:") and value and len(key) < 200 and len(value) <= 20:
+            codes[key.removeprefix("code:")] = value
+    pending["codes"] = codes
     request.session[IMPORT_SESSION_KEY] = pending
     result = _run(path, pending, dry_run=True)
     return _preview(request, ImportUploadForm(), result, pending)
@@ -277,6 +297,16 @@ def _import_confirm(request):
     _discard(pending)
     request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, import_summary(result))
+    if result.codes_created:
+        messages.info(
+            request,
+            _("Codes created: %(codes)s")
+            % {
+                "codes": ", ".join(
+                    f"{column_label(c.column)} {c.code}" for c in result.codes_created
+                )
+            },
+        )
     for warning in result.warnings[:10]:
         messages.warning(
             request,

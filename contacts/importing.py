@@ -17,6 +17,7 @@ company_no may name a company in the file or one already in the database.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +108,17 @@ class RowError(NamedTuple):
     reason: str = ""
 
 
+class MissingCode(NamedTuple):
+    column: str  # salesperson_code, territory_code, language_code, country_region_code
+    code: str
+    rows: int
+    can_create: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.column}:{self.code}"
+
+
 @dataclass
 class ImportResult:
     rows: int = 0
@@ -123,6 +135,8 @@ class ImportResult:
     mapping: ColumnMapping | None = None
     #: Set when the file cannot be read at all (translated, with its line).
     file_error: str = ""
+    missing_codes: list[MissingCode] = field(default_factory=list)
+    codes_created: list[MissingCode] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -238,13 +252,27 @@ def _chunks(items: list, size: int = _CHUNK):
 
 
 class _Checker:
-    def __init__(self, setup: MarketingSetup, renumber: bool):
+    def __init__(
+        self,
+        setup: MarketingSetup,
+        renumber: bool,
+        create_codes: bool | set[str] = False,
+        code_map: dict[str, str] | None = None,
+    ):
         self.setup = setup
         self.renumber = renumber
+        self.create_codes = create_codes
+        #: {"column:VALUE": code} chosen by the user for missing codes.
+        self.code_map = {k.upper(): v for k, v in (code_map or {}).items() if v}
+        #: (column, code) -> rows, for codes that do not exist (listed once in the preview).
+        self.missing: Counter = Counter()
         self.lengths = _max_lengths()
         self.codes = {
             column: set(model.objects.values_list("pk", flat=True))
             for column, (model, _attr) in CODE_COLUMNS.items()
+        }
+        self.code_lengths = {
+            column: model._meta.pk.max_length for column, (model, _attr) in CODE_COLUMNS.items()
         }
         self.blocked_salespeople = set(
             Salesperson.objects.filter(blocked=True).values_list("pk", flat=True)
@@ -261,6 +289,14 @@ class _Checker:
     def error(self, row: _Row, column: str, message: str, reason: str = "") -> None:
         row.bad = True
         self.errors.append(RowError(row.line, column, message, reason or message))
+
+    def creates(self, column: str, code: str) -> bool:
+        if isinstance(self.create_codes, bool):
+            return self.create_codes
+        return f"{column}:{code}".upper() in self.create_codes
+
+    def mapped(self, column: str, value: str) -> str:
+        return self.code_map.get(f"{column}:{value}".upper(), value) if value else value
 
     def code(self, column: str, value: str) -> str | None:
         known = self.codes[column]
@@ -320,8 +356,9 @@ class _Checker:
                     _("%(value)s must not contain letters.") % {"value": v[column]},
                     _("A phone number must not contain letters"),
                 )
-        country = v["country_region_code"].upper()
+        country = self.mapped("country_region_code", v["country_region_code"]).upper()
         if country and country not in countries:
+            self.missing["country_region_code", country] += 1
             self.error(
                 row,
                 "country_region_code",
@@ -342,8 +379,14 @@ class _Checker:
         }
         for column in CODE_COLUMNS:
             if v[column]:
+                v[column] = self.mapped(column, v[column])
                 code = self.code(column, v[column])
                 if code is None:
+                    missing = v[column].upper()
+                    self.missing[column, missing] += 1
+                    if self.creates(column, missing) and len(missing) <= self.code_lengths[column]:
+                        v[column] = missing  # created in the write step
+                        continue
                     self.error(
                         row,
                         column,
@@ -599,6 +642,59 @@ def _insert(contacts: list[Contact]) -> list[int]:
     return [contact.pk for contact in contacts]
 
 
+def _create_codes(
+    missing: list[MissingCode], rows: list[_Row], checker: _Checker
+) -> list[MissingCode]:
+    """Create the missing salespeople, territories and languages the rows use."""
+    used = {(c, r.values[c]) for r in rows for c in CODE_COLUMNS if r.values[c]}
+    created = []
+    for item in missing:
+        wanted = item.can_create and checker.creates(item.column, item.code)
+        if not wanted or (item.column, item.code) not in used:
+            continue
+        model, _attr = CODE_COLUMNS[item.column]
+        name_field = "name" if model is Salesperson else "description"
+        model.objects.create(**{"code": item.code, name_field: item.code})
+        created.append(item)
+    return created
+
+
+def error_summary(errors) -> list[dict]:
+    """Errors grouped by column and reason, most frequent first: the column's label in
+    the user's language, the reason, how many rows, the first lines."""
+    counts: Counter = Counter()
+    lines: dict[tuple[str, str], list[int]] = {}
+    for error in errors:
+        key = (error.column, error.reason or error.message)
+        counts[key] += 1
+        lines.setdefault(key, [])
+        if len(lines[key]) < 5:
+            lines[key].append(error.line)
+    return [
+        {
+            "column": column_label(column),
+            "reason": reason,
+            "count": count,
+            "lines": lines[(column, reason)],
+        }
+        for (column, reason), count in counts.most_common()
+    ]
+
+
+def column_label(column: str) -> str:
+    if not column or column == "—":
+        return _("(whole line)")
+    return columns.label(column)
+
+
+def existing_codes(column: str) -> list[tuple[str, str]]:
+    """(code, label) of the codes a missing value of `column` may be mapped to."""
+    if column == "country_region_code":
+        return [(code, f"{code} – {name}") for code, name in countries]
+    model, _attr = CODE_COLUMNS[column]
+    return [(str(obj.pk), str(obj)) for obj in model.objects.all()]
+
+
 def _file_error(result: ImportResult, error: TableError) -> ImportResult:
     """A file that cannot be read: one error, nothing checked or written."""
     result.errors = [RowError(error.line or 0, "", error.message)]
@@ -619,6 +715,8 @@ def import_contacts(
     label: str = "",
     name: str = "",
     mapping: dict[str, str] | list[str | None] | None = None,
+    create_missing_codes: bool | Iterable[str] = False,
+    code_map: dict[str, str] | None = None,
 ) -> ImportResult:
     """Import contacts from a CSV file (path or file object) or from row dicts.
 
@@ -635,6 +733,13 @@ def import_contacts(
     `mapping` ({column name: field or ""}) changes that. Columns no field takes are
     listed in `result.mapping.ignored` and left out. A file that cannot be read gives
     one error (`result.file_error`) and nothing is written.
+
+    Salesperson, territory, language and country/region values that do not exist are
+    listed once in `result.missing_codes` with their row counts (and are errors of
+    those rows). `code_map` ({"salesperson_code:XY": "JC"}) maps such a value to an
+    existing code; `create_missing_codes` creates the missing salespeople, territories
+    and languages (code as name) in the import's transaction instead: nothing is
+    created otherwise. Country/region codes are ISO codes: they can only be mapped.
     """
     setup = MarketingSetup.get()
     result = ImportResult(dry_run=dry_run)
@@ -676,7 +781,9 @@ def import_contacts(
     result.rows = len(rows)
     total = len(rows)
 
-    checker = _Checker(setup, renumber)
+    if not isinstance(create_missing_codes, bool):
+        create_missing_codes = {k.upper() for k in create_missing_codes}
+    checker = _Checker(setup, renumber, create_missing_codes, code_map)
     for done, row in enumerate(rows, start=1):
         checker.check(row)
         if progress and (done % 1000 == 0 or done == total):
@@ -685,6 +792,10 @@ def import_contacts(
     result.errors = sorted(checker.errors, key=lambda e: (e.line, e.column))
     result.warnings = checker.warnings
     result.bad_rows = sum(1 for r in rows if r.bad)
+    result.missing_codes = [
+        MissingCode(column, code, count, column in CODE_COLUMNS)
+        for (column, code), count in sorted(checker.missing.items())
+    ]
     if result.errors and not skip_bad_rows:
         return result
 
@@ -708,6 +819,8 @@ def import_contacts(
     typed = {r.values["no"] for r in good if r.values["no"]} if not renumber else set()
     # One change-log event for the whole import ("import batch N"), one row per contact.
     with transaction.atomic(), history.operation(Cause.IMPORT, label=label):
+        if create_missing_codes:
+            result.codes_created = _create_codes(result.missing_codes, good, checker)
         _assign_numbers([r.contact for r in ordered], setup, typed)
         done = 0
         created_ids: list[int] = []

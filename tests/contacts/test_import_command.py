@@ -81,3 +81,26 @@ def test_unknown_file_type(setup_with_series, tmp_path):
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(CommandError, match="cannot be read"):
         run(path)
+
+
+def test_missing_codes_listed_with_counts_and_created_on_request(setup_with_series, tmp_path):
+    from marketing_setup.models import Language, Salesperson
+
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "type,no,name,salesperson_code,language_code\n"
+        "company,C1,Nordlys AS,XY,NOR\ncompany,C2,Berg AS,XY,\n",
+        encoding="utf-8",
+    )
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_contacts", str(path), "--no-progress", stdout=StringIO(), stderr=err)
+    text = err.getvalue()
+    assert "Salesperson XY: 2 rows (use --create-missing-codes to create it)" in text
+    assert "Salesperson – Unknown salesperson code: 2 (lines 2, 3)" in text
+    assert not Salesperson.objects.exists()
+    out, err_text = run(path, "--create-missing-codes")
+    assert "Imported 2 companies" in out
+    assert "Salesperson XY: 2 rows (created)" in err_text
+    assert Language.objects.filter(code="NOR").exists()
+    assert Contact.objects.get(no="C2").salesperson_id == "XY"

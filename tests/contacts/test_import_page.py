@@ -251,3 +251,44 @@ def test_session_dir_cannot_point_elsewhere(staff_client, acme, tmp_path):
     session.save()
     response = confirm(staff_client, preview.context["token"], follow=True)
     assert "The uploaded file has expired" in response.content.decode()
+
+
+MISSING_CSV = (
+    "type,no,name,salesperson_code,territory_code,country_region_code\n"
+    "company,C1,Nordlys AS,XY,NORD,NO\n"
+    "company,C2,Berg AS,XY,VEST,NORGE\n"
+    "company,C3,Sjø AS,ZZ,,\n"
+)
+
+
+def test_missing_codes_listed_once_then_created_or_mapped(staff_client, acme):
+    preview = upload(staff_client, MISSING_CSV)
+    missing = {(m["label"], m["code"]): m["rows"] for m in preview.context["missing"]}
+    assert missing == {
+        ("Country/region", "NORGE"): 1,
+        ("Salesperson", "XY"): 2,
+        ("Salesperson", "ZZ"): 1,
+        ("Territory", "NORD"): 1,
+    }
+    assert 'id="import-missing"' in preview.content.decode()
+    token = preview.context["token"]
+    mapping = {f"col_{m['index']}": m["field"] for m in preview.context["mapping_rows"]}
+    choices = {
+        "code:salesperson_code:XY": "__create__",
+        "code:salesperson_code:ZZ": "JO",  # an existing salesperson
+        "code:territory_code:NORD": "__create__",
+        "code:country_region_code:NORGE": "NO",
+    }
+    checked = staff_client.post(
+        reverse("contacts:import"), {"step": "remap", "token": token, **mapping, **choices}
+    )
+    assert checked.context["result"].errors == []
+    from marketing_setup.models import Salesperson, Territory
+
+    assert not Salesperson.objects.filter(code="XY").exists()  # nothing created yet
+    page = confirm(staff_client, token, follow=True).content.decode()
+    assert "Codes created: Salesperson XY, Territory NORD" in page
+    assert Salesperson.objects.get(code="XY").name == "XY"
+    assert Territory.objects.filter(code="NORD").exists()
+    assert Contact.objects.get(no="C3").salesperson_id == "JO"
+    assert Contact.objects.get(no="C2").country == "NO"

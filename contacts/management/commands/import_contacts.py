@@ -9,10 +9,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from contacts import columns
-from contacts.importing import import_contacts
+from contacts.importing import error_summary, import_contacts
 
 MAX_ERRORS_SHOWN = 200
 
@@ -75,6 +76,12 @@ class Command(BaseCommand):
             help="Give every contact a number from the contact series; the file's numbers "
             "only link persons to companies.",
         )
+        parser.add_argument(
+            "--create-missing-codes",
+            action="store_true",
+            help="Create the salespeople, territories and languages the file names that do "
+            "not exist yet (code as name); without it they are listed and their rows refused.",
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def _mapping(self, pairs: list[str]) -> dict[str, str]:
@@ -96,6 +103,52 @@ class Command(BaseCommand):
             mapping[column.strip()] = field_name
         return mapping
 
+    def _missing_codes(self, result, create: bool) -> None:
+        if not result.missing_codes:
+            return
+        created = {item.key for item in result.codes_created}
+        self.stderr.write(_("Codes the file names that do not exist:"))
+        for item in result.missing_codes:
+            if item.key in created:
+                what = _("created")
+            elif item.can_create and not create:
+                what = _("use --create-missing-codes to create it")
+            elif not item.can_create:
+                what = _("not an ISO country/region code")
+            else:
+                what = _("not created")
+            self.stderr.write(
+                "  "
+                + ngettext(
+                    "%(column)s %(code)s: %(rows)s row (%(what)s)",
+                    "%(column)s %(code)s: %(rows)s rows (%(what)s)",
+                    item.rows,
+                )
+                % {
+                    "column": columns.label(item.column),
+                    "code": item.code,
+                    "rows": item.rows,
+                    "what": what,
+                }
+            )
+
+    def _summary(self, result) -> None:
+        """The errors grouped by column and reason, with counts (as on the page)."""
+        if not result.errors:
+            return
+        self.stderr.write(_("Errors by column and reason:"))
+        for group in error_summary(result.errors):
+            self.stderr.write(
+                "  "
+                + _("%(column)s – %(reason)s: %(count)s (lines %(lines)s)")
+                % {
+                    "column": group["column"],
+                    "reason": group["reason"],
+                    "count": group["count"],
+                    "lines": ", ".join(map(str, group["lines"])),
+                }
+            )
+
     def handle(self, *args, file: str, **options):
         path = Path(file)
         if not path.is_file():
@@ -106,6 +159,7 @@ class Command(BaseCommand):
             result = import_contacts(
                 path,
                 mapping=mapping,
+                create_missing_codes=options["create_missing_codes"],
                 skip_bad_rows=options["skip_bad_rows"],
                 dry_run=options["dry_run"],
                 renumber=options["renumber"],
@@ -122,6 +176,8 @@ class Command(BaseCommand):
                 _("Columns not imported (no field of that name): %(columns)s")
                 % {"columns": ", ".join(result.mapping.ignored)}
             )
+        self._missing_codes(result, options["create_missing_codes"])
+        self._summary(result)
         for error in result.errors[:MAX_ERRORS_SHOWN]:
             self.stderr.write(
                 _("Line %(line)d, %(column)s: %(message)s")
