@@ -157,6 +157,8 @@ def csv_cell(value: Any, dialect: Dialect = CSV) -> str:
     """One value as CSV text: text escaped, numbers as numbers (decimal comma in the
     Norwegian/Dutch dialect), dates in ISO form (every Excel reads them), booleans as the
     translated yes/no, nothing as an empty cell."""
+    if type(value) is str:  # the common case first
+        return "'" + value if _RISKY.match(value) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -364,8 +366,21 @@ def export_response(
             handle, as_attachment=True, filename=filename, content_type=dialect.content_type
         )
     response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(header, rows, dialect)),
-        content_type=dialect.content_type,
+        _chunks(csv_lines(header, rows, dialect)), content_type=dialect.content_type
     )
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def _chunks(lines: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
+    """The lines as UTF-8 in pieces of about `size` bytes (not one write per row)."""
+    buffer: list[str] = []
+    length = 0
+    for line in lines:
+        buffer.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(buffer).encode("utf-8")
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer).encode("utf-8")
