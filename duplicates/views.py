@@ -17,6 +17,7 @@ from duplicates import selectors, services, tasks
 from duplicates.forms import MergeForm, SeparateForm
 from duplicates.models import ContactDuplicate, ContactMerge, ReviewQuestion
 from jobs.exceptions import JobConflict
+from jobs.models import Job
 from jobs.views import announce_conflict, announce_started
 
 
@@ -49,6 +50,8 @@ def duplicate_list_view(request):
             "kind": kind,
             "kinds": Contact.Type.choices,
             "questions": ReviewQuestion.objects.count(),
+            # A rebuild, full search or estimate queued or running now (one at a time).
+            "running_job": Job.objects.active().filter(conflict_key=tasks.CONFLICT_KEY).first(),
         },
     )
 

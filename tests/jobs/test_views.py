@@ -275,3 +275,12 @@ def test_a_bulk_job_whose_value_was_deleted_fails_clearly_and_changes_nothing(st
     )
     assert job.state == Job.State.FAILED
     assert job.errors == ["Territory GONE does not exist any more; nothing was changed."]
+
+
+def test_the_duplicates_page_links_a_running_search(staff_client, admin_user, setup):
+    job = find_duplicates.start(user=admin_user)
+    page = staff_client.get(reverse("duplicates:list")).content.decode()
+    assert 'id="duplicates-job"' in page and f'href="{job.get_absolute_url()}"' in page
+    _run(job)
+    page = staff_client.get(reverse("duplicates:list")).content.decode()
+    assert 'id="duplicates-job"' not in page
