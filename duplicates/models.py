@@ -177,12 +177,13 @@ class ContactDuplicate(models.Model):
         ]
         indexes = [
             models.Index(fields=("duplicate", "contact"), name="dupl_pair_reverse"),
-            # The list pages by these orders: the page is read off the index, then its
-            # contacts are fetched (duplicates.selectors.duplicate_page).
-            models.Index(fields=("kind", "-score", "contact", "duplicate"), name="dupl_pair_order"),
+            # The list pages by score with the id as tiebreak (keyset, either way round):
+            # the page is read off the index, then its contacts are fetched
+            # (duplicates.selectors.duplicate_list, with_contacts).
+            models.Index(fields=("kind", "-score", "-id"), name="dupl_pair_score_id"),
             models.Index(
-                fields=("kind", "separate_contacts", "-score", "contact", "duplicate"),
-                name="dupl_pair_open_order",
+                fields=("kind", "separate_contacts", "-score", "-id"),
+                name="dupl_pair_open_score_id",
             ),
         ]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from contacts.models import Contact
 from duplicates import matching
 from duplicates.models import ContactDuplicate
+from listing.keyset import SortOption
 from marketing_setup.models import MarketingSetup
 
 #: What each comparison level means, for the reasons shown with a pair.
@@ -104,19 +105,25 @@ class PairView:
     reasons: list[str]
 
 
+#: The list's sort: the score (best first), the id as tiebreak (dupl_pair_score_id).
+PAIR_SORTS = (SortOption("score", "score"),)
+PAIR_DEFAULT_SORT = "-score"
+
+
 def duplicate_list(
     *, show_separate: bool = True, contact_no: str = "", kind: str = Contact.Type.COMPANY
 ) -> QuerySet[ContactDuplicate]:
     """Pairs for the list page, best first, optionally only those of one contact (either
-    side). No join: the order is read off an index (kind, [separate,] -score, ids); the
-    contacts of a page are fetched afterwards (`with_contacts`)."""
+    side). No join: the page (listing.keyset, PAIR_SORTS) is read off an index (kind,
+    [separate,] -score, -id); the contacts of a page are fetched afterwards
+    (`with_contacts`)."""
     pairs = ContactDuplicate.objects.filter(kind=kind)
     if contact_no:
         ids = list(Contact.objects.filter(no=contact_no).values_list("id", flat=True)[:1])
         pairs = pairs.filter(Q(contact_id__in=ids) | Q(duplicate_id__in=ids))
     if not show_separate:
         pairs = pairs.filter(separate_contacts=False)
-    return pairs.order_by("-score", "contact_id", "duplicate_id")
+    return pairs.order_by("-score", "-id")
 
 
 def with_contacts(pairs) -> list[ContactDuplicate]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from duplicates.models import ContactDuplicate, ContactMerge, ReviewQuestion
 from jobs.exceptions import JobConflict
 from jobs.models import Job
 from jobs.views import announce_conflict, announce_started
+from listing.keyset import request_page
 
 
 def _contact_url(contact) -> str | None:
@@ -37,7 +37,14 @@ def duplicate_list_view(request):
     if kind not in Contact.Type.values:
         kind = Contact.Type.COMPANY
     pairs = selectors.duplicate_list(show_separate=show_separate, contact_no=contact_no, kind=kind)
-    page = Paginator(pairs, 50).get_page(request.GET.get("page"))
+    page = request_page(
+        request,
+        pairs,
+        options=selectors.PAIR_SORTS,
+        default_sort=selectors.PAIR_DEFAULT_SORT,
+        tiebreak="id",
+        params={"kind": kind, "contact": contact_no, "separate": "" if show_separate else "0"},
+    )
     rows = [(pair, selectors.reason_labels(pair.reasons)) for pair in selectors.with_contacts(page)]
     return render(
         request,

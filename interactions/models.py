@@ -443,6 +443,9 @@ class InteractionLogEntry(models.Model):
         ordering = ("-id",)
         indexes = [
             models.Index(fields=("document_type", "document_no"), name="interaction_document"),
+            # The list's sorts (interactions.selectors.ENTRY_SORTS), keyset paging.
+            models.Index(fields=("date", "id"), name="interaction_date_id"),
+            models.Index(fields=("contact_no", "id"), name="interaction_contact_no_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,8 +8,17 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from interactions.models import InteractionLogEntry
+from listing.keyset import SortOption
 
 PANEL_SIZE = 10
+
+#: Sortable columns of the list; each has an index leading with it and the id.
+ENTRY_SORTS = (
+    SortOption("no", "id"),
+    SortOption("date", "date"),  # interaction_date_id
+    SortOption("contact", "contact_no"),  # interaction_contact_no_id
+)
+ENTRY_DEFAULT_SORT = "-no"
 
 
 def entry_list(
@@ -21,7 +30,8 @@ def entry_list(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet[InteractionLogEntry]:
-    """Entries for the list page, newest first, with what the rows show joined in."""
+    """Entries for the list page, with what the rows show joined in (the page orders
+    them: `listing.keyset`)."""
     qs = InteractionLogEntry.objects.select_related("contact", "interaction_template", "user")
     if contact_no:
         # A company's number also finds its persons' entries (section 2.11).

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,23 +21,22 @@ from interactions.forms import (
 )
 from interactions.models import InteractionLogEntry, InteractionTemplateSetup
 from interactions.templatetags.interactions_tags import contact_card_url
-
-PAGE_SIZE = 50
+from listing.keyset import request_page
 
 
 @permission_required("interactions.view_interactionlogentry", raise_exception=True)
 def entry_list_view(request):
     form = EntryFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
-    entries = selectors.entry_list(**filters)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    page = request_page(
         request,
-        "interactions/entry_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        selectors.entry_list(**filters),
+        options=selectors.ENTRY_SORTS,
+        default_sort=selectors.ENTRY_DEFAULT_SORT,
+        tiebreak="id",
+        params={name: request.GET.get(name, "") for name in form.fields},
     )
+    return render(request, "interactions/entry_list.html", {"form": form, "page": page})
 
 
 @permission_required("interactions.view_interactionlogentry", raise_exception=True)

@@ -243,3 +243,54 @@ def request_position(value: str | None) -> int:
     """The `pos` of a link (shown only): a small non-negative int, else 0."""
     value = (value or "").strip()
     return int(value) if value.isdecimal() and len(value) <= 9 else 0
+
+
+def _cursor(value: str | None, *, integer: bool) -> str | None:
+    """A cursor from a link: a short printable value (an integer for id cursors), else
+    None, so a hand-made URL starts at the top instead of failing in the database."""
+    value = (value or "").strip()
+    if not value or len(value) > 40 or not value.isprintable():
+        return None
+    if integer and not (value.isdecimal() and len(value) <= 18):
+        return None
+    return value
+
+
+def request_page(
+    request,
+    qs: QuerySet,
+    *,
+    options: Sequence[SortOption],
+    default_sort: str,
+    tiebreak: str,
+    params: Mapping[str, str] | None = None,
+    page_size: int = PAGE_SIZE,
+    count_cap: int = COUNT_CAP,
+    page_class: type[Page] = Page,
+) -> Page:
+    """`keyset_page` with the sort, cursor and position of the request's query string
+    (`sort`, `after`, `before`, `last=1`, `pos`); `params` are the list's filters, kept
+    in every link."""
+    integer = qs.model._meta.get_field(tiebreak).get_internal_type() in {
+        "AutoField",
+        "BigAutoField",
+        "IntegerField",
+        "BigIntegerField",
+        "PositiveIntegerField",
+    }
+    get = request.GET
+    return keyset_page(
+        qs,
+        sort=parse_sort(get.get("sort"), options, default_sort),
+        options=options,
+        tiebreak=tiebreak,
+        after=_cursor(get.get("after"), integer=integer),
+        before=_cursor(get.get("before"), integer=integer),
+        last=get.get("last") == "1",
+        position=request_position(get.get("pos")),
+        page_size=page_size,
+        count_cap=count_cap,
+        params={k: str(v) for k, v in (params or {}).items() if v not in ("", None)},
+        page_class=page_class,
+        default_sort=default_sort,
+    )

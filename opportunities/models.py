@@ -134,6 +134,10 @@ class Opportunity(SaveNeverReinserts, models.Model):
         indexes = [
             models.Index(fields=("status", "no"), name="opportunity_status_no"),
             models.Index(fields=("salesperson", "no"), name="opportunity_salesperson_no"),
+            # The list's sorts (opportunities.views.SORTS), keyset paging.
+            models.Index(fields=("contact", "no"), name="opportunity_contact_no"),
+            models.Index(fields=("estimated_value", "no"), name="opportunity_value_no"),
+            models.Index(fields=("estimated_closing_date", "no"), name="opportunity_closing_no"),
         ]
         constraints = [
             models.CheckConstraint(

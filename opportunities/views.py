@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -13,13 +12,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contacts.models import Contact
 from history.selectors import section_context as history_section
+from listing.keyset import SortOption, request_page
 from numbering.records import RecordGone
 from opportunities import exporting, services
 from opportunities.forms import OpportunityFilterForm, OpportunityForm
 from opportunities.models import Opportunity
 
-PAGE_SIZE = 50
 PANEL_SIZE = 10
+
+#: Sortable columns of the list; each has an index leading with it and the no.
+SORTS = (
+    SortOption("no", "no"),
+    SortOption("contact", "contact_id", nullable=True),  # opportunity_contact_no
+    SortOption("salesperson", "salesperson_id", nullable=True),  # opportunity_salesperson_no
+    SortOption("status", "status"),  # opportunity_status_no
+    SortOption("value", "estimated_value"),  # opportunity_value_no
+    SortOption("closing", "estimated_closing_date", nullable=True),  # opportunity_closing_no
+)
+DEFAULT_SORT = "-no"
 
 
 def _contact_url(contact: Contact | None) -> str | None:
@@ -48,16 +58,20 @@ def opportunity_list(request):
         if data.get("contact"):
             no = data["contact"].strip()
             qs = qs.filter(contact__no=no) | qs.filter(contact_company__no=no)
-    page = Paginator(qs.order_by("-no"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = request_page(
+        request,
+        qs,
+        options=SORTS,
+        default_sort=DEFAULT_SORT,
+        tiebreak="no",
+        params={name: request.GET.get(name, "") for name in form.fields},
+    )
     return render(
         request,
         "opportunities/opportunity_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "can_add": request.user.has_perm("opportunities.add_opportunity"),
         },
     )

@@ -149,6 +149,11 @@ class SyncedEntity(SaveNeverReinserts, models.Model):
         abstract = True
         ordering = ("no",)
         base_manager_name = "objects"
+        # The lists' sorts (relations.views.SORTS), keyset paging.
+        indexes = [
+            models.Index(fields=("name", "no"), name="%(class)s_name_no"),
+            models.Index(fields=("city", "no"), name="%(class)s_city_no"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.no} {self.name}".strip()

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from contacts.models import Contact
 from history.selectors import section_context as history_section
 from jobs.exceptions import JobConflict
 from jobs.views import announce_conflict, announce_started
+from listing.keyset import SortOption, request_page
 from marketing_setup.models import MarketingSetup
 from relations import services, tasks
 from relations.forms import FORMS, BusinessRelationAddForm
@@ -36,7 +36,12 @@ from relations.models import (
 )
 from relations.selectors import contact_for_entity
 
-PAGE_SIZE = 50
+#: Sortable columns of the lists; each has an index leading with it and the no.
+SORTS = (
+    SortOption("no", "no"),
+    SortOption("name", "name"),  # <model>_name_no
+    SortOption("city", "city"),  # <model>_city_no
+)
 
 # URL segment → (model, link_to)
 KINDS: dict[str, type[SyncedEntity]] = {
@@ -88,7 +93,9 @@ def relation_list(request):
             | Q(search_name__istartswith=q.upper())
             | Q(city__istartswith=q)
         )
-    page = Paginator(qs.order_by("no"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = request_page(
+        request, qs, options=SORTS, default_sort="no", tiebreak="no", params={"tab": kind, "q": q}
+    )
     tabs = [
         {
             "kind": key,

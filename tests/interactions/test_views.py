@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -79,9 +80,13 @@ def test_list_paginates(staff_client, company, outgoing):
         services.interaction_log(contact=company, template=outgoing)
     response = staff_client.get(reverse("interactions:list"), {"contact": "CT100"})
     assert len(response.context["page"]) == 50
-    assert "page=2" in response.content.decode()
-    second = staff_client.get(reverse("interactions:list"), {"contact": "CT100", "page": 2})
+    body = response.content.decode()
+    assert "1–50 of 51" in body
+    next_url = re.search(r'rel="next" href="([^"]+)"', body).group(1).replace("&amp;", "&")
+    assert "contact=CT100" in next_url and "page=" not in next_url
+    second = staff_client.get(reverse("interactions:list") + next_url)
     assert len(second.context["page"]) == 1
+    assert "51–51 of 51" in second.content.decode()
 
 
 def test_detail(staff_client, person, outgoing):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -53,8 +55,12 @@ def test_list_paginates(staff_client):
     company = CompanyFactory()
     for i in range(55):
         services.opportunity_create(data={"description": f"Deal {i}", "contact": company})
-    body = staff_client.get(reverse("opportunities:list"), {"page": 2}).content.decode()
-    assert "Page 2 of 2" in body
+    body = staff_client.get(reverse("opportunities:list")).content.decode()
+    assert "1–50 of 55" in body
+    next_url = re.search(r'rel="next" href="([^"]+)"', body).group(1).replace("&amp;", "&")
+    body = staff_client.get(reverse("opportunities:list") + next_url).content.decode()
+    assert "51–55 of 55" in body
+    assert "Deal 0<" in body  # oldest last (newest first)
 
 
 def test_create_page_with_contact_preselected(staff_client):
