@@ -171,9 +171,34 @@ class CompanyForm(_ContactForm):
 class PersonForm(_ContactForm):
     contact_type = Contact.Type.PERSON
 
+    # Offered as you type (htmx); without JavaScript the no. or name typed is resolved.
+    # The view drops it where the company is given (a new person under a company).
+    company = forms.CharField(
+        label=_("Company no."),
+        required=False,
+        max_length=100,
+        widget=LookupInput(COMPANY_LOOKUP),
+        help_text=_("The company's no. or name. Leave blank for a person without a company."),
+    )
+
     class Meta:
         model = Contact
         fields = ("no", *PERSON_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.company_id:
+            self.initial.setdefault("company", self.instance.company.no)
+
+    def clean_company(self):
+        return company_from_text(self.cleaned_data["company"])
+
+    def sections(self):
+        out = super().sections()
+        if "company" in self.fields and out:
+            title, fields = out[0]
+            out[0] = (title, [*fields[:1], self["company"], *fields[1:]])
+        return out
 
     def clean(self):
         data = super().clean()
@@ -259,23 +284,29 @@ class CompanyNoForm(forms.Form):
     )
 
     def clean_company(self):
-        text = self.cleaned_data["company"].strip()
-        if not text:
-            return None
-        found = company_resolve(text)
-        if not found:
-            raise ValidationError(
-                _("There is no company with no. %(no)s."),
-                code="invalid",
-                params={"no": text.upper()},
-            )
-        if len(found) > 1:
-            raise ValidationError(
-                _("Several companies match “%(text)s”: %(companies)s. Type the company's no."),
-                code="ambiguous",
-                params={"text": text, "companies": ", ".join(str(c) for c in found)},
-            )
-        return found[0]
+        return company_from_text(self.cleaned_data["company"])
+
+
+def company_from_text(text: str) -> Contact | None:
+    """The company a company field means (its no. or name), None when blank; a clear
+    message when no company or several match."""
+    text = text.strip()
+    if not text:
+        return None
+    found = company_resolve(text)
+    if not found:
+        raise ValidationError(
+            _("There is no company with no. %(no)s."),
+            code="invalid",
+            params={"no": text.upper()},
+        )
+    if len(found) > 1:
+        raise ValidationError(
+            _("Several companies match “%(text)s”: %(companies)s. Type the company's no."),
+            code="ambiguous",
+            params={"text": text, "companies": ", ".join(str(c) for c in found)},
+        )
+    return found[0]
 
 
 class ChangeTypeForm(forms.Form):

@@ -266,10 +266,14 @@ def company_resolve(text: str, *, limit: int = 6) -> list[Contact]:
 LOOKUP_SIZE = 8
 
 
-def contact_lookup(text: str, *, companies_only: bool = False, limit: int = LOOKUP_SIZE):
+def contact_lookup(
+    text: str, *, companies_only: bool = False, kind: str = "", limit: int = LOOKUP_SIZE
+):
     """What a lookup field offers for typed text: the list's search (no., name in any
-    spelling, phone, e-mail, city...), companies only when asked, in no. order."""
-    params = {"q": text, "type": Contact.Type.COMPANY if companies_only else ""}
+    spelling, phone, e-mail, city...), companies only (or contacts of `kind`) when asked,
+    in no. order."""
+    kind = Contact.Type.COMPANY if companies_only else kind
+    params = {"q": text, "type": kind if kind in Contact.Type.values else ""}
     return list(contact_filter(params=params).select_related("company").order_by("no")[:limit])
 
 

@@ -122,10 +122,10 @@ def contact_export_view(request):
 def contact_lookup_view(request):
     """Matches for a lookup field as the user types (htmx): companies, or any contact."""
     text = (request.GET.get(request.GET.get("field", "q")) or request.GET.get("q") or "").strip()
-    companies_only = request.GET.get("kind") == "company"
+    kind = request.GET.get("kind", "")
     items = []
     if text:
-        for c in selectors.contact_lookup(text, companies_only=companies_only):
+        for c in selectors.contact_lookup(text[:100], kind=kind):
             detail = " ".join(p for p in (c.post_code, c.city) if p)
             if c.is_person and c.company_id:
                 detail = c.company.name
@@ -542,6 +542,7 @@ def person_create_view(request, no: str):
     company = get_object_or_404(Contact, no=no, type=Contact.Type.COMPANY)
     form_class = FORM_FOR_TYPE[Contact.Type.PERSON]
     form = form_class(request.POST or None, creating=True)
+    form.fields.pop("company", None)  # the company is the one of the page
     if request.method == "POST" and form.is_valid():
         try:
             person = _services().contact_create(

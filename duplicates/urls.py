@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/merge/", views.duplicate_merge_view, name="merge"),
     path("merges/<int:pk>/", views.merge_record_view, name="merge_record"),
     path("merges/<int:pk>/undo/", views.merge_undo_view, name="merge_undo"),
+    path("merge-with/<number:no>/", views.contact_merge_with_view, name="merge_with"),
 ]

@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.models import Contact
 from duplicates import selectors, services, tasks
-from duplicates.forms import MergeForm, SeparateForm
+from duplicates.forms import MergeForm, MergeTargetForm, SeparateForm
 from duplicates.models import ContactDuplicate, ContactMerge, ReviewQuestion
 from jobs.exceptions import JobConflict
 from jobs.models import Job
@@ -118,6 +119,54 @@ def duplicate_merge_view(request, pk: int):
         messages.error(request, _("These contacts are marked as separate and cannot be merged."))
         return redirect("duplicates:list")
     keep, merge = _pair_sides(request, pair)
+    swap = "contact" if keep == pair.duplicate else "duplicate"
+    return _merge_page(
+        request,
+        keep,
+        merge,
+        keep_value="duplicate" if swap == "contact" else "contact",
+        swap_url=f"?keep={swap}",
+        cancel_url=reverse("duplicates:compare", args=[pair.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(
+    ("duplicates.add_contactmerge", "contacts.delete_contact"), raise_exception=True
+)
+def contact_merge_with_view(request, no: str):
+    """Merge a contact into another one the user picks (lookup as you type), whether or
+    not the duplicate search paired them: the same merge page and rules as for a pair."""
+    contact = get_object_or_404(Contact, no=no)
+    data = request.POST if request.method == "POST" else request.GET
+    form = MergeTargetForm(data if "into" in data else None, contact=contact)
+    if not form.is_valid():
+        return render(
+            request,
+            "duplicates/merge_with.html",
+            {"contact": contact, "form": form, "contact_url": _contact_url(contact)},
+        )
+    target = form.cleaned_data["into"]
+    # keep=this: keep the contact of the page and merge the chosen one into it instead.
+    keep_this = data.get("keep") == "this"
+    keep, merge = (contact, target) if keep_this else (target, contact)
+    base = f"?{urlencode({'into': target.no})}"
+    return _merge_page(
+        request,
+        keep,
+        merge,
+        keep_value="this" if keep_this else "target",
+        swap_url=base if keep_this else f"{base}&keep=this",
+        cancel_url=_contact_url(contact) or reverse("duplicates:list"),
+        extra_fields={"into": target.no},
+    )
+
+
+def _merge_page(
+    request, keep, merge, *, keep_value: str, swap_url: str, cancel_url: str, extra_fields=None
+):
+    """The merge page for kept/merged contacts: field choices, rows that move, conflicts;
+    on a valid POST the merge itself (duplicates.services.contacts_merge)."""
     rows = selectors.compare_rows(keep, merge, services.merge_fields())
     form = MergeForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
@@ -138,7 +187,6 @@ def duplicate_merge_view(request, pk: int):
         request,
         "duplicates/duplicate_merge.html",
         {
-            "pair": pair,
             "keep": keep,
             "merge": merge,
             "rows": rows,
@@ -147,7 +195,10 @@ def duplicate_merge_view(request, pk: int):
             "conflicts": services.merge_conflicts(keep=keep, merge=merge)
             if keep.type == merge.type
             else [],
-            "swap": "contact" if keep == pair.duplicate else "duplicate",
+            "keep_value": keep_value,
+            "swap_url": swap_url,
+            "cancel_url": cancel_url,
+            "extra_fields": extra_fields or {},
         },
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from contacts.models import Contact
 from relations.models import (
     ENTITY_MODELS,
@@ -71,3 +73,44 @@ def _entity_for_contact_or_company(contact: Contact, link_to: str):
         .first()
     )
     return ENTITY_MODELS[link_to].objects.filter(no=no).first() if no else None
+
+
+LOOKUP_SIZE = 8
+
+
+def _unlinked(link_to: str):
+    linked = ContactBusinessRelation.objects.filter(link_to=link_to).values("no")
+    return ENTITY_MODELS[link_to].objects.exclude(no__in=linked)
+
+
+def entity_lookup(link_to: str, text: str, *, limit: int = LOOKUP_SIZE) -> list[SyncedEntity]:
+    """Customers/vendors/bank accounts no contact is linked to yet whose no. or name
+    starts with `text` (then names containing it), for "link with existing" as the user
+    types."""
+    text = text.strip()
+    if not text:
+        return []
+    qs = _unlinked(link_to).only("no", "name", "city")
+    found = list(
+        qs.filter(Q(no__startswith=text.upper()) | Q(name__istartswith=text)).order_by("no")[:limit]
+    )
+    if len(found) < limit:
+        seen = [e.pk for e in found]
+        found += list(
+            qs.filter(name__icontains=text)
+            .exclude(pk__in=seen)
+            .order_by("no")[: limit - len(found)]
+        )
+    return found
+
+
+def entity_resolve(link_to: str, text: str) -> str:
+    """The no. a "link with existing" field means: the typed no. itself, or the no. of the
+    one not yet linked entity with exactly that name (several: the text, for the
+    service's message)."""
+    text = text.strip()
+    model = ENTITY_MODELS[link_to]
+    if not text or model.objects.filter(no=text).exists():
+        return text.upper() if text else text
+    named = list(_unlinked(link_to).filter(name__iexact=text).values_list("no", flat=True)[:2])
+    return named[0] if len(named) == 1 else text

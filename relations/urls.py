@@ -16,6 +16,7 @@ urlpatterns = [
         views.link_from_contact,
         name="link_from_contact",
     ),
+    path("lookup/<str:link_to>/", views.entity_lookup, name="lookup"),
     path(
         "contacts/<number:contact_no>/business-relations/add/",
         views.business_relation_add,

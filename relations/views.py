@@ -22,7 +22,7 @@ from jobs.exceptions import JobConflict
 from jobs.views import announce_conflict, announce_started
 from listing.keyset import SortOption, request_page
 from marketing_setup.models import MarketingSetup
-from relations import services, tasks
+from relations import selectors, services, tasks
 from relations.forms import FORMS, BusinessRelationAddForm
 from relations.models import (
     ENTITY_MODELS,
@@ -295,11 +295,19 @@ def link_from_contact(request, contact_no: str, link_to: str):
     master = request.POST.get("master", services.Master.CONTACT)
     if master not in (services.Master.CONTACT, services.Master.ENTITY):
         master = services.Master.CONTACT
+    text = request.POST.get("no", "").strip()[:100]
+    if not text:
+        messages.error(
+            request,
+            _("Type the no. or the name of the %(table)s to link, or choose one of the matches.")
+            % {"table": LinkToTable(link_to).label.lower()},
+        )
+        return _back_to_contact(request, contact)
     try:
         entity = services.contact_link_entity(
             contact=contact,
             link_to=link_to,
-            no=request.POST.get("no", "").strip(),
+            no=selectors.entity_resolve(link_to, text),
             master=master,
             user=request.user,
         )
@@ -313,6 +321,22 @@ def link_from_contact(request, contact_no: str, link_to: str):
             % {"table": LinkToTable(link_to).label, "no": entity.no},
         )
     return _back_to_contact(request, contact)
+
+
+@require_GET
+def entity_lookup(request, link_to: str):
+    """Matches for "link with existing customer/vendor/bank account" as the user types
+    (htmx): the ones no contact is linked to yet, by no. or name."""
+    model = ENTITY_MODELS.get(link_to)
+    if model is None:
+        raise Http404
+    _check(request, _perm(model, "view"))
+    text = (request.GET.get(request.GET.get("field", "q")) or request.GET.get("q") or "").strip()
+    items = [
+        {"value": e.no, "label": e.name, "detail": e.city}
+        for e in selectors.entity_lookup(link_to, text[:100])
+    ]
+    return render(request, "listing/_lookup_results.html", {"items": items, "q": text})
 
 
 @require_POST
