@@ -157,7 +157,7 @@ def test_opportunities_by_value_best_first_and_back(admin_client):
     "query",
     [
         {"after": "abc"},
-        {"before": "1\x00"},
+        {"before": "1\x07"},
         {"after": "9" * 80},
         {"sort": "password"},
         {"pos": "-5"},
