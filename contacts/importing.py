@@ -8,7 +8,8 @@ then persons, in batches of multi-row inserts, with numbers drawn as one block u
 lock (numbering.services.series_draw_many), and names, inheritance and defaults applied
 with the same functions as a single save (contacts/services.py, contacts/inheritance.py).
 Bulk inserts send no signals, so the rules are applied here explicitly and
-`contacts.signals.contacts_bulk_created` is sent after the commit.
+`contacts.signals.contacts_bulk_created` is sent inside the import's transaction (the
+duplicate search strings of the new companies are written in it).
 
 Rows may come in any order (a person before its company is fine); a person's
 company_no may name a company in the file or one already in the database.
@@ -833,9 +834,10 @@ def import_contacts(
                 done += len(batch)
                 if progress:
                     progress("write", done, len(ordered))
-        transaction.on_commit(
-            lambda: contacts_bulk_created.send(sender=Contact, contact_ids=created_ids)
-        )
+        # Inside the transaction: upper apps index the new contacts (duplicate search
+        # strings) in it, so a crash after the commit cannot leave them unindexed
+        # (13.10), and a failing receiver rolls the import back.
+        contacts_bulk_created.send(sender=Contact, contact_ids=created_ids)
     result.companies_created = len(companies)
     result.persons_created = len(persons)
     result.written = True

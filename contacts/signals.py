@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# Sent after an import created contacts with bulk_create (no post_save was sent for
-# them): `contact_ids` is the list of the new primary keys. Upper apps (duplicates) may
-# use it to maintain their own data in bulk.
+# Sent inside the transaction of an import that created contacts in bulk (no post_save
+# was sent for them): `contact_ids` is the list of the new primary keys. Upper apps
+# (duplicates) maintain their own data in bulk in the same transaction, so it commits
+# (or rolls back) with the contacts.
 contacts_bulk_created = Signal()
 
 # Sent inside the transaction of a bulk update of contacts (QuerySet.update(), no

@@ -247,21 +247,41 @@ def test_blank_numbers_drawn_as_a_block_across_lines(setup_with_series, contact_
     assert contact_series.lines.get(line_no=2).last_no_used == "B02"
 
 
-def test_bulk_created_signal_after_commit(setup_with_series, django_capture_on_commit_callbacks):
+def test_bulk_created_signal_inside_the_import_transaction(setup_with_series):
+    """13.10: upper apps index the new contacts in the import's transaction (no
+    on_commit callback that a crash after the commit would lose)."""
+    from django.db import connection
+
     from contacts.signals import contacts_bulk_created
 
     received = []
 
     def listener(sender, contact_ids, **kwargs):
-        received.extend(contact_ids)
+        received.append((connection.in_atomic_block, list(contact_ids)))
 
     contacts_bulk_created.connect(listener)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            import_contacts([row(no="C1"), row(no="C2", name="Two AS")])
+        import_contacts([row(no="C1"), row(no="C2", name="Two AS")])
     finally:
         contacts_bulk_created.disconnect(listener)
-    assert sorted(received) == sorted(Contact.objects.values_list("pk", flat=True))
+    ((in_transaction, ids),) = received  # sent without waiting for the commit
+    assert in_transaction
+    assert sorted(ids) == sorted(Contact.objects.values_list("pk", flat=True))
+
+
+def test_failing_receiver_rolls_the_import_back(setup_with_series):
+    from contacts.signals import contacts_bulk_created
+
+    def listener(sender, contact_ids, **kwargs):
+        raise RuntimeError("index failed")
+
+    contacts_bulk_created.connect(listener)
+    try:
+        with pytest.raises(RuntimeError):
+            import_contacts([row(no="C1")])
+    finally:
+        contacts_bulk_created.disconnect(listener)
+    assert not Contact.objects.exists()
 
 
 def test_demo_load_is_idempotent(setup_with_series, sample_codes):
