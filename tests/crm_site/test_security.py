@@ -65,7 +65,7 @@ ENDPOINTS = sorted(_walk(get_resolver().url_patterns), key=lambda item: item[1])
 
 
 @pytest.fixture
-def objects():
+def objects(staff_user):
     """One real object behind every kind of parameter, so a view that looks its
     object up before checking permissions shows up (as a 200 or a 404)."""
     company = CompanyFactory(no="SEC-CO")
@@ -83,7 +83,15 @@ def objects():
     group = InteractionGroup.objects.create(code="SECIG")
     InteractionTemplate.objects.create(code="SECIT", group=group)
     NoSeries.objects.create(code="SECNS")
+    from api.models import Webhook
+    from jobs.models import Job
+    from relations.tasks import create_contacts
+
+    job = Job.objects.create(kind=create_contacts.module_path, started_by=staff_user)
+    hook = Webhook.objects.create(name="Shop", url="http://127.0.0.1:9/hook", events=[])
     return {
+        "job": job,
+        "webhook": hook,
         "contact": company,
         "person": person,
         "customer": CustomerFactory(no="SEC-CU"),
@@ -128,6 +136,15 @@ def _values(name: str | None, objects: dict) -> dict[str, str]:
             "model": "contacts.contact",
             "object_id": str(objects["contact"].pk),
         }
+    if name and name.startswith("jobs:"):
+        return {"pk": str(objects["job"].pk)}
+    if name and name.startswith("api:webhook"):
+        return {
+            "pk": str(objects["webhook"].pk),
+            "delivery_id": "00000000-0000-0000-0000-000000000000",
+        }
+    if name and name.startswith("api:job-"):
+        return {"id": str(objects["job"].pk)}
     if name and name.startswith("api:"):
         kind = name.removeprefix("api:").split("-")[0]
         no = {
@@ -146,6 +163,7 @@ def _values(name: str | None, objects: dict) -> dict[str, str]:
             "id": str(objects["pair"].pk),
             "entry_no": str(objects["entry"].pk),
             "pk": "1",
+            "delivery_id": "00000000-0000-0000-0000-000000000000",
             "rest": "no-such-endpoint/",
         }
     # The admin: its parameters don't matter, every page sends strangers to its login.

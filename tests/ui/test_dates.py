@@ -56,13 +56,10 @@ def test_every_date_input_carries_an_iso_value(language):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["nl", "nb", "en"])
 def test_editing_an_opportunity_keeps_both_dates(language, admin_client, setup):
-    from tests.factories import NoSeriesFactory, NoSeriesLineFactory
-
-    series = NoSeriesFactory(code="OPP")
-    NoSeriesLineFactory(series=series, starting_no="OP000001")
-    setup.opportunity_nos = series
-    setup.save()
     from opportunities.services import opportunity_create
+    from tests.opportunities.factories import setup_opportunities
+
+    setup_opportunities()  # an opportunity needs a sales cycle (the setup's default)
 
     company = CompanyFactory()
     opportunity = opportunity_create(
