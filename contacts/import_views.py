@@ -26,7 +26,8 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -307,6 +308,20 @@ def _import_confirm(request):
                 )
             },
         )
+    if result.companies_created:
+        with contextlib.suppress(NoReverseMatch):  # the duplicates app is above contacts
+            messages.info(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "The new companies are in the duplicate search (with Autosearch on, "
+                        "small imports are searched at once)."
+                    ),
+                    reverse("duplicates:list"),
+                    _("See the duplicates, or start a full search"),
+                ),
+            )
     for warning in result.warnings[:10]:
         messages.warning(
             request,

@@ -222,9 +222,10 @@ def duplicate_rebuild_view(request):
 
 
 @require_POST
-@permission_required("marketing_setup.change_marketingsetup", raise_exception=True)
+@permission_required("duplicates.change_contactduplicate", raise_exception=True)
 def duplicate_find_all_view(request):
-    """The full duplicate search over all companies and persons: a job."""
+    """The full duplicate search over all companies and persons: a job. Staff may start
+    it (after an import, say); rebuilding the search strings stays with administrators."""
     return _start(request, tasks.find_duplicates, "duplicates:list")
 
 

@@ -80,6 +80,7 @@ def test_preview_writes_nothing_then_confirm_imports(staff_client, acme, upload_
     assert (ola.company.no, ola.city, ola.territory_id) == ("C700", "Tromsø", "VEST")
     page = staff_client.get(response["Location"]).content.decode()
     assert "1 companies and 1 persons created" in page
+    assert f'href="{reverse("duplicates:list")}"' in page
     assert list(upload_root.iterdir()) == []  # the file is gone
     again = confirm(staff_client, token, follow=True)
     assert "The uploaded file has expired" in again.content.decode()
