@@ -12,7 +12,6 @@ the same service the `import_contacts` command uses.
 from __future__ import annotations
 
 import contextlib
-import csv
 import re
 import secrets
 import shutil
@@ -34,6 +33,7 @@ from django.views.decorators.http import require_http_methods
 from contacts import columns
 from contacts.forms import ImportUploadForm
 from contacts.importing import column_label, error_summary, existing_codes
+from listing import exporting
 
 IMPORT_SESSION_KEY = "contacts_import"
 #: Errors listed on the page; the error file has them all.
@@ -269,11 +269,11 @@ def _import_error_file(request):
     stem = Path(pending.get("name") or "import").stem[:60] or "import"
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)
     response["Content-Disposition"] = f'attachment; filename="{safe}-errors.csv"'
-    response.write("\ufeff")  # Excel reads it as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([_("Line"), _("Column"), _("Error")])
-    for error in result.errors:
-        writer.writerow([error.line, column_label(error.column), error.message])
+    # Through the spreadsheet-safe writer (with the BOM Excel needs): a message may start
+    # with the file's own value ("=HYPERLINK(...) must not contain letters.").
+    rows = ([e.line, column_label(e.column), e.message] for e in result.errors)
+    for line in exporting.csv_lines([_("Line"), _("Column"), _("Error")], rows):
+        response.write(line)
     return response
 
 

@@ -14,7 +14,9 @@ in Excel, LibreOffice or Google Sheets (OWASP's CSV-injection advice):
 - **XLSX**: text is written as text cells (never formulas, ``openpyxl`` would otherwise
   turn a string starting with ``=`` into one), and the risky ones get Excel's "quote
   prefix" style, so the cell shows exactly ``+47 22 33 44 55`` and stays text when
-  edited. Numbers, dates and booleans are real number/date/boolean cells.
+  edited. Numbers, dates and booleans are real number/date/boolean cells. (Only a value
+  that itself starts with ``'=`` and the like gets a second apostrophe, because the
+  import takes one off in XLSX files too: a CSV of ours saved again by Excel.)
 
 Dialects: ``csv`` (comma, UTF-8 with BOM, so Excel reads the letters right), ``csv-excel``
 (semicolon and decimal comma, for Excel set to Norwegian or Dutch, UTF-8 with BOM) and
@@ -265,6 +267,10 @@ def write_xlsx(
 
     def text_cell(value: str, *, font=None):
         value = _XML_ILLEGAL.sub("", value)[:XLSX_MAX_CELL]
+        if value.startswith("'") and _RISKY.match(value):
+            # Already looks escaped ('=x): escaped once more, so that the import, which
+            # takes one such apostrophe off in any file, gives the value back.
+            value = cell_escape(value)
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # never a formula, whatever the first character
         if _RISKY.match(value):

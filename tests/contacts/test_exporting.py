@@ -117,6 +117,35 @@ def test_formula_like_values_round_trip_through_page_and_command(
         assert stored() == before, label
 
 
+def test_sample_file_round_trip_through_xlsx(setup_with_series, sample_rows, tmp_path):
+    assert import_contacts(sample_rows).errors == []
+    before = stored()
+    assert contacts_export(tmp_path / "out.xlsx", dialect=exporting.XLSX) == 300
+    Contact.objects.all().delete()
+    result = import_contacts(tmp_path / "out.xlsx")
+    assert result.errors == []
+    assert stored() == before
+
+
+def test_formula_like_values_round_trip_through_xlsx_page_and_command(
+    staff_client, setup_with_series, tmp_path
+):
+    assert import_contacts(HOSTILE_ROWS).errors == []
+    before = stored()
+    page = staff_client.get(reverse("contacts:export"), {"format": "xlsx"})
+    (tmp_path / "page.xlsx").write_bytes(b"".join(page.streaming_content))
+    call_command("export_contacts", str(tmp_path / "command.xlsx"), stdout=StringIO())
+    sheet = load_workbook(tmp_path / "page.xlsx").active
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row}
+    assert cells["+47 22 33 44 55"].data_type == "s"  # exactly as stored, as text
+    assert cells["=cmd|' /C calc'!A0"].quotePrefix
+    for name in ("page.xlsx", "command.xlsx"):
+        Contact.objects.all().delete()
+        result = import_contacts(tmp_path / name)
+        assert result.errors == [], name
+        assert stored() == before, name
+
+
 def test_list_export_applies_the_filters_and_names_the_file_with_the_date(staff_client):
     sp = SalespersonFactory(code="JO")
     firm = Contact.objects.create(no="C100", name="Acme AS", type="company", salesperson=sp)

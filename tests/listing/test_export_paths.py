@@ -169,3 +169,17 @@ def test_duplicate_pairs_file_is_safe_too(tmp_path, monkeypatch):
     with path.open("w", newline="") as handle:
         find_duplicates.write_pairs(handle, [("=1+1", "-C2", 91.5)])
     assert_safe(path.read_bytes(), "csv")
+
+
+def test_import_error_file_is_safe_too(staff_client, settings, tmp_path):
+    """The import page's error file repeats the file's values in its messages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.IMPORT_UPLOAD_ROOT = str(tmp_path / "uploads")
+    data = 'type,no,name,phone_no\ncompany,C9,Firm AS,"=HYPERLINK(""http://x.example"")"\n'
+    file = SimpleUploadedFile("c.csv", data.encode(), content_type="text/csv")
+    preview = staff_client.post(reverse("contacts:import"), {"file": file})
+    token = preview.context["token"]
+    errors = staff_client.get(reverse("contacts:import"), {"step": "errors", "token": token})
+    cells = assert_safe(errors.content, "csv")
+    assert any(c.startswith("'=HYPERLINK") for c in cells), cells
