@@ -14,7 +14,7 @@ class ContactsConfig(AppConfig):
         from contacts import receivers, searchkeys
         from contacts.models import PERSONAL_FIELDS, Contact
         from contacts.panels import register_card_panel
-        from contacts.views import history_panel_context
+        from contacts.views import history_panel_context, privacy_panel_context
         from history.registry import track
 
         # First: the change log sees a save before the receivers below pass it on.
@@ -33,6 +33,13 @@ class ContactsConfig(AppConfig):
             history_panel_context,
             order=90,
             permission="history.view_change",
+        )
+        register_card_panel(
+            "privacy",
+            "contacts/_privacy_panel.html",
+            privacy_panel_context,
+            order=95,
+            permission="contacts.view_contact",
         )
         pre_save.connect(
             receivers.apply_contact_rules,

@@ -37,6 +37,7 @@ def contact_export_rows(queryset: QuerySet[Contact], *, chunk_size: int = 2000) 
     """Rows of EXPORT_COLUMNS values, companies first, then persons, each by number,
     streamed from the database in chunks."""
     fields = list(selectors.EXPORT_COLUMNS.values())
+    queryset = queryset.filter(privacy_blocked=False)  # never exported (Privacy Blocked)
     for kind in (Contact.Type.COMPANY, Contact.Type.PERSON):
         rows = (
             queryset.filter(type=kind)

@@ -45,6 +45,7 @@ COMMON_FIELDS = (
     "territory",
     "language",
     "salutation",
+    "privacy_blocked",
 )
 COMPANY_FIELDS = ("name", *COMMON_FIELDS, "vat_registration_no")
 PERSON_FIELDS = (
@@ -92,6 +93,7 @@ SECTIONS = (
     ),
     (_("Segmentation"), ("salesperson", "territory", "language", "salutation")),
     (_("VAT"), ("vat_registration_no",)),
+    (_("Privacy"), ("privacy_blocked",)),
 )
 
 

@@ -144,6 +144,14 @@ class Contact(SaveNeverReinserts, models.Model):
         Salutation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("salutation")
     )
     vat_registration_no = models.CharField(_("VAT registration no."), max_length=20, blank=True)
+    privacy_blocked = models.BooleanField(
+        _("privacy blocked"),
+        default=False,
+        help_text=_(
+            "No new interactions, opportunities or business relations, and left out of "
+            "exports (the data subject asked for it)."
+        ),
+    )
 
     no_series = models.CharField(_("no. series"), max_length=20, blank=True, editable=False)
     # Search keys (contacts/searchkeys.py), kept by every write path beside the values

@@ -357,6 +357,20 @@ def contact_create(*, data: dict[str, Any], user=None) -> Contact:
     return contact_save(contact=contact, user=user)
 
 
+def contact_refuse_if_privacy_blocked(contact: Contact | None, *, what: str) -> None:
+    """Refuse a new `what` (interaction, opportunity, business relation) for a privacy
+    blocked contact, saying why (Business Central's Privacy Blocked)."""
+    if contact is not None and contact.privacy_blocked:
+        raise ValidationError(
+            _(
+                "Contact %(no)s is privacy blocked: no new %(what)s can be made for it. "
+                "Clear Privacy Blocked on the contact first."
+            )
+            % {"no": contact.no, "what": what},
+            code="privacy_blocked",
+        )
+
+
 @transaction.atomic
 def contact_update(*, contact: Contact, data: dict[str, Any]) -> Contact:
     """Change a contact's fields. A type change follows 2.7 (contact_change_type), a

@@ -21,5 +21,7 @@ urlpatterns = [
     path("<number:no>/type/", views.contact_change_type_view, name="change_type"),
     path("<number:no>/delete/", views.contact_delete_view, name="delete"),
     path("<number:no>/vcard/", views.contact_vcard_view, name="vcard"),
+    path("<number:no>/privacy/export/", views.contact_privacy_export_view, name="privacy_export"),
+    path("<number:no>/privacy/anonymise/", views.person_anonymise_view, name="anonymise"),
     path("<number:no>/", views.contact_detail_view, name="detail"),
 ]

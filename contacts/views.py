@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -359,6 +359,8 @@ def _display(contact: Contact, name: str) -> str:
     if name == "country":
         return contact.country.name if contact.country else ""
     value = getattr(contact, name)
+    if isinstance(value, bool):
+        return _("Yes") if value else ""
     return "" if value is None else str(value)
 
 
@@ -704,3 +706,51 @@ def contact_delete_view(request, no: str):
         "contacts/contact_confirm_delete.html",
         {"contact": contact, "person_count": person_count},
     )
+
+
+# --- Privacy (11.5) -----------------------------------------------------------------
+
+
+def privacy_panel_context(request, contact: Contact) -> dict:
+    """The card's Privacy section: blocked or not, export of everything, anonymise."""
+    return {
+        "can_anonymise": contact.is_person and request.user.has_perm("history.anonymise_event"),
+    }
+
+
+@require_GET
+@permission_required("contacts.view_contact", raise_exception=True)
+def contact_privacy_export_view(request, no: str):
+    """Everything held about the contact: as JSON (?format=json) or as a readable page."""
+    from contacts.privacy import contact_data_export
+
+    contact = get_object_or_404(Contact.objects.select_related("company"), no=no)
+    data = contact_data_export(contact)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        filename = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in contact.no)
+        response["Content-Disposition"] = f'attachment; filename="{filename}-data.json"'
+        return response
+    return render(
+        request, "contacts/contact_privacy_export.html", {"contact": contact, "data": data}
+    )
+
+
+@require_POST
+@permission_required("history.anonymise_event", raise_exception=True)
+def person_anonymise_view(request, no: str):
+    from contacts.privacy import person_anonymise
+
+    contact = get_object_or_404(Contact, no=no)
+    try:
+        result = person_anonymise(person=contact)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("contacts:detail", no=contact.no)
+    kept = ", ".join(f"{count} {label.lower()}" for label, count in result.kept)
+    messages.success(
+        request,
+        _("Person %(no)s was anonymised: its personal data is erased.") % {"no": contact.no}
+        + (" " + _("Kept: %(rows)s.") % {"rows": kept} if kept else ""),
+    )
+    return redirect("contacts:detail", no=contact.no)

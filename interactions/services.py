@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Contact
 from contacts.selectors import contact_for_old_no
+from contacts.services import contact_refuse_if_privacy_blocked
 from interactions.models import (
     SETUP_FIELD_BY_DOCUMENT_TYPE,
     DocumentType,
@@ -90,6 +91,7 @@ def interaction_log(
     from `template`. Date and time are the system's today and now unless a date is given.
     The description is the one given, else the template's; with neither it is refused
     ("You must fill in the Description field.")."""
+    contact_refuse_if_privacy_blocked(contact, what=_("interactions"))
     description = (description or "").strip() or (template.description or "").strip()
     if not description:
         raise ValidationError(

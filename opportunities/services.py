@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Contact
+from contacts.services import contact_refuse_if_privacy_blocked
 from marketing_setup.models import MarketingSetup, SalesCycle
 from marketing_setup.services import user_salesperson
 from numbering.records import record_lock
@@ -205,6 +206,8 @@ def opportunity_create(*, data: dict[str, Any], user=None) -> Opportunity:
     The salesperson, when not given, is `user`'s from User Setup, else the contact's."""
     setup = MarketingSetup.get()
     opportunity = _build(data, setup, user=user)
+    if opportunity.contact_id:
+        contact_refuse_if_privacy_blocked(opportunity.contact, what=_("opportunities"))
     _assign_number(opportunity, setup)
     opportunity.save()
     return opportunity

@@ -24,7 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contacts.models import Contact
-from contacts.services import contact_create, contact_prepare
+from contacts.services import (
+    contact_create,
+    contact_prepare,
+    contact_refuse_if_privacy_blocked,
+)
 from history import context as history
 from marketing_setup.models import BusinessRelation, MarketingSetup
 from numbering.models import NoSeries
@@ -341,6 +345,7 @@ def primary_contact_removed(contact: Contact) -> int:
 def _relation_save(relation: ContactBusinessRelation) -> ContactBusinessRelation:
     """Validate and insert a relation. A concurrent insert that slipped past the checks
     hits the unique constraints: that is reported like the check would have."""
+    contact_refuse_if_privacy_blocked(relation.contact, what=_("business relations"))
     relation.full_clean()
     try:
         with transaction.atomic():
