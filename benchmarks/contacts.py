@@ -10,6 +10,9 @@ copies up to --rows rows, through contacts.importing.import_contacts (checks, nu
 names, inheritance, defaults, bulk writes) against a plain bulk_create of the same rows
 (no checks, no rules). Propagation: one company with --persons persons; the company's
 address changes by one save (the set-based push) against saving each person in a loop.
+History: both again with the change log switched off (history.context.disabled()) in
+the same run; the ratio is the change log's cost (goal <= 1.3x), and the propagation's
+query count is shown for two sizes (constant).
 PostgreSQL: the database is created and dropped by the run (unless --keep-db).
 """
 
@@ -27,7 +30,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks")]
-SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sample-contacts.csv"
+# Beside the checkout (/work/main → /work/shared), also from a worktree (/work/wt/x).
+SAMPLE = next(
+    (
+        parent / "shared" / "data" / "sample-contacts.csv"
+        for parent in Path(__file__).resolve().parents
+        if (parent / "shared" / "data" / "sample-contacts.csv").exists()
+    ),
+    ROOT.parent / "shared" / "data" / "sample-contacts.csv",
+)
 
 
 def _setup_django(database_url: str) -> None:
@@ -169,7 +180,7 @@ def _plain(row):
     )
 
 
-def bench_import(n: int) -> None:
+def bench_import(n: int, *, naive_too: bool = True) -> None:
     from django.db import connection
 
     from contacts.importing import import_contacts
@@ -177,8 +188,7 @@ def bench_import(n: int) -> None:
 
     rows = _scaled_rows(n)
     _reference_data(rows)
-    naive = _plain_bulk_insert(rows)
-    assert Contact.objects.count() == len(rows)
+    naive = _plain_bulk_insert(rows) if naive_too else float("nan")
     _wipe()
     start = time.perf_counter()
     result = import_contacts(rows)
@@ -192,9 +202,22 @@ def bench_import(n: int) -> None:
         f"plain bulk_create {naive:.1f} s; ratio {ours / naive:.1f}x the plain insert"
     )
     _wipe()
+    # The change log's share: the same import with logging switched off.
+    from history import context as history
+
+    start = time.perf_counter()
+    with history.disabled():
+        result = import_contacts(rows)
+    unlogged = time.perf_counter() - start
+    assert result.ok and Contact.objects.count() == len(rows)
+    print(
+        f"{connection.vendor} import of {len(rows):,} rows with history {ours:.1f} s, "
+        f"without {unlogged:.1f} s; ratio {ours / unlogged:.2f}x (goal <= 1.3x)"
+    )
+    _wipe()
 
 
-def bench_propagation(persons: int) -> None:
+def bench_propagation(persons: int, *, naive_too: bool = True) -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -238,7 +261,8 @@ def bench_propagation(persons: int) -> None:
 
     start = time.perf_counter()
     with transaction.atomic():
-        for person in Contact.objects.filter(company=company).iterator(chunk_size=2000):
+        loop = Contact.objects.filter(company=company) if naive_too else Contact.objects.none()
+        for person in loop.iterator(chunk_size=2000):
             person.address = "Tredje gate 3"
             person.city = "Trondheim"
             person.save()
@@ -249,7 +273,52 @@ def bench_propagation(persons: int) -> None:
         f"{ours * 1000:.0f} ms ({queries} queries); saving each person in a loop "
         f"{naive:.1f} s; ratio {naive / ours:,.0f}x"
     )
+    _history_overhead(company, persons, queries)
     _wipe()
+
+
+def _history_overhead(company, persons: int, queries: int) -> None:
+    """The same company save with and without the change log (best of 3 each, taking
+    turns), and the query count of a company with a tenth of the persons."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from contacts.models import Contact
+    from contacts.services import contact_create
+    from history import context as history
+
+    def save(city: str) -> float:
+        start = time.perf_counter()
+        with transaction.atomic():
+            company.address = f"{city} gate"
+            company.city = city
+            company.save()
+        return time.perf_counter() - start
+
+    logged, unlogged = [], []
+    for i in range(3):
+        logged.append(save(f"By{i}a"))
+        with history.disabled():
+            unlogged.append(save(f"By{i}b"))
+    with_h, without_h = min(logged), min(unlogged)
+    with transaction.atomic():
+        small = contact_create(data={"type": "company", "name": "Small AS", "city": "Oslo"})
+        Contact.objects.bulk_create(
+            [
+                Contact(type="person", no=f"PS{i:07d}", name=f"P {i}", company=small, city="Oslo")
+                for i in range(max(persons // 10, 1))
+            ],
+            batch_size=1000,
+        )
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        small.address, small.city = "Ny gate 2", "Bergen"  # the same fields as above
+        small.save()
+    print(
+        f"{connection.vendor} propagation to {persons:,} persons with history "
+        f"{with_h * 1000:.0f} ms, without {without_h * 1000:.0f} ms; ratio "
+        f"{with_h / without_h:.2f}x (goal <= 1.3x); queries {queries} for {persons:,} "
+        f"persons, {len(ctx.captured_queries)} for {max(persons // 10, 1):,}"
+    )
 
 
 def main() -> None:
@@ -265,6 +334,11 @@ def main() -> None:
     )
     parser.add_argument("--list-scale", type=int, default=1_000_000)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--no-naive",
+        action="store_true",
+        help="skip the naive baselines (plain bulk_create, per-person saves): history only",
+    )
     args = parser.parse_args()
 
     if args.part == "list":
@@ -294,9 +368,9 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0)
         if args.part in ("all", "import"):
-            bench_import(args.rows)
+            bench_import(args.rows, naive_too=not args.no_naive)
         if args.part in ("all", "propagate"):
-            bench_propagation(args.persons)
+            bench_propagation(args.persons, naive_too=not args.no_naive)
     finally:
         connection.close()
         if args.database_url and not args.keep_db:
