@@ -544,8 +544,17 @@ def _inherit_and_default(person: Contact, company: Contact | None, setup: Market
     contact_apply_defaults(person, setup)
 
 
-def _preview(row: _Row) -> dict[str, Any]:
-    c = row.contact
+class _Number:
+    """A person row's number before its contact is built (drawn with the companies')."""
+
+    __slots__ = ("no", "no_series")
+
+    def __init__(self, no: str):
+        self.no = no
+        self.no_series = ""
+
+
+def _preview(row: _Row, c: Contact) -> dict[str, Any]:
     return {
         "line": row.line,
         "type": c.type,
@@ -807,33 +816,56 @@ def import_contacts(
         row.contact = _build(row, setup, renumber)
         contact_apply_defaults(row.contact, setup)
     file_companies = {r.values["no"]: r.contact for r in companies if r.values["no"]}
-    for row in persons:
-        row.contact = _build(row, setup, renumber)
+
+    def build_person(row: _Row) -> Contact:
+        contact = _build(row, setup, renumber)
         ref = row.values["company_no"]
         company = (file_companies.get(ref) or db_companies.get(ref)) if ref else None
-        _inherit_and_default(row.contact, company, setup)
-    ordered = companies + persons
-    result.preview = [_preview(r) for r in sorted(ordered, key=lambda r: r.line)[:PREVIEW_ROWS]]
+        _inherit_and_default(contact, company, setup)
+        return contact
+
+    # Persons are built batch by batch as they are written (memory stays bounded by the
+    # companies and one batch); the preview builds its first rows on its own.
+    first = sorted(companies + persons, key=lambda r: r.line)[:PREVIEW_ROWS]
+    result.preview = [
+        _preview(r, r.contact if r.contact is not None else build_person(r)) for r in first
+    ]
     if dry_run:
         return result
 
     typed = {r.values["no"] for r in good if r.values["no"]} if not renumber else set()
+    total_rows = len(companies) + len(persons)
     # One change-log event for the whole import ("import batch N"), one row per contact.
     with transaction.atomic(), history.operation(Cause.IMPORT, label=label):
         if create_missing_codes:
             result.codes_created = _create_codes(result.missing_codes, good, checker)
-        _assign_numbers([r.contact for r in ordered], setup, typed)
+        person_nos = [_Number("" if renumber else r.values["no"]) for r in persons]
+        _assign_numbers([r.contact for r in companies] + person_nos, setup, typed)
         done = 0
         created_ids: list[int] = []
-        for group in (companies, persons):
-            for batch in _chunks(group, BATCH_SIZE):
-                contacts = [r.contact for r in batch]
-                batch_ids = _insert(contacts)
-                record_created(Contact, batch_ids)  # raw INSERTs: log them here
-                created_ids.extend(batch_ids)
-                done += len(batch)
-                if progress:
-                    progress("write", done, len(ordered))
+        for batch in _chunks(companies, BATCH_SIZE):
+            batch_ids = _insert([r.contact for r in batch])
+            record_created(Contact, batch_ids)  # raw INSERTs: log them here
+            created_ids.extend(batch_ids)
+            done += len(batch)
+            if progress:
+                progress("write", done, total_rows)
+        for start in range(0, len(persons), BATCH_SIZE):
+            contacts = []
+            for row, number in zip(
+                persons[start : start + BATCH_SIZE],
+                person_nos[start : start + BATCH_SIZE],
+                strict=True,
+            ):
+                contact = build_person(row)
+                contact.no, contact.no_series = number.no, number.no_series
+                contacts.append(contact)
+            batch_ids = _insert(contacts)
+            record_created(Contact, batch_ids)
+            created_ids.extend(batch_ids)
+            done += len(contacts)
+            if progress:
+                progress("write", done, total_rows)
         # Inside the transaction: upper apps index the new contacts (duplicate search
         # strings) in it, so a crash after the commit cannot leave them unindexed
         # (13.10), and a failing receiver rolls the import back.
