@@ -14,7 +14,7 @@ from contacts.models import Contact
 from history.selectors import section_context as history_section
 from listing.keyset import SortOption, request_page
 from numbering.records import RecordGone
-from opportunities import exporting, services
+from opportunities import exporting, selectors, services
 from opportunities.forms import OpportunityFilterForm, OpportunityForm
 from opportunities.models import Opportunity
 
@@ -45,22 +45,13 @@ def _contact_url(contact: Contact | None) -> str | None:
 @permission_required("opportunities.view_opportunity", raise_exception=True)
 def opportunity_list(request):
     form = OpportunityFilterForm(request.GET or None)
-    qs = Opportunity.objects.select_related(
-        "contact", "salesperson", "sales_cycle", "current_stage"
-    )
+    params = {}
     if form.is_bound:
         form.is_valid()  # an invalid filter shows its error; the valid ones still apply
-        data = form.cleaned_data
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("salesperson"):
-            qs = qs.filter(salesperson=data["salesperson"])
-        if data.get("contact"):
-            no = data["contact"].strip()
-            qs = qs.filter(contact__no=no) | qs.filter(contact_company__no=no)
+        params = form.cleaned_data
     page = request_page(
         request,
-        qs,
+        selectors.opportunity_filter(params=params),
         options=SORTS,
         default_sort=DEFAULT_SORT,
         tiebreak="no",
