@@ -55,5 +55,7 @@ def test_autosearch_warning_and_merge(page, live_server, login, staff_user):
     expect(page.locator(".messages")).to_contain_text(f"{original.no} was merged into {edited.no}")
     expect(page.locator(".duplicates-warning")).to_have_count(0)
     assert not Contact.objects.filter(pk=original.pk).exists()
-    response = page.goto(f"{live_server.url}/contacts/{original.no}/")
-    assert response.status == 404
+    # The merged number still leads to the kept contact, with a note (11.4).
+    page.goto(f"{live_server.url}/contacts/{original.no}/")
+    page.wait_for_url(re.compile(rf"/contacts/{edited.no}/$"))
+    expect(page.locator(".messages")).to_contain_text(f"{original.no} was merged into")
