@@ -3,6 +3,8 @@ data changed enough since its last estimate, and not otherwise."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from duplicates.models import MatchModel
@@ -71,3 +73,39 @@ def test_a_failing_periodic_check_does_not_stop_the_others(monkeypatch):
     runner.register_periodic("b.fine", lambda: calls.append(1))
     runner.run_periodic()
     assert calls == [1]
+
+
+def test_a_real_worker_queues_and_runs_the_re_estimation_by_itself(workers, setup):
+    """The wiring end to end: a `db_worker` process whose periodic check sees enough new
+    decisions queues the estimate job and runs it; the setup page then shows its date."""
+    from duplicates import linkage
+    from duplicates.models import PairDecision
+    from tests.jobs.conftest import wait_for
+
+    PairDecision.objects.bulk_create(
+        PairDecision(
+            contact_no=f"A{n}",
+            duplicate_no=f"B{n}",
+            same=n % 2 == 0,
+            source=PairDecision.Source.REVIEW,
+            levels=[0] * len(linkage.COMPARISONS),
+        )
+        for n in range(linkage.MIN_LABELS_TO_CALIBRATE)
+    )
+    workers.env["JOBS_PERIODIC_SECONDS"] = "0.3"
+    workers.start()
+    job = wait_for(
+        lambda: Job.objects.filter(kind=estimate_model.module_path).first(),
+        timeout=90,
+        what="the periodic check to queue the estimate",
+    )
+    wait_for(
+        lambda: Job.objects.get(pk=job.pk).state == Job.State.SUCCEEDED,
+        timeout=90,
+        what=f"the estimate to finish ({workers.output()[-2000:]})",
+    )
+    row = MatchModel.objects.get()
+    assert row.labelled_pairs == linkage.MIN_LABELS_TO_CALIBRATE
+    # Up to date now: the next checks queue nothing more.
+    time.sleep(1.0)
+    assert Job.objects.filter(kind=estimate_model.module_path).count() == 1
