@@ -54,6 +54,14 @@ def _contacts_bench():
 
 
 def _rss_mb() -> float:
+    """Peak RSS of this process (VmHWM: getrusage's ru_maxrss would keep the parent's peak
+    across fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
