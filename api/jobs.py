@@ -1,6 +1,10 @@
 """Background jobs (read): state, progress, result and errors; cancel. Staff see the
 jobs they started, administrators (`jobs.manage_job`) everyone's, as on the Jobs page
-(jobs.models.JobQuerySet.visible_to, jobs.services.job_cancel)."""
+(jobs.models.JobQuerySet.visible_to, jobs.services.job_cancel).
+
+Not here yet: an endpoint that queues an import. The contact import does not run as a
+job kind yet (contacts/importing.py belongs to the import workstream); once it does,
+`POST /api/v1/jobs/imports/` should start that kind with `origin=Job.Origin.API`."""
 
 from __future__ import annotations
 
