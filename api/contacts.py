@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -92,6 +92,13 @@ class ContactSerializer(CountryFieldMixin, ModelSerializer):
             self.fields["no"].read_only = True
             self.fields["no_series"].read_only = True
 
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.ChoiceField(
+                choices=(("inherited", _("inherited")), ("overridden", _("overridden")))
+            )
+        )
+    )
     def get_field_states(self, contact: Contact) -> dict[str, str]:
         if not (contact.is_person and contact.company_id):
             return {}

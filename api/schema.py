@@ -99,3 +99,65 @@ class AutoSchema(standardized_openapi.AutoSchema):
             },
             resource_type_field_name="type",
         )
+
+
+# --- descriptions drf-spectacular leaves out ---------------------------------------------
+
+
+def _path_parameter_descriptions() -> dict[tuple[str, str], str]:
+    """(first path segment after /api/v1/, parameter) -> description."""
+    from django.utils.translation import gettext as _
+
+    number = _("may contain /, as every number does")
+    return {
+        ("contacts", "no"): _("The contact's no. (%(rule)s).") % {"rule": number},
+        ("contacts", "code"): _("The business relation code (e.g. CUST, PROSPECT)."),
+        ("customers", "no"): _("The customer's no. (%(rule)s).") % {"rule": number},
+        ("vendors", "no"): _("The vendor's no. (%(rule)s).") % {"rule": number},
+        ("bank-accounts", "no"): _("The bank account's no. (%(rule)s).") % {"rule": number},
+        ("opportunities", "no"): _("The opportunity's no. (%(rule)s).") % {"rule": number},
+        ("duplicates", "id"): _("The duplicate pair's id (from the list)."),
+        ("interactions", "entry_no"): _("The interaction log entry's no."),
+        ("interaction-templates", "code"): _("The interaction template's code."),
+        ("interaction-groups", "code"): _("The interaction group's code."),
+        ("number-series", "code"): _("The number series' code."),
+        ("jobs", "id"): _("The job's id (from the list)."),
+    }
+
+
+def _envelope_descriptions() -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    return {
+        "results": _("The records of this page."),
+        "errors": _("One entry per problem."),
+        "detail": _("The message, in the language of the request's Accept-Language."),
+        "attr": _("The field the error is about; null for errors about the whole request."),
+        "code": _("A short machine-readable code."),
+        "type": _("The kind of error."),
+        "next": _("The next page's URL (null on the last page)."),
+        "previous": _("The previous page's URL (null on the first page)."),
+    }
+
+
+def describe_everything(result, generator, request, public):
+    """Postprocessing hook: every path parameter and every property of the error and
+    page envelopes gets a description (the serializers describe their own fields)."""
+    parameters = _path_parameter_descriptions()
+    for path, operations in result.get("paths", {}).items():
+        segment = path.removeprefix("/api/v1/").split("/", 1)[0]
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("description"):
+                    continue
+                text = parameters.get((segment, parameter.get("name")))
+                if text:
+                    parameter["description"] = text
+    envelope = _envelope_descriptions()
+    for schema in result.get("components", {}).get("schemas", {}).values():
+        for name, prop in (schema.get("properties") or {}).items():
+            if not prop.get("description") and name in envelope:
+                prop["description"] = envelope[name]
+    return result

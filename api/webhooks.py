@@ -195,6 +195,8 @@ def _json_value(field, text: str | None, contact_nos: dict[str, str]) -> Any:
     if field.is_relation and field.related_model is Contact:
         return contact_nos.get(text, text) if text is not None else None
     value = values.decode(field, text)
+    if value is None or isinstance(value, str | bool | int):
+        return value
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
@@ -209,6 +211,12 @@ class _Entries:
         self.event = event
         self.registration = tracked(Contact)
         self.rows: dict[str, dict[str, Any]] = {}  # object id -> what happened to it
+        self._fields = {}
+        for f in self.registration.all_fields:
+            self._fields[f.name] = self._fields[f.attname] = f
+
+    def _field(self, name: str):
+        return self._fields.get(name)
 
     def add(self, change: Change) -> None:
         row = self.rows.setdefault(
@@ -229,7 +237,7 @@ class _Entries:
         keys = set()
         for row in self.rows.values():
             for name, (old, new) in row["changes"].items():
-                field = self.registration.any_field(name)
+                field = self._field(name)
                 if field is not None and field.is_relation and field.related_model is Contact:
                     keys.update(v for v in (old, new) if v)
             company = (row["deleted"] or {}).get("company_id")
@@ -242,7 +250,7 @@ class _Entries:
     def _changes(self, row, nos) -> dict[str, dict[str, Any]]:
         result = {}
         for name, (old, new) in row["changes"].items():
-            field = self.registration.any_field(name)
+            field = self._field(name)
             result[_name(field, name)] = {
                 "old": _json_value(field, old, nos),
                 "new": _json_value(field, new, nos),
@@ -252,7 +260,7 @@ class _Entries:
     def _values(self, snapshot: dict[str, Any], nos) -> dict[str, Any]:
         result = {}
         for attname, text in snapshot.items():
-            field = self.registration.any_field(attname)
+            field = self._field(attname)
             if field is not None and field.primary_key:
                 continue
             if field is not None and field.name in ("created_at", "updated_at"):
@@ -261,9 +269,13 @@ class _Entries:
         return result
 
     def _current(self, object_ids) -> dict[str, Contact]:
-        ids = [int(i) for i in object_ids if str(i).isdecimal()]
-        contacts = Contact.objects.filter(pk__in=ids).only("pk", "no", "type")
-        return {str(c.pk): c for c in contacts}
+        """The contacts as they are now, read in chunks (one query per 2,000)."""
+        ids = [int(i) for i in object_ids if str(i).isdecimal() and len(str(i)) < 19]
+        found: dict[str, Contact] = {}
+        for start in range(0, len(ids), 2000):
+            for contact in Contact.objects.filter(pk__in=ids[start : start + 2000]):
+                found[str(contact.pk)] = contact
+        return found
 
     def by_kind(self) -> dict[str, list[dict[str, Any]]]:
         nos = self._contact_nos()
@@ -291,9 +303,7 @@ class _Entries:
             if row["created"]:
                 entry["values"] = (
                     self._values(
-                        values.snapshot(
-                            Contact.objects.get(pk=contact.pk), self.registration.all_fields
-                        ),
+                        values.snapshot(contact, self.registration.all_fields),
                         nos,
                     )
                     if contact

@@ -7,6 +7,7 @@ through environment variables (see `.env.example`). A `.env` file beside
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "django_htmx",
+    "axes",
     "rest_framework",
     "django_tasks",
     "django_filters",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last (django-axes' rule): turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm_site.urls"
@@ -138,6 +142,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a sign-in while the user name is locked out from that
+# IP, before any password is checked (and counts failures, the admin's and the API's
+# Basic sign-ins too).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force protection: after AXES_FAILURE_LIMIT failed sign-ins for one user name
+# from one IP, that pair is locked out for AXES_COOLOFF_MINUTES (the login page says so,
+# translated, with a 429); a success resets the count. Locked by the pair, not the user
+# alone, so that a stranger cannot lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "crm_site.lockout.locked_out"
+# The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front (which
+# append to X-Forwarded-For) the address the nearest of them saw. Never a header the
+# client writes itself, or a changing X-Forwarded-For would escape every lockout.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "crm_site.lockout.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+# Failed attempts are recorded (admin: Axes); successful sign-ins are not.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -217,6 +246,9 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="60/min"),
     },
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    # Throttles count per REMOTE_ADDR (or what the trusted proxies saw), not per a
+    # client-written X-Forwarded-For (DRF's default when NUM_PROXIES is None).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -252,6 +284,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "api.schema.describe_everything",
     ],
     # Swagger UI from our own static files (static/swagger-ui/): no CDN, CSP-friendly.
     "SWAGGER_UI_DIST": "/" + STATIC_URL.strip("/") + "/swagger-ui",
