@@ -121,7 +121,7 @@ def _values(name: str | None, objects: dict) -> dict[str, str]:
             "pk": str(objects["relation"].pk),
         }
     if name and name.startswith("duplicates:merge_"):
-        return {"pk": str(objects["merge"].pk)}
+        return {"pk": str(objects["merge"].pk), "no": objects["contact"].no}
     if name and name.startswith("duplicates:"):
         return {"pk": str(objects["pair"].pk)}
     if name and name.startswith("interactions:"):
