@@ -179,3 +179,19 @@ def test_import_accepts_a_merged_company_number(merged, tmp_path):
     )
     call_command("import_contacts", str(path), stdout=StringIO(), stderr=StringIO())
     assert Contact.objects.get(name="Ola Nordmann").company_id == kept.pk
+
+
+def test_the_document_api_accepts_a_merged_number(merged, staff_user):
+    from tests.api.conftest import token_client
+
+    _record, kept, other, *_rest = merged
+    setup_with(sales_invoices="S_INVOICE")
+    body = {
+        "document_type": "sales_invoice",
+        "document_no": "INV-2",
+        "contact_no": other.no,
+        "description": "Invoice",
+    }
+    response = token_client(staff_user).post("/api/v1/interactions/documents/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert InteractionLogEntry.objects.filter(document_no="INV-2", contact=kept).exists()
