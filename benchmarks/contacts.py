@@ -217,6 +217,186 @@ def bench_import(n: int, *, naive_too: bool = True) -> None:
     _wipe()
 
 
+def _contact_indexes() -> list[tuple[str, str]]:
+    """(name, definition) of the contact table's indexes (PostgreSQL)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'contacts_contact' "
+            "ORDER BY indexname"
+        )
+        return cursor.fetchall()
+
+
+def _explain(sql: str) -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def print_index_report(company_id: int) -> None:
+    """The contact table's indexes and, for each, a query of ours that the planner
+    answers from it (EXPLAIN on the filled table). Indexes no query names are listed."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE contacts_contact")
+    indexes = _contact_indexes()
+    print(f"contacts_contact has {len(indexes)} indexes on PostgreSQL:", flush=True)
+    for name, definition in indexes:
+        print(f"  {name}: {definition.split(' USING ', 1)[1]}")
+    # The queries the staff list, the card, the search and the deletes run (shapes of
+    # contacts/selectors.py, contacts/services.py and Django's PROTECT/CASCADE checks).
+    queries = {
+        "list by no. (keyset)": "SELECT id FROM contacts_contact WHERE no > 'PP0005000' "
+        "ORDER BY no LIMIT 50",
+        "card by no.": "SELECT id FROM contacts_contact WHERE no = 'PP0005000'",
+        "search no. prefix": "SELECT id FROM contacts_contact WHERE no LIKE 'PP00050%'",
+        "search name prefix": "SELECT id FROM contacts_contact WHERE search_name LIKE 'FIRMA 5%'",
+        "search post code prefix": "SELECT id FROM contacts_contact WHERE post_code LIKE '50%'",
+        "search city prefix": "SELECT id FROM contacts_contact WHERE UPPER(city) LIKE 'BERG%'",
+        "search e-mail prefix": "SELECT id FROM contacts_contact WHERE UPPER(email) LIKE 'P55@%'",
+        "search name key": "SELECT id FROM contacts_contact WHERE name_key >= 'firma 5' "
+        "AND name_key < 'firma 6' ORDER BY name_key, no LIMIT 50",
+        "name contains (trigram)": "SELECT id FROM contacts_contact WHERE name_key LIKE '%rma 50%'",
+        "phone key": "SELECT id FROM contacts_contact WHERE phone_key >= '5550' "
+        "AND phone_key < '5551'",
+        "mobile key": "SELECT id FROM contacts_contact WHERE mobile_key >= '5550' "
+        "AND mobile_key < '5551'",
+        "e-mail domain": "SELECT id FROM contacts_contact WHERE email_domain >= 'firma5' "
+        "AND email_domain < 'firma6'",
+        "company's persons": f"SELECT id FROM contacts_contact WHERE company_id = {company_id} "
+        "ORDER BY no LIMIT 50",
+        "filter type": "SELECT id FROM contacts_contact WHERE type = 'company' "
+        "ORDER BY no LIMIT 50",
+        "filter salesperson": "SELECT id FROM contacts_contact WHERE salesperson_id = 'B5' "
+        "ORDER BY no LIMIT 50",
+        "filter territory": "SELECT id FROM contacts_contact WHERE territory_id = 'T5' "
+        "ORDER BY no LIMIT 50",
+        "filter country": "SELECT id FROM contacts_contact WHERE country = 'DK' "
+        "ORDER BY no LIMIT 50",
+        "sort city": "SELECT id FROM contacts_contact ORDER BY city, no LIMIT 50",
+        "delete language (PROTECT)": "SELECT id FROM contacts_contact WHERE language_id = 'L5'",
+        "delete salutation (PROTECT)": "SELECT id FROM contacts_contact WHERE salutation_id = 'S5'",
+    }
+    used: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # which index serves it, at any size
+        try:
+            for label, sql in queries.items():
+                plan = "\n".join(_explain(sql))
+                names = [n for n, _d in indexes if f" {n} " in f" {plan} ".replace("\n", " ")]
+                scans = [
+                    line.strip().removeprefix("->  ").split("  (cost")[0]
+                    for line in plan.splitlines()
+                    if " using " in line.lower() or " on " in line
+                ]
+                print(f"  EXPLAIN {label}: {' / '.join(scans)}")
+                for name in names:
+                    used.setdefault(name, []).append(label)
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    unused = [n for n, _d in indexes if n not in used and not n.endswith(("_pkey", "_key"))]
+    print(f"  indexes no measured query uses: {', '.join(unused) or 'none'}")
+
+
+def _filler_companies(n: int) -> None:
+    """n other companies with varied values in the searched columns, so the plans in
+    the index report are those of mixed data (they take no part in the propagation)."""
+    from contacts.models import Contact
+
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                type="company",
+                no=f"F{i:07d}",
+                name=f"Firma {i}",
+                search_name=f"FIRMA {i}",
+                name_key=f"firma {i}",
+                post_code=f"{1000 + i % 9000:04d}",
+                city=("Bergen", "Oslo", "Molde", "Tromsø")[i % 4],
+                country=("NO", "DK", "NL")[i % 3],
+                email=f"p{i}@firma{i % 97}.no",
+                email_domain=f"firma{i % 97}.no",
+                phone_key=f"555{i}",
+                mobile_key=f"444{i}",
+            )
+            for i in range(n)
+        ],
+        batch_size=1000,
+    )
+
+
+# The indexes migration contacts 0009 dropped (the index set before issue 15.5), to
+# time the persons' UPDATE with them again in the same run.
+OLD_INDEXES = (
+    'CREATE INDEX old_1 ON contacts_contact ("search_name")',
+    'CREATE INDEX old_2 ON contacts_contact ("post_code")',
+    'CREATE INDEX old_3 ON contacts_contact ("email")',
+    'CREATE INDEX old_4 ON contacts_contact ("vat_registration_no")',
+    'CREATE INDEX old_5 ON contacts_contact (UPPER("city"))',
+    'CREATE INDEX old_6 ON contacts_contact (UPPER("email"))',
+    'CREATE INDEX old_7 ON contacts_contact ("company_id")',
+    'CREATE INDEX old_8 ON contacts_contact ("salesperson_id")',
+    'CREATE INDEX old_9 ON contacts_contact ("salesperson_id" varchar_pattern_ops)',
+    'CREATE INDEX old_10 ON contacts_contact ("territory_id")',
+    'CREATE INDEX old_11 ON contacts_contact ("territory_id" varchar_pattern_ops)',
+    'CREATE INDEX old_12 ON contacts_contact ("language_id" varchar_pattern_ops)',
+    'CREATE INDEX old_13 ON contacts_contact ("salutation_id" varchar_pattern_ops)',
+    'CREATE INDEX old_14 ON contacts_contact ("no" varchar_pattern_ops)',
+)
+
+
+def _time_person_update(company_id: int, rounds: int) -> list[float]:
+    """The persons' UPDATE of a company's address change alone (what the indexes cost)."""
+    from django.db import connection, transaction
+
+    times = []
+    for turn in range(rounds * 2):
+        city = ("Bergen", "Oslo")[turn % 2]
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE contacts_contact SET address = %s, city = %s, updated_at = now() "
+                "WHERE company_id = %s AND type = 'person'",
+                [f"Gate {turn}", city, company_id],
+            )
+        times.append(time.perf_counter() - start)
+    return sorted(times)
+
+
+def bench_index_cost(company_id: int, persons: int, rounds: int = 3) -> None:
+    """The persons' UPDATE with today's indexes against the index set before 15.5."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    now = _time_person_update(company_id, rounds)
+    with connection.cursor() as cursor:
+        for sql in OLD_INDEXES:
+            cursor.execute(sql)
+        count = len(_contact_indexes())
+    try:
+        before = _time_person_update(company_id, rounds)
+    finally:
+        with connection.cursor() as cursor:
+            for number in range(1, len(OLD_INDEXES) + 1):
+                cursor.execute(f"DROP INDEX IF EXISTS old_{number}")
+    mid = len(now) // 2
+    print(
+        f"postgresql UPDATE of {persons:,} persons' address: {len(_contact_indexes())} "
+        f"indexes min {now[0] * 1000:.0f} / median {now[mid] * 1000:.0f} ms; the {count} "
+        f"indexes before min {before[0] * 1000:.0f} / median {before[mid] * 1000:.0f} ms; "
+        f"ratio {before[mid] / now[mid]:.2f}x (median)",
+        flush=True,
+    )
+
+
 def bench_propagation(persons: int, *, naive_too: bool = True) -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
@@ -226,7 +406,13 @@ def bench_propagation(persons: int, *, naive_too: bool = True) -> None:
 
     with transaction.atomic():
         company = contact_create(
-            data={"type": "company", "name": "Propagation AS", "address": "Gate 1", "city": "Oslo"}
+            data={
+                "type": "company",
+                "no": "PROPAG1",
+                "name": "Propagation AS",
+                "address": "Gate 1",
+                "city": "Oslo",
+            }
         )
         people = [
             Contact(
@@ -241,6 +427,12 @@ def bench_propagation(persons: int, *, naive_too: bool = True) -> None:
             for i in range(persons)
         ]
         Contact.objects.bulk_create(people, batch_size=1000)
+        if connection.vendor == "postgresql":
+            _filler_companies(persons)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE contacts_contact")
+        print_index_report(company.pk)
 
     start = time.perf_counter()
     with transaction.atomic():
@@ -258,6 +450,8 @@ def bench_propagation(persons: int, *, naive_too: bool = True) -> None:
     company.save()
     moved = Contact.objects.filter(company=company, city="Bergen").count()
     assert moved == persons, moved
+    bench_index_cost(company.pk, persons)
+    company.refresh_from_db()
 
     start = time.perf_counter()
     with transaction.atomic():
@@ -302,7 +496,9 @@ def _history_overhead(company, persons: int, queries: int) -> None:
             unlogged.append(save(f"By{i}b"))
     with_h, without_h = min(logged), min(unlogged)
     with transaction.atomic():
-        small = contact_create(data={"type": "company", "name": "Small AS", "city": "Oslo"})
+        small = contact_create(
+            data={"type": "company", "no": "PROPAG2", "name": "Small AS", "city": "Oslo"}
+        )
         Contact.objects.bulk_create(
             [
                 Contact(type="person", no=f"PS{i:07d}", name=f"P {i}", company=small, city="Oslo")

@@ -33,12 +33,13 @@ from django_countries import countries
 from contacts import columns, inheritance, names, searchkeys
 from contacts.emails import validate_email_list
 from contacts.identifiers import vat_check_message, vat_fails_check
+from contacts.maintenance import analyze_after_bulk_write
 from contacts.models import Contact
 from contacts.selectors import contacts_for_old_nos
 from contacts.services import contact_apply_defaults, contact_clear_person_fields
 from contacts.signals import contacts_bulk_created
 from history import context as history
-from history.models import Cause
+from history.models import Cause, Change
 from history.writers import record_created
 from listing.exporting import cell_unescape
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
@@ -870,6 +871,8 @@ def import_contacts(
         # strings) in it, so a crash after the commit cannot leave them unindexed
         # (13.10), and a failing receiver rolls the import back.
         contacts_bulk_created.send(sender=Contact, contact_ids=created_ids)
+        # Statistics for the planner once committed (15.5): the tables this import filled.
+        analyze_after_bulk_write(len(created_ids), Contact, Change)
     result.companies_created = len(companies)
     result.persons_created = len(persons)
     result.written = True

@@ -21,6 +21,7 @@ from django_countries.fields import CountryField
 
 from contacts import searchkeys
 from contacts.emails import validate_email_list
+from contacts.indexes import PrefixIndex
 from history.queryset import HistoryQuerySet
 from marketing_setup.models import CorrespondenceType, Language, Salesperson, Salutation, Territory
 from numbering.fields import NumberField
@@ -87,6 +88,7 @@ class Contact(SaveNeverReinserts, models.Model):
         related_name="persons",
         limit_choices_to={"type": "company"},
         verbose_name=_("company"),
+        db_index=False,  # contact_company_no leads with it
     )
     first_name = models.CharField(_("first name"), max_length=30, blank=True)
     middle_name = models.CharField(_("middle name"), max_length=30, blank=True)
@@ -127,21 +129,38 @@ class Contact(SaveNeverReinserts, models.Model):
         default="",
     )
 
+    # db_index=False: the Meta indexes cover these keys (see there).
     salesperson = models.ForeignKey(
         Salesperson,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         verbose_name=_("salesperson"),
+        db_index=False,
     )
     territory = models.ForeignKey(
-        Territory, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("territory")
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("territory"),
+        db_index=False,
     )
     language = models.ForeignKey(
-        Language, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("language")
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("language"),
+        db_index=False,
     )
     salutation = models.ForeignKey(
-        Salutation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("salutation")
+        Salutation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("salutation"),
+        db_index=False,
     )
     vat_registration_no = models.CharField(_("VAT registration no."), max_length=20, blank=True)
     privacy_blocked = models.BooleanField(
@@ -171,18 +190,20 @@ class Contact(SaveNeverReinserts, models.Model):
         ordering = ("no",)
         # The delete collector and related managers use the base manager: it must log.
         base_manager_name = "objects"
+        # Each index serves a query of ours (EXPLAIN in benchmarks/contacts.py, which lists
+        # them): every index costs each write that is not a HOT update, e.g. a company
+        # change reaching its persons. Foreign keys are indexed by the (fk, no) indexes
+        # that lead with them, or by a plain one (no LIKE-only twin).
         indexes = [
             models.Index(fields=("type", "no"), name="contact_type_no"),
-            models.Index(fields=("search_name",), name="contact_search_name"),
             # The list sorted by city, paged by (city, no) (also an equality on city).
             models.Index(fields=("city", "no"), name="contact_city_no"),
-            models.Index(fields=("post_code",), name="contact_post_code"),
-            models.Index(fields=("email",), name="contact_email"),
-            models.Index(fields=("vat_registration_no",), name="contact_vat_no"),
             # Staff list (contacts/selectors.py): case-insensitive prefix search and
             # filter + keyset pagination by no. without sorting the filtered set.
-            models.Index(Upper("city"), name="contact_upper_city"),
-            models.Index(Upper("email"), name="contact_upper_email"),
+            PrefixIndex(fields=("search_name",), name="contact_search_name"),
+            PrefixIndex(fields=("post_code",), name="contact_post_code"),
+            PrefixIndex(Upper("city"), name="contact_upper_city", pattern_ops="text_pattern_ops"),
+            PrefixIndex(Upper("email"), name="contact_upper_email", pattern_ops="text_pattern_ops"),
             models.Index(fields=("territory", "no"), name="contact_territory_no"),
             models.Index(fields=("salesperson", "no"), name="contact_salesperson_no"),
             models.Index(fields=("country", "no"), name="contact_country_no"),
@@ -193,6 +214,9 @@ class Contact(SaveNeverReinserts, models.Model):
             models.Index(fields=("phone_key",), name="contact_phone_key"),
             models.Index(fields=("mobile_key",), name="contact_mobile_key"),
             models.Index(fields=("email_domain",), name="contact_email_domain"),
+            # Deleting a language or salutation looks for the contacts that use it (PROTECT).
+            models.Index(fields=("language",), name="contact_language"),
+            models.Index(fields=("salutation",), name="contact_salutation"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -295,7 +295,8 @@ def contact_after_save(contact: Contact) -> None:
         with history.via(contact):  # logged as following this company
             inheritance.push_company_fields(contact, old_values, setup=setup, affected=affected)
         if affected:
-            contacts_bulk_updated.send(sender=Contact, contact_ids=affected)
+            # persons_only: upper apps that keep data for companies only skip the ids.
+            contacts_bulk_updated.send(sender=Contact, contact_ids=affected, persons_only=True)
     if move:
         person_company_changed.send(
             sender=Contact, person=contact, old_company_id=move[0], new_company_id=move[1]
@@ -650,7 +651,7 @@ def _bulk_assign(contacts, field: str, value: Any, values: dict[str, Any]) -> Bu
         result.persons = Contact.objects.filter(pk__in=person_ids).update(
             **raw, updated_at=timezone.now()
         )
-        contacts_bulk_updated.send(sender=Contact, contact_ids=person_ids)
+        contacts_bulk_updated.send(sender=Contact, contact_ids=person_ids, persons_only=True)
     return result
 
 

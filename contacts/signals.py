@@ -20,6 +20,7 @@ contacts_bulk_created = Signal()
 # companies and their persons) and a company's save passing its changes on to the
 # persons that follow it (`contact_ids`: those persons). Upper apps (relations) bring
 # their own copies of those contacts' fields up to date in the same transaction.
+# `persons_only=True` when every id is a person's (receivers for companies skip them).
 contacts_bulk_updated = Signal()
 
 # Sent after a saved person moved from one company to another, or to/from none

@@ -40,8 +40,12 @@ def delete_line_strings(sender, instance, **kwargs) -> None:
     services.setup_line_deleted(line=instance)
 
 
-def index_bulk_changed_contacts(sender, contact_ids, **kwargs) -> None:
-    """contacts_bulk_created / contacts_bulk_updated: bulk writes fire no save signals."""
+def index_bulk_changed_contacts(sender, contact_ids, persons_only=False, **kwargs) -> None:
+    """contacts_bulk_created / contacts_bulk_updated: bulk writes fire no save signals.
+    Only companies have search strings and keys: persons passed on by their company
+    (persons_only) need nothing, and their ids are not even looked up."""
+    if persons_only:
+        return
     services.contacts_bulk_changed(contact_ids=contact_ids)
 
 

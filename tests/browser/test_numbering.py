@@ -50,3 +50,30 @@ def test_administrator_switches_a_line_to_gaps_allowed_in_norwegian(login, live_
         assert services.series_next_number("CONT") == "CT0010"
     page.reload()
     assert page.locator("#series-CONT td").nth(6).inner_text().strip() == "CT0010"
+
+
+def test_new_contact_draws_from_a_chosen_related_series_in_norwegian(
+    login, live_server, staff_user
+):
+    """Item 14.10 in nb: with a series related to Contact Nos., the new-company page
+    offers both; the contact gets the next number of the one chosen."""
+    from marketing_setup.models import MarketingSetup
+    from numbering.models import NoSeriesRelationship
+
+    cont = make_series("CONT", {"starting_no": "CT0001"}, description="Kontakter")
+    vip = make_series("CONT-VIP", {"starting_no": "VIP001"}, description="Nøkkelkunder")
+    NoSeriesRelationship.objects.create(series=cont, related_series=vip)
+    setup = MarketingSetup.get()
+    setup.contact_nos = cont
+    setup.save()
+
+    page = login(staff_user)
+    page.context.add_cookies([{"name": "django_language", "value": "nb", "url": live_server.url}])
+    page.goto(f"{live_server.url}/contacts/new/?type=company")
+    series = page.get_by_label("Nummerserie")
+    assert series.input_value() == "CONT"
+    series.select_option(label="CONT-VIP – Nøkkelkunder")
+    page.fill("#id_name", "Fjord Nøkkel AS")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/contacts/VIP001/")
+    assert "Fjord Nøkkel AS" in page.locator("h1").inner_text()

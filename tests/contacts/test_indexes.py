@@ -1,0 +1,87 @@
+"""The contact table's indexes (issue 15.5): no redundant ones on PostgreSQL, prefix
+indexes with the pattern operator class there, statistics after a large import, and a
+company change reaching its persons in a constant number of queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from contacts import maintenance
+from contacts.models import Contact
+from contacts.services import contact_update
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="index definitions of PostgreSQL"
+)
+
+
+def _pg_indexes() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'contacts_contact'"
+        )
+        return dict(cursor.fetchall())
+
+
+def _key(definition: str) -> tuple[str, list[str]]:
+    """(method, [column with operator class...]) of an index definition."""
+    method, _, rest = definition.partition(" USING ")[2].partition(" (")
+    columns = rest.rsplit(")", 1)[0]
+    return method, [c.strip() for c in columns.split(",")]
+
+
+@postgres_only
+def test_no_index_repeats_or_prefixes_another():
+    indexes = _pg_indexes()
+    keys = {name: _key(definition) for name, definition in indexes.items()}
+    for name, (method, columns) in keys.items():
+        for other, (other_method, other_columns) in keys.items():
+            if other == name or method != other_method:
+                continue
+            assert other_columns[: len(columns)] != columns, (name, other)
+    assert len(indexes) <= 21, sorted(indexes)
+
+
+@postgres_only
+def test_prefix_indexes_use_the_pattern_operator_class():
+    indexes = _pg_indexes()
+    assert "varchar_pattern_ops" in indexes["contact_search_name"]
+    assert "varchar_pattern_ops" in indexes["contact_post_code"]
+    assert "text_pattern_ops" in indexes["contact_upper_city"]
+    assert "contacts_contact_company_id_537aca39" not in indexes  # contact_company_no leads
+
+
+def test_large_write_analyzes_the_tables_after_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(maintenance, "LARGE_WRITE_ROWS", 5)
+    assert not maintenance.analyze_after_bulk_write(4, Contact)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert maintenance.analyze_after_bulk_write(5, Contact)
+    assert len(callbacks) == 1
+    with CaptureQueriesContext(connection) as ctx:
+        assert maintenance.tables_analyze(Contact) == ["contacts_contact"]
+    assert ctx.captured_queries[-1]["sql"].upper().startswith("ANALYZE")
+
+
+def test_company_change_reaches_its_persons_in_a_constant_number_of_queries(setup):
+    def queries_for(persons: int) -> int:
+        company = Contact.objects.create(type="company", no=f"Q{persons}", name="Q", city="Oslo")
+        Contact.objects.bulk_create(
+            [
+                Contact(
+                    type="person", no=f"Q{persons}P{i}", name=f"P{i}", company=company, city="Oslo"
+                )
+                for i in range(persons)
+            ]
+        )
+        with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+            contact_update(contact=company, data={"city": "Bergen"})
+        assert Contact.objects.filter(company=company, city="Bergen").count() == persons
+        return len(ctx.captured_queries)
+
+    assert queries_for(3) == queries_for(60)
