@@ -43,7 +43,7 @@ def restore_twins(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0008_alter_contact_correspondence_type_and_more'),
+        ('contacts', '0009_contact_privacy_blocked'),
         ('marketing_setup', '0007_alter_marketingsetup_default_correspondence_type_and_more'),
     ]
 
