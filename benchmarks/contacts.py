@@ -404,6 +404,7 @@ def bench_propagation(persons: int, *, naive_too: bool = True) -> None:
     from contacts.models import Contact
     from contacts.services import contact_create
 
+    _reference_data(_scaled_rows(10))  # the contact series, also for --part propagate
     with transaction.atomic():
         company = contact_create(
             data={
