@@ -12,7 +12,8 @@ NAV_ITEMS = [
     (_("Interactions"), "interactions:list", "interactions.view_interactionlogentry"),
     (_("Opportunities"), "opportunities:list", "opportunities.view_opportunity"),
     (_("Customers & vendors"), "relations:list", "relations.view_customer"),
-    (_("Marketing Setup"), "marketing_setup:setup", "marketing_setup.change_marketingsetup"),
+    # Staff see the setup read-only.
+    (_("Marketing Setup"), "marketing_setup:setup", "marketing_setup.view_marketingsetup"),
     (_("Number series"), "numbering:list", "numbering.view_noseries"),
     (_("Jobs"), "jobs:list", "jobs.view_job"),
     (_("Deleted records"), "history:deleted", "history.revert_event"),

@@ -28,6 +28,8 @@ SECRET_KEY = env(
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets the site's translated page (crm_site/errors.py), not Django's.
+CSRF_FAILURE_VIEW = "crm_site.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -13,6 +13,12 @@ admin.site.site_header = _("CRM administration")
 admin.site.site_title = _("CRM administration")
 admin.site.index_title = _("Administration")
 
+# Error pages inside the layout, translated (crm_site/errors.py; 400: Django's handler
+# with templates/400.html, also drawn by crm_site.middleware).
+handler403 = "crm_site.errors.permission_denied"
+handler404 = "crm_site.errors.page_not_found"
+handler500 = "crm_site.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),

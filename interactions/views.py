@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -182,9 +182,14 @@ def _document_language(contact: Contact) -> dict:
     }
 
 
-@permission_required("interactions.change_interactiontemplatesetup", raise_exception=True)
+@permission_required("interactions.view_interactiontemplatesetup", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def template_setup_view(request):
+    """The Interaction Template Setup; read-only (fields disabled, no Save) for users who
+    may only view it (back-office staff)."""
+    can_change = request.user.has_perm("interactions.change_interactiontemplatesetup")
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied
     setup = InteractionTemplateSetup.get()
     form = InteractionTemplateSetupForm(
         request.POST if request.method == "POST" else None, instance=setup
@@ -193,7 +198,12 @@ def template_setup_view(request):
         form.save()
         messages.success(request, _("The Interaction Template Setup was saved."))
         return redirect("interactions:template_setup")
-    return render(request, "interactions/template_setup.html", {"form": form})
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request, "interactions/template_setup.html", {"form": form, "can_change": can_change}
+    )
 
 
 @permission_required("interactions.view_interactionlogentry", raise_exception=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from marketing_setup.forms import SECTIONS, MarketingSetupForm, UserSetupForm
 from marketing_setup.models import MarketingSetup, Salesperson, UserSetup
 from marketing_setup.panels import panels_for
-from marketing_setup.selectors import reference_data_links
+from marketing_setup.selectors import reference_data_links, reference_data_tables
 from marketing_setup.services import (
     marketing_setup_snapshot,
     marketing_setup_update,
@@ -24,6 +24,8 @@ from marketing_setup.services import (
 )
 
 SETUP_PERMISSION = "marketing_setup.change_marketingsetup"
+#: Back-office staff see the setup and the reference data read-only.
+VIEW_PERMISSION = "marketing_setup.view_marketingsetup"
 
 
 def regenerate_message(request) -> str:
@@ -66,11 +68,20 @@ def _with_sections(panels: list[dict]) -> list[dict]:
     return panels
 
 
+def _may_view(user) -> bool:
+    return user.has_perm(VIEW_PERMISSION) or user.has_perm(SETUP_PERMISSION)
+
+
 @require_http_methods(["GET", "POST"])
-@permission_required(SETUP_PERMISSION, raise_exception=True)
 def setup_edit(request):
-    """The Marketing Setup card, in the reference page's sections."""
+    """The Marketing Setup card, in the reference page's sections; read-only (fields
+    disabled, no Save) for users who may only view it."""
+    if not _may_view(request.user):
+        raise PermissionDenied
     setup = MarketingSetup.get()
+    can_change = request.user.has_perm(SETUP_PERMISSION)
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied
     if request.method == "POST":
         previous = marketing_setup_snapshot(setup)
         form = MarketingSetupForm(request.POST, instance=setup)
@@ -86,11 +97,15 @@ def setup_edit(request):
             return redirect("marketing_setup:setup")
     else:
         form = MarketingSetupForm(instance=setup)
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
     return render(
         request,
         "marketing_setup/marketingsetup_edit.html",
         {
             "form": form,
+            "can_change": can_change,
             "reference_links": reference_data_links(request.user),
             "panels": _with_sections(panels_for(request)),
         },
@@ -98,13 +113,19 @@ def setup_edit(request):
 
 
 @require_GET
-@permission_required(SETUP_PERMISSION, raise_exception=True)
 def reference_data(request):
-    """Links to the admin lists of the reference data the setup points at."""
+    """The reference data the setup points at, read-only, with links to the admin lists
+    for those who maintain them."""
+    if not _may_view(request.user):
+        raise PermissionDenied
     return render(
         request,
         "marketing_setup/reference_data.html",
-        {"reference_links": reference_data_links(request.user)},
+        {
+            "reference_links": reference_data_links(request.user),
+            "reference_tables": reference_data_tables(request.user),
+            "can_change": request.user.has_perm(SETUP_PERMISSION),
+        },
     )
 
 

@@ -59,3 +59,32 @@ def staff_client(client, staff_user):
 def setup(db):
     """The Marketing Setup row with its initial values."""
     return MarketingSetup.get()
+
+
+@pytest.fixture(autouse=True)
+def _state_of_a_fresh_database(request):
+    """Each test starts from what `migrate` makes, whatever ran before it in the process.
+
+    A transactional test (live server, real processes: all browser tests) empties every
+    table when it ends (flush). post_migrate puts the roles back, but not the rows of data
+    migrations: the 16 default duplicate search-string lines were gone for the next test
+    (test_duplicate_setup after test_contacts found no search strings). Process caches
+    keyed by row ids (number blocks, the learned duplicate model) are forgotten too, as
+    ids are reused after a flush on SQLite."""
+    from duplicates.services import learning
+    from numbering import services as numbering_services
+
+    numbering_services.clear_caches()
+    learning.model_clear_cache()
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from duplicates.services.index import setup_create_default_lines
+
+        setup_create_default_lines()
+    yield
+    numbering_services.clear_caches()
+    learning.model_clear_cache()

@@ -133,6 +133,26 @@ def test_dates_bulk_lookup_conflict_and_dashboard_in_nb_and_nl(
         )
         expect(page.locator("form button.primary[type=submit]")).to_be_disabled()
 
+        if language == "nl":
+            # A new person's company chosen with the lookup (8.4).
+            page.goto(f"{url}/contacts/new/?type=person")
+            company = page.locator("#id_company")
+            company.press_sequentially("saether")
+            page.locator("[data-lookup-value=C3]").click()
+            expect(company).to_have_value("C3")
+            page.fill("#id_first_name", "Ola")
+            page.fill("#id_surname", "Sæther")
+            page.locator("main form button[type=submit].primary").click()
+            expect(page.locator("#company-link")).to_have_text("Sæther Bygg AS")
+        else:
+            # A list sorted by a column head; the whole row opens the record (8.3).
+            page.goto(f"{url}/opportunities/")
+            page.locator("th.sortable a", has_text="Estimert verdi").click()
+            expect(page.locator("th[aria-sort=descending]")).to_contain_text("Estimert verdi")
+            expect(page.locator(".pagination .position")).to_contain_text("1–1 av 1")
+            page.locator("#opportunities tbody tr td", has_text="Nye vinduer").click()
+            page.wait_for_url(re.compile(r"/opportunities/OP1/$"))
+
         # The dashboard with its charts.
         page.goto(f"{url}/")
         expect(page.locator("#dash-pipeline svg rect")).to_have_count(1)
@@ -183,26 +203,36 @@ def _staff_pages(world) -> list[str]:
         "/contacts/new/?type=company",
         "/contacts/new/?type=person",
         "/contacts/C1/edit/",
+        "/contacts/P1/edit/",
         "/contacts/C1/persons/new/",
         "/contacts/C1/delete/",
         "/contacts/import/",
         "/duplicates/",
         f"/duplicates/{pk}/compare/",
         f"/duplicates/{pk}/merge/",
+        "/duplicates/?sort=score",
+        "/duplicates/merge-with/C2/",
+        "/duplicates/merge-with/C2/?into=C3",
         "/interactions/",
+        "/interactions/?sort=date",
+        "/interactions/setup/",
         f"/interactions/{InteractionLogEntry.objects.first().pk}/",
         "/interactions/contact/C1/phone-call/",
         "/interactions/contact/C1/email/",
         "/interactions/contact/C1/cover-sheet/",
         "/opportunities/",
+        "/opportunities/?sort=-value",
         "/opportunities/OP1/",
         "/opportunities/OP1/edit/",
         "/opportunities/new/",
         "/relations/",
+        "/relations/?sort=name",
         "/relations/?tab=vendors",
         "/relations/?tab=bank-accounts",
         "/relations/customers/new/",
         "/numbering/",
+        "/setup/marketing/",
+        "/setup/reference-data/",
     ]
 
 
@@ -217,6 +247,17 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_staff_page(
         assert response.status < 400, path
         violations = axe.run(page).response["violations"]
         bad = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[path] = bad
+    # The error pages, inside the layout.
+    for path, status in (("/no-such-page/", 404), ("/contacts/NOPE1/", 404)):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == status, path
+        bad = [
+            v["id"]
+            for v in axe.run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         if bad:
             found[path] = bad
     # A page with a message (the live region) and a failed submit (focus on the error).

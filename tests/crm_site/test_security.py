@@ -120,6 +120,8 @@ def _values(name: str | None, objects: dict) -> dict[str, str]:
             "link_to": "customer",
             "pk": str(objects["relation"].pk),
         }
+    if name == "duplicates:merge_with":
+        return {"no": objects["contact"].no}
     if name and name.startswith("duplicates:merge_"):
         return {"pk": str(objects["merge"].pk), "no": objects["contact"].no}
     if name and name.startswith("duplicates:"):

@@ -236,8 +236,10 @@ def test_template_setup_needs_change_permission(django_user_model, client):
     assert client.get(reverse("interactions:template_setup")).status_code == 403
 
 
-def test_staff_may_not_change_the_template_setup(staff_client):
-    assert staff_client.get(reverse("interactions:template_setup")).status_code == 403
+def test_staff_see_the_template_setup_but_may_not_change_it(staff_client):
+    url = reverse("interactions:template_setup")
+    assert 'id="read-only-note"' in staff_client.get(url).content.decode()
+    assert staff_client.post(url, {}).status_code == 403
 
 
 def test_staff_may_log_but_not_edit_templates(staff_user):

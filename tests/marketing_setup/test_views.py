@@ -23,16 +23,25 @@ def test_anonymous_is_sent_to_login(client):
     assert response.url.startswith("/accounts/login/")
 
 
-def test_staff_gets_403(staff_client, setup):
-    assert staff_client.get(URL).status_code == 403
+def test_staff_see_it_read_only_and_may_not_save(staff_client, setup):
+    response = staff_client.get(URL)
+    assert response.status_code == 200
+    assert 'id="read-only-note"' in response.content.decode()
     response = staff_client.post(URL, form_data(setup, search_hit_pct="90"))
     assert response.status_code == 403
     assert MarketingSetup.objects.get().search_hit_pct == 60
 
 
-def test_view_only_user_gets_403(client, django_user_model):
+def test_view_only_user_sees_it_read_only(client, django_user_model):
     user = django_user_model.objects.create_user("viewer", password=PASSWORD)
     user.user_permissions.add(Permission.objects.get(codename="view_marketingsetup"))
+    client.force_login(user)
+    body = client.get(URL).content.decode()
+    assert 'id="read-only-note"' in body and " disabled" in body
+
+
+def test_a_user_without_the_view_permission_gets_403(client, django_user_model):
+    user = django_user_model.objects.create_user("nobody", password=PASSWORD)
     client.force_login(user)
     assert client.get(URL).status_code == 403
 
@@ -116,10 +125,10 @@ def test_saving_without_changing_maintain_does_not_ask_to_regenerate(admin_clien
     assert "generate the duplicate search strings" not in response.content.decode()
 
 
-def test_menu_shows_setup_for_admins_only(admin_client, client, staff_user):
+def test_menu_shows_setup_to_those_who_may_view_it(admin_client, client, staff_user):
     assert f'href="{URL}"' in admin_client.get("/").content.decode()
     client.force_login(staff_user)
-    assert f'href="{URL}"' not in client.get("/").content.decode()
+    assert f'href="{URL}"' in client.get("/").content.decode()  # read-only for staff
 
 
 def test_reference_data_page_lists_admin_changelists(admin_client, admin_user):
@@ -156,8 +165,10 @@ def test_reference_data_page_links_to_admin_for_administrators(admin_client):
     assert "/admin/marketing_setup/territory/" in response.content.decode()
 
 
-def test_reference_data_page_forbidden_for_staff(staff_client):
-    assert staff_client.get(reverse("marketing_setup:reference_data")).status_code == 403
+def test_reference_data_page_read_only_for_staff(staff_client):
+    response = staff_client.get(reverse("marketing_setup:reference_data"))
+    assert response.status_code == 200
+    assert 'id="read-only-note"' in response.content.decode()
 
 
 def test_setup_page_query_count_does_not_grow_with_reference_data(admin_client, setup):
