@@ -183,3 +183,13 @@ def test_import_error_file_is_safe_too(staff_client, settings, tmp_path):
     errors = staff_client.get(reverse("contacts:import"), {"step": "errors", "token": token})
     cells = assert_safe(errors.content, "csv")
     assert any(c.startswith("'=HYPERLINK") for c in cells), cells
+
+
+@pytest.mark.parametrize("value", ["²", "abc", "-1", "9" * 30, "=1+1", ""])
+@pytest.mark.parametrize("url", ["contacts:export", "interactions:export", "opportunities:export"])
+def test_odd_filter_values_never_give_a_server_error(staff_client, hostile, url, value):
+    keys = ["format", "q", "type", "company", "salesperson", "territory", "country", "contact"]
+    keys += ["template", "group", "document_type", "date_from", "date_to", "status"]
+    for key in keys:
+        response = staff_client.get(reverse(url), {key: value})
+        assert response.status_code in (200, 302), (key, value, response.status_code)
