@@ -1,4 +1,8 @@
-"""Site-wide request guards.
+"""Site-wide request guards and response headers.
+
+`PrivacyHeadersMiddleware` adds the Permissions-Policy header (settings.PERMISSIONS_POLICY)
+to every answer and `Cache-Control: no-store` to every answer for a signed-in user, so
+contact data stays out of browser and proxy caches after logout.
 
 `NulCharacterMiddleware` refuses a NUL character (``\\x00``, ``%00``) anywhere in a
 request's path, query, cookies or form fields with a 400, before any view or query sees
@@ -10,6 +14,7 @@ error shape.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -56,3 +61,19 @@ class NulCharacterMiddleware:
             error = {"code": "null_characters", "detail": message, "attr": None}
             return JsonResponse({"type": "validation_error", "errors": [error]}, status=400)
         return render(request, "400.html", {"message": message}, status=400)
+
+
+class PrivacyHeadersMiddleware:
+    """Permissions-Policy everywhere; no-store for signed-in users' pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response

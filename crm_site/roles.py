@@ -33,13 +33,25 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
     # User Setup (users and their salespeople) is the administrators' page.
     "marketing_setup": {ADMINISTRATORS: ALL, STAFF: {"*": ("view",), "usersetup": ()}},
     "contacts": {ADMINISTRATORS: ALL, STAFF: ALL},
-    "duplicates": {ADMINISTRATORS: ALL, STAFF: ALL},
+    # Staff find, review and merge duplicates; how search strings are built (the search
+    # string setup) and the merge records themselves (the audit of a merge: changing
+    # or deleting one) are administrators'.
+    "duplicates": {
+        ADMINISTRATORS: ALL,
+        STAFF: {
+            "*": ALL,
+            "duplicatesearchstringsetup": ("view",),
+            "contactmerge": ("add", "view"),
+        },
+    },
     "relations": {ADMINISTRATORS: ALL, STAFF: ALL},
-    # Staff log and read interactions; templates and their setup are administrators'.
+    # Staff log, read and correct interactions; deleting a logged interaction, the
+    # templates and their setup are administrators'.
     "interactions": {
         ADMINISTRATORS: ALL,
         STAFF: {
             "*": ALL,
+            "interactionlogentry": ("add", "change", "view"),
             "interactiongroup": ("view",),
             "interactiontemplate": ("view",),
             "interactiontemplatesetup": ("view",),

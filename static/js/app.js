@@ -76,6 +76,18 @@
     if (input) input.setAttribute("aria-expanded", String(!!results.querySelector("li")));
   });
 
+  /* A select marked data-autosubmit sends its form when changed (filters). */
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (select && select.form) select.form.submit();
+  });
+
+  /* A form marked data-confirm asks before it is sent (deletes). */
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+
   /* Print buttons and pages that print when they open. */
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();

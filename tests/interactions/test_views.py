@@ -177,7 +177,7 @@ def test_cover_sheet_shows_greeting_and_address(staff_client, person):
     assert "Dear Ms. Kari Nordmann," in html
     assert "Storgata 1" in html
     assert "Fjord Møbler AS" in html
-    assert "window.print()" not in html.split("</head>")[0]
+    assert "data-print-on-load" not in html  # opening it does not print (app.js)
     assert not InteractionLogEntry.objects.exists()  # looking is not logging
 
 
@@ -197,7 +197,7 @@ def test_cover_sheet_print_logs_and_prints(staff_client, person, system_setup):
     assert entry.document_type == "cover_sheet"
     assert entry.interaction_template_id == "COVERSH"
     html = response.content.decode()
-    assert "window.print()" in html
+    assert "data-print-on-load" in html  # static/js/app.js prints it: no inline script
     assert "Catalogue enclosed" in html
     assert f"Logged as interaction {entry.pk}" in html
 
