@@ -125,7 +125,7 @@ def _values(name: str | None, objects: dict) -> dict[str, str]:
     if name and name.startswith("duplicates:merge_"):
         return {"pk": str(objects["merge"].pk), "no": objects["contact"].no}
     if name and name.startswith("duplicates:"):
-        return {"pk": str(objects["pair"].pk)}
+        return {"pk": str(objects["pair"].pk), "no": objects["contact"].no}
     if name and name.startswith("interactions:"):
         return {"pk": str(objects["entry"].pk), "no": objects["person"].no}
     if name and name.startswith("opportunities:"):
