@@ -23,10 +23,14 @@ if (BASE_DIR / ".env").exists():
 # --- Core -------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
 # The development key only works with DEBUG on; production must set SECRET_KEY.
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="dev-only-insecure-key-change-me" if DEBUG else environ.Env.NOTSET,
-)
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me" if DEBUG else "")
+if not SECRET_KEY:
+    # One line instead of a traceback (a newcomer's first `manage.py` after run.sh).
+    raise SystemExit(
+        "SECRET_KEY is not set: set SECRET_KEY=<a long random string> for production, "
+        "or DEBUG=true for development (in the environment or in .env beside manage.py; "
+        "scripts/run.sh writes a development .env)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # A refused form gets the site's translated page (crm_site/errors.py), not Django's.

@@ -5,6 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
+# First run: a development .env (gitignored) that settings read, so later plain
+# `manage.py` commands work too: DEBUG on and a generated key.
+if [[ ! -f .env ]]; then
+  key=$(.venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))")
+  printf 'DEBUG=true\nSECRET_KEY=%s\n' "$key" > .env
+  echo "== wrote .env (development: DEBUG=true and a generated SECRET_KEY)"
+fi
 export DEBUG="${DEBUG:-true}"
 ADDRESS="${RUN_ADDRESS:-127.0.0.1:8000}"
 .venv/bin/python manage.py migrate -v0
