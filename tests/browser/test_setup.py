@@ -1,5 +1,7 @@
 """The Marketing Setup page in a real browser: edit, save, reload; invalid Search Hit %."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,4 +67,11 @@ def test_switching_maintain_on_offers_to_generate_search_strings(
 
     expect(page.locator(".messages")).to_contain_text("generate the duplicate search strings")
     page.click(".messages button:has-text('Generate duplicate search strings')")
-    page.wait_for_url(f"{live_server.url}/duplicates/")
+    # The rebuild is long work: it is queued as a job and the page follows it.
+    page.wait_for_url(re.compile(r"/jobs/\d+/$"))
+    from duplicates.tasks import rebuild_search_strings
+    from jobs.models import Job
+
+    job = Job.objects.get(kind=rebuild_search_strings.module_path)
+    assert job.started_by == admin_user
+    expect(page.locator("main")).to_contain_text(str(job.label))
