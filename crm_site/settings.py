@@ -322,6 +322,9 @@ JOBS_CONFLICT_RETRY_SECONDS = env.float("JOBS_CONFLICT_RETRY_SECONDS", default=5
 # changed enough to estimate the duplicate model again.
 JOBS_PERIODIC_SECONDS = env.float("JOBS_PERIODIC_SECONDS", default=300.0)
 
+# The DEBUG error page hides passwords, also those inside database URLs (crm_site/debug.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "crm_site.debug.CredentialsMaskingFilter"
+
 # --- Security (production values unless DEBUG) -------------------------------
 # Trust X-Forwarded-Proto only behind a proxy that sets it (and strips a client's own):
 # otherwise any client could claim HTTPS.

@@ -57,10 +57,12 @@ def demo_users_ensure() -> list[str]:
 
 
 @transaction.atomic
-def demo_load(*, stdout: TextIO) -> None:
-    """Run every app's demo loader in one transaction, then make sure the demo users exist."""
+def demo_load(*, stdout: TextIO, with_users: bool = True) -> None:
+    """Run every app's demo loader in one transaction, then (with_users) make sure the demo
+    users exist."""
     with history.operation(Cause.DEMO):
         for label, load in demo_loaders():
             stdout.write(f"[{label}]\n")
             load(stdout)
-    demo_users_ensure()
+    if with_users:
+        demo_users_ensure()

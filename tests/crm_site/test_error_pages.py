@@ -191,3 +191,21 @@ def test_administrators_edit_the_interaction_template_setup(admin_client, setup)
     body = admin_client.get(reverse("interactions:template_setup")).content.decode()
     assert 'type="submit" class="primary"' in body
     assert _disabled_inputs(body) == 0
+
+
+@pytest.mark.urls("tests.crm_site.error_urls")
+def test_debug_500_page_hides_database_url_passwords(staff_user, settings):
+    settings.DEBUG = True
+    settings.REPORTS_DB = "postgres://crm:topsecret-1@db.example:5432/crm"
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_user)
+    response = client.get(
+        "/boom/",
+        DATABASE_URL="postgres://crm:topsecret-2@db.example:5432/crm",
+        OTHER="see mysql://u:topsecret-3@h/db",
+    )
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "boom: a secret detail" in page  # the technical page indeed
+    assert "db.example" in page
+    assert "topsecret" not in page

@@ -22,9 +22,9 @@ def snapshot():
 
 def test_load_demo_twice_gives_the_same_data():
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--with-demo-users", stdout=out)
     first = snapshot()
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--with-demo-users", stdout=StringIO())
     assert snapshot() == first
     assert "Demo data loaded." in out.getvalue()
     assert "admin / admin" in out.getvalue()
@@ -32,7 +32,7 @@ def test_load_demo_twice_gives_the_same_data():
 
 
 def test_load_demo_creates_setup_reference_data_and_series():
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--with-demo-users", stdout=StringIO())
     setup = MarketingSetup.get()
     assert setup.contact_nos_id == "CONT"
     assert setup.default_sales_cycle_id == "NEW"
@@ -42,7 +42,7 @@ def test_load_demo_creates_setup_reference_data_and_series():
 
 
 def test_load_demo_creates_users_in_their_roles():
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--with-demo-users", stdout=StringIO())
     user_model = get_user_model()
     admin = user_model.objects.get(username="admin")
     staff = user_model.objects.get(username="staff")
@@ -54,7 +54,7 @@ def test_load_demo_creates_users_in_their_roles():
 
 def test_load_demo_keeps_existing_users(django_user_model):
     django_user_model.objects.create_user("admin", password="changed-Secret-1")
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--with-demo-users", stdout=StringIO())
     admin = django_user_model.objects.get(username="admin")
     assert admin.check_password("changed-Secret-1")
     assert admin.groups.filter(name=ADMINISTRATORS).exists()
@@ -94,3 +94,19 @@ def test_broken_import_inside_a_demo_module_is_not_hidden(monkeypatch):
     monkeypatch.setattr("demo.services.importlib.import_module", fake_import("no_such_package"))
     with pytest.raises(ModuleNotFoundError, match="no_such_package"):
         demo_loaders()
+
+
+def test_load_demo_without_debug_or_flag_creates_no_logins(django_user_model):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert MarketingSetup.get().contact_nos_id == "CONT"
+    assert not django_user_model.objects.filter(username__in=["admin", "staff"]).exists()
+    assert "admin / admin" in out.getvalue()
+    assert "--with-demo-users" in out.getvalue()
+    assert "Log in as" not in out.getvalue()
+
+
+def test_load_demo_with_debug_creates_the_logins(settings, django_user_model):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    assert django_user_model.objects.filter(username__in=["admin", "staff"]).count() == 2

@@ -21,17 +21,31 @@ class Command(BaseCommand):
             "(default: the site's LANGUAGE_CODE). Loading again in another language "
             "re-describes them.",
         )
+        parser.add_argument(
+            "--with-demo-users",
+            action="store_true",
+            help="Also create the demo logins admin / admin and staff / staff (always done "
+            "with DEBUG on; without DEBUG only with this option).",
+        )
 
     def handle(self, *args, **options):
         with translation.override(options["language"] or settings.LANGUAGE_CODE):
-            self._load()
+            self._load(with_users=options["with_demo_users"] or settings.DEBUG)
 
-    def _load(self):
-        demo_load(stdout=self.stdout)
+    def _load(self, *, with_users):
+        demo_load(stdout=self.stdout, with_users=with_users)
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         self.stdout.write(
             _("Start the server with “manage.py runserver” and open http://127.0.0.1:8000/.")
         )
+        if not with_users:
+            self.stdout.write(
+                _(
+                    "No demo logins were created (DEBUG is off); run “manage.py load_demo "
+                    "--with-demo-users” to create admin / admin and staff / staff."
+                )
+            )
+            return
         for username, password, _superuser, role in DEMO_USERS:
             self.stdout.write(
                 _("Log in as %(username)s / %(password)s (%(role)s).")
