@@ -26,9 +26,17 @@ LANGUAGE_CODE = "en"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import tempfile
 
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"crm-tests-{os.getpid()}.sqlite3")
-    }
+    _test_file = os.path.join(tempfile.gettempdir(), f"crm-tests-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": _test_file}  # noqa: F405
+    # NAME must not say ":memory:" either (DATABASE_URL=sqlite:///:memory: in the test
+    # script): pytest-django's live server decides before the test database exists
+    # whether the database is in memory, and would then share the test thread's
+    # connection with its server thread; two threads on one sqlite3 connection
+    # crashed the interpreter (SIGSEGV) in the browser tests.
+    # (A worker process started by a test gets the test file itself as DATABASE_URL.)
+    _name = str(DATABASES["default"]["NAME"])  # noqa: F405
+    if _name in ("", ":memory:") or "mode=memory" in _name:
+        DATABASES["default"]["NAME"] = _test_file  # noqa: F405
 # Workers in tests beat fast, so a killed one is noticed within a fraction of a second.
 JOBS_HEARTBEAT_SECONDS = 0.1
 JOBS_CONFLICT_RETRY_SECONDS = 0.2
