@@ -74,24 +74,21 @@ def entries_export(
 ) -> int:
     """Write the entries (all, or `queryset`) to a file or path; returns the rows."""
     queryset = queryset if queryset is not None else entry_export_queryset()
-    columns = entry_export_columns()
-    return exporting.write_export(
+    return exporting.write_columns_export(
         target,
-        exporting.column_headings(columns),
-        exporting.queryset_rows(queryset, columns),
+        queryset,
+        entry_export_columns(),
         dialect,
         title=str(_("Interaction log entries")),
         bom=bom,
         progress=progress,
-        total=queryset.count() if progress else 0,
     )
 
 
 def entries_export_response(queryset: QuerySet, dialect: exporting.Dialect):
-    columns = entry_export_columns()
-    return exporting.export_response(
-        exporting.column_headings(columns),
-        exporting.queryset_rows(queryset, columns),
+    return exporting.columns_export_response(
+        queryset,
+        entry_export_columns(),
         dialect,
         stem=entry_export_stem(),
         title=str(_("Interaction log entries")),

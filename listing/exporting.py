@@ -390,3 +390,40 @@ def _chunks(lines: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
             buffer, length = [], 0
     if buffer:
         yield "".join(buffer).encode("utf-8")
+
+
+def write_columns_export(
+    target: IO | str | Path,
+    queryset,
+    columns: Sequence[Column],
+    dialect: Dialect,
+    *,
+    title: str,
+    bom: bool = False,
+    progress: ProgressFn | None = None,
+) -> int:
+    """Write the queryset's `columns` (headings and rows) to a path or file; returns the
+    number of data rows. The export of any list described by `Column`s."""
+    return write_export(
+        target,
+        column_headings(columns),
+        queryset_rows(queryset, columns),
+        dialect,
+        title=title,
+        bom=bom,
+        progress=progress,
+        total=queryset.count() if progress else 0,
+    )
+
+
+def columns_export_response(
+    queryset, columns: Sequence[Column], dialect: Dialect, *, stem: str, title: str
+):
+    """The download of the queryset's `columns` in `dialect` (see `export_response`)."""
+    return export_response(
+        column_headings(columns),
+        queryset_rows(queryset, columns),
+        dialect,
+        stem=stem,
+        title=title,
+    )

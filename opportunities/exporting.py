@@ -64,24 +64,21 @@ def opportunities_export(
 ) -> int:
     """Write the opportunities (all, or `queryset`) to a file or path; returns the rows."""
     queryset = queryset if queryset is not None else opportunity_export_queryset()
-    columns = opportunity_export_columns()
-    return exporting.write_export(
+    return exporting.write_columns_export(
         target,
-        exporting.column_headings(columns),
-        exporting.queryset_rows(queryset, columns),
+        queryset,
+        opportunity_export_columns(),
         dialect,
         title=str(_("Opportunities")),
         bom=bom,
         progress=progress,
-        total=queryset.count() if progress else 0,
     )
 
 
 def opportunities_export_response(queryset: QuerySet, dialect: exporting.Dialect):
-    columns = opportunity_export_columns()
-    return exporting.export_response(
-        exporting.column_headings(columns),
-        exporting.queryset_rows(queryset, columns),
+    return exporting.columns_export_response(
+        queryset,
+        opportunity_export_columns(),
         dialect,
         stem=opportunity_export_stem(),
         title=str(_("Opportunities")),
