@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
+
+from crm_site.errors import DATABASE_UNAVAILABLE
 
 #: Service field names that the API calls differently.
 FIELD_NAMES = {NON_FIELD_ERRORS: None}
@@ -44,8 +47,20 @@ def drf_validation_error(
     return exceptions.ValidationError({non_field: _details(error.error_list)})
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    """The database cannot be reached (restart, lost connection, SQLite busy past its
+    timeout): 503, try again, as the pages say."""
+
+    status_code = 503
+    default_code = "database_unavailable"
+    wait = 30  # Retry-After
+    default_detail = DATABASE_UNAVAILABLE
+
+
 class ApiExceptionHandler(ExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, DjangoValidationError):
             return drf_validation_error(exc)
+        if isinstance(exc, OperationalError | InterfaceError):
+            return DatabaseUnavailable()
         return super().convert_known_exceptions(exc)

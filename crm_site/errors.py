@@ -8,11 +8,20 @@ a plain page without the menu, so an error never turns into a second one."""
 from __future__ import annotations
 
 import logging
+import sys
 
-from django.http import HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+#: The API's words for a database that cannot be reached (api/exceptions.py too).
+DATABASE_UNAVAILABLE = gettext_lazy(
+    "The CRM cannot reach its database just now. Try again in a minute."
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +35,33 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """Django's handler500, called while the exception is being handled: when it is the
+    database that cannot be reached (a restart, a lost connection, SQLite locked past its
+    busy timeout), the answer is a translated 503 "try again in a moment" with
+    Retry-After, drawn without the layout (the layout would ask the database again)."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     return _page(request, "500.html", 500)
+
+
+def database_unavailable(request) -> HttpResponse:
+    headers = {"Retry-After": "30"}
+    if request.path.startswith("/api/"):  # the API's one error shape
+        error = {"code": "database_unavailable", "detail": str(DATABASE_UNAVAILABLE), "attr": None}
+        return JsonResponse(
+            {"type": "server_error", "errors": [error]}, status=503, headers=headers
+        )
+    try:
+        stylesheet = static("css/app.css")
+    except ValueError:  # collected without a manifest: the page without its style sheet
+        stylesheet = ""
+    try:
+        html = render_to_string("503.html", {"stylesheet": stylesheet})
+    except Exception:
+        logger.exception("The database-unavailable page could not be drawn")
+        title = _("The CRM is not available at the moment")
+        html = f"<!DOCTYPE html><title>{title}</title><h1>{title}</h1>"
+    return HttpResponse(html, status=503, headers=headers)
 
 
 def csrf_failure(request, reason: str = ""):
