@@ -316,6 +316,7 @@ def contact_save(*, contact: Contact, setup: MarketingSetup | None = None, user=
     setup = setup or MarketingSetup.get()
     if not contact._state.adding:
         record_lock(contact)
+    _refuse_newly_blocked_salesperson(contact)
     contact_prepare(contact, setup=setup, user=user)
     if contact._state.adding:
         contact_check_new_no(contact, setup)
@@ -326,6 +327,22 @@ def contact_save(*, contact: Contact, setup: MarketingSetup | None = None, user=
         raise
     contact.save()
     return contact
+
+
+def _refuse_newly_blocked_salesperson(contact: Contact) -> None:
+    """A blocked salesperson cannot be given to a contact (the forms do not offer one;
+    this holds for the API, the admin and scripts too). A contact keeps the blocked
+    salesperson it already has, and a person may still inherit its company's."""
+    if not contact.salesperson_id or not contact.salesperson.blocked:
+        return
+    if not contact._state.adding:
+        stored = Contact.objects.filter(pk=contact.pk).values_list("salesperson_id", flat=True)
+        if stored.first() == contact.salesperson_id:
+            return
+    message = _("Salesperson %(code)s is blocked and cannot be used.") % {
+        "code": contact.salesperson_id
+    }
+    raise ValidationError({"salesperson": ValidationError(message, code="blocked")})
 
 
 def _assign(contact: Contact, data: dict[str, Any]) -> None:

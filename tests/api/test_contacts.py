@@ -8,6 +8,7 @@ import pytest
 from contacts import services
 from contacts.models import Contact
 from duplicates.models import ContactDuplicate
+from marketing_setup.models import Salesperson
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +177,31 @@ def test_an_api_write_is_logged_as_an_api_call_by_its_token(staff_api, numbered_
     staff_api.patch(f"{URL}{response.json()['no']}/", {"city": "Oslo"}, format="json")
     change = Event.objects.order_by("-id").first().changes.get(field="city")
     assert (change.old, change.new) == ("Bergen", "Oslo")
+
+
+def test_a_blocked_salesperson_is_refused_but_kept_where_it_already_is(staff_api, numbered_setup):
+    """Forms do not offer a blocked salesperson; the API (and every other door through
+    the services) refuses one too, while a contact that already has one keeps it on
+    other edits and a new person still inherits its company's."""
+    blocked = Salesperson.objects.create(code="OLD", name="Ola Gammel")
+    company = _company(name="Fjord AS", salesperson=blocked)
+    blocked.blocked = True
+    blocked.save()
+
+    response = staff_api.post(URL, {"name": "Havn AS", "salesperson": "OLD"}, format="json")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["attr"] == "salesperson" and "OLD is blocked" in error["detail"]
+    assert not Contact.objects.filter(name="Havn AS").exists()
+
+    other = _company(name="Bryggen AS")
+    response = staff_api.patch(f"{URL}{other.no}/", {"salesperson": "OLD"}, format="json")
+    assert response.status_code == 400
+    other.refresh_from_db()
+    assert other.salesperson_id == "JC"
+
+    response = staff_api.patch(f"{URL}{company.no}/", {"city": "Bergen"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["salesperson"] == "OLD"
+    person = services.contact_create(data={"type": "person", "name": "Kari", "company": company})
+    assert person.salesperson_id == "OLD"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from contacts.importing import import_contacts
@@ -374,16 +375,18 @@ def test_blocked_salesperson_is_refused_for_new_choices(full_setup, codes, admin
     """2.1: a privacy-blocked salesperson is rejected: the pages do not offer one (a
     contact that already has it keeps it), and an import names it."""
     blocked = codes["salespeople"]["MB"]
+    kept = contact_create(data={"type": "company", "name": "Old AS", "salesperson": blocked})
     blocked.blocked = True
     blocked.save()
     url = reverse("contacts:create") + "?type=company"
     response = admin_client.post(url, {"name": "Firm AS", "salesperson": "MB"})
     assert response.status_code == 200
     assert "salesperson" in response.context["form"].errors
-    assert not Contact.objects.exists()
+    assert not Contact.objects.filter(name="Firm AS").exists()
     result = import_contacts(io.StringIO("type,name,salesperson_code\ncompany,Firm AS,MB\n"))
     assert [(e.line, e.column) for e in result.errors] == [(2, "salesperson_code")]
     assert "blocked" in result.errors[0].message
-    kept = contact_create(data={"type": "company", "name": "Old AS", "salesperson": blocked})
+    with pytest.raises(ValidationError):  # not given anew, through any door
+        contact_create(data={"type": "company", "name": "New AS", "salesperson": blocked})
     form = admin_client.get(reverse("contacts:edit", args=[kept.no])).context["form"]
     assert form.fields["salesperson"].queryset.filter(code="MB").exists()
