@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from contacts import columns, inheritance, names, searchkeys
+from contacts import columns, import_matching, inheritance, names, searchkeys
 from contacts.emails import validate_email_list
 from contacts.identifiers import vat_check_message, vat_fails_check
 from contacts.maintenance import analyze_after_bulk_write
@@ -139,6 +139,15 @@ class ImportResult:
     file_error: str = ""
     missing_codes: list[MissingCode] = field(default_factory=list)
     codes_created: list[MissingCode] = field(default_factory=list)
+    #: Rows per action ("create", "update", "skip"), good rows only.
+    actions: dict[str, int] = field(default_factory=dict)
+    #: The rows that meet an existing contact (contacts/import_matching.decision).
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    companies_updated: int = 0
+    persons_updated: int = 0
+    #: Person rows that followed their updated company.
+    followers_updated: int = 0
+    skipped: int = 0
 
     @property
     def created(self) -> int:
@@ -156,6 +165,12 @@ class _Row:
     contact: Contact | None = None
     bad: bool = False
     extra: int = 0  # values beyond the header's columns
+    # Set by contacts/import_matching.classify: create/update/skip, the existing
+    # contact, the duplicate engine's match, the fields an update changes.
+    action: str = ""
+    target: Contact | None = None
+    match: Any = None
+    changes: dict[str, Any] | None = None
 
 
 # --- reading ------------------------------------------------------------------------
@@ -260,9 +275,12 @@ class _Checker:
         renumber: bool,
         create_codes: bool | set[str] = False,
         code_map: dict[str, str] | None = None,
+        update: bool = False,
     ):
         self.setup = setup
         self.renumber = renumber
+        #: Existing numbers update their contact (contacts/import_matching.py).
+        self.update = update
         self.create_codes = create_codes
         #: {"column:VALUE": code} chosen by the user for missing codes.
         self.code_map = {k.upper(): v for k, v in (code_map or {}).items() if v}
@@ -452,7 +470,7 @@ def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:
         taken = set()
         for chunk in _chunks(typed):
             taken.update(Contact.objects.filter(no__in=chunk).values_list("no", flat=True))
-        if taken:
+        if taken and not checker.update:
             for row in rows:
                 if row.values["no"] in taken:
                     checker.error(
@@ -568,6 +586,8 @@ def _preview(row: _Row, c: Contact) -> dict[str, Any]:
         "territory": c.territory_id or "",
         "salesperson": c.salesperson_id or "",
         "email": c.email,
+        "action": row.action or import_matching.CREATE,
+        "target_no": row.target.no if row.target is not None else "",
     }
 
 
@@ -728,6 +748,10 @@ def import_contacts(
     mapping: dict[str, str] | list[str | None] | None = None,
     create_missing_codes: bool | Iterable[str] = False,
     code_map: dict[str, str] | None = None,
+    update: bool = False,
+    match: str = import_matching.NO_MATCH,
+    actions: dict[int, str] | None = None,
+    clear_empty: bool = False,
 ) -> ImportResult:
     """Import contacts from a CSV file (path or file object) or from row dicts.
 
@@ -751,6 +775,14 @@ def import_contacts(
     existing code; `create_missing_codes` creates the missing salespeople, territories
     and languages (code as name) in the import's transaction instead: nothing is
     created otherwise. Country/region codes are ISO codes: they can only be mapped.
+
+    Existing contacts (contacts/import_matching.py): with `update`, a row whose number
+    exists updates that contact; `match` ("none", "update", "create", "skip") asks the
+    duplicate engine which existing company a company row without a number is, and
+    what to do then; `actions` ({line: action}) changes single rows; `clear_empty`
+    lets an empty cell clear the field of an updated contact (it is kept otherwise).
+    `result.actions` counts the rows per action, `result.decisions` lists the rows
+    that meet an existing contact.
     """
     setup = MarketingSetup.get()
     result = ImportResult(dry_run=dry_run)
@@ -794,12 +826,27 @@ def import_contacts(
 
     if not isinstance(create_missing_codes, bool):
         create_missing_codes = {k.upper() for k in create_missing_codes}
-    checker = _Checker(setup, renumber, create_missing_codes, code_map)
+    checker = _Checker(setup, renumber, create_missing_codes, code_map, update=update)
     for done, row in enumerate(rows, start=1):
         checker.check(row)
         if progress and (done % 1000 == 0 or done == total):
             progress("check", done, total)
     db_companies = _check_numbers(rows, checker)
+    present = None
+    if opened.mapping is not None:
+        present = frozenset(f for f in opened.mapping.fields if f)
+    import_matching.classify(
+        rows,
+        checker,
+        import_matching.Options(
+            update=update,
+            match=match,
+            actions=actions,
+            clear_empty=clear_empty,
+            renumber=renumber,
+            present=present,
+        ),
+    )
     result.errors = sorted(checker.errors, key=lambda e: (e.line, e.column))
     result.warnings = checker.warnings
     result.bad_rows = sum(1 for r in rows if r.bad)
@@ -807,16 +854,25 @@ def import_contacts(
         MissingCode(column, code, count, column in CODE_COLUMNS)
         for (column, code), count in sorted(checker.missing.items())
     ]
+    result.actions = import_matching.action_counts(rows)
+    result.decisions = [import_matching.decision(r) for r in rows if r.target and not r.bad]
     if result.errors and not skip_bad_rows:
         return result
 
     good = [r for r in rows if not r.bad]
+    # Rows that update or skip an existing contact create nothing; persons of the file
+    # that name such a company go to the existing one.
+    existing = [r for r in good if r.action != import_matching.CREATE]
+    good = [r for r in good if r.action == import_matching.CREATE]
     companies = [r for r in good if r.values["type"] == Contact.Type.COMPANY]
     persons = [r for r in good if r.values["type"] == Contact.Type.PERSON]
     for row in companies:
         row.contact = _build(row, setup, renumber)
         contact_apply_defaults(row.contact, setup)
     file_companies = {r.values["no"]: r.contact for r in companies if r.values["no"]}
+    for r in existing:
+        if r.target is not None and r.target.is_company and r.values["no"]:
+            file_companies.setdefault(r.values["no"], r.target)
 
     def build_person(row: _Row) -> Contact:
         contact = _build(row, setup, renumber)
@@ -827,9 +883,17 @@ def import_contacts(
 
     # Persons are built batch by batch as they are written (memory stays bounded by the
     # companies and one batch); the preview builds its first rows on its own.
-    first = sorted(companies + persons, key=lambda r: r.line)[:PREVIEW_ROWS]
+    first = sorted(companies + persons + existing, key=lambda r: r.line)[:PREVIEW_ROWS]
     result.preview = [
-        _preview(r, r.contact if r.contact is not None else build_person(r)) for r in first
+        _preview(
+            r,
+            r.contact
+            if r.contact is not None
+            else import_matching.preview_contact(r)
+            if r.target is not None
+            else build_person(r),
+        )
+        for r in first
     ]
     if dry_run:
         return result
@@ -851,6 +915,18 @@ def import_contacts(
             done += len(batch)
             if progress:
                 progress("write", done, total_rows)
+        # Existing contacts: after the new companies (a person may move to one), before
+        # the new persons (they inherit the updated values).
+        updates = [r for r in existing if r.action == import_matching.UPDATE]
+        if updates:
+            written = import_matching.write_updates(
+                updates,
+                setup=setup,
+                company_of=lambda ref: file_companies.get(ref) or db_companies.get(ref),
+            )
+            result.companies_updated = written.companies
+            result.persons_updated = written.persons
+            result.followers_updated = written.followers
         for start in range(0, len(persons), BATCH_SIZE):
             contacts = []
             for row, number in zip(
@@ -875,5 +951,6 @@ def import_contacts(
         analyze_after_bulk_write(len(created_ids), Contact, Change)
     result.companies_created = len(companies)
     result.persons_created = len(persons)
+    result.skipped = sum(1 for r in existing if r.action == import_matching.SKIP)
     result.written = True
     return result

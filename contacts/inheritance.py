@@ -24,10 +24,10 @@ The caller owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 
 from contacts.searchkeys import key_updates
@@ -278,6 +278,101 @@ def push_bulk_company_values(
             )
         if address_changes:
             updated += persons.filter(same_block).update(**address_changes, updated_at=now)
+    return updated
+
+
+def push_company_values_each(
+    changes: Mapping[int, Mapping[str, Any]],
+    *,
+    setup: MarketingSetup | None = None,
+    affected: list[int] | None = None,
+    chunk: int = 400,
+) -> int:
+    """Before updating many companies, each with values of its own (an import's rows):
+    move the persons that still follow them.
+
+    `changes` maps a company's pk to its new raw values by attname (`salesperson_id`,
+    `city`, ...). The rules of `push_bulk_company_values`: a person follows a field
+    while its value equals its company's current (about to be old) value; the address
+    as a block (the persons are chosen by their whole block before any of it changes),
+    the county with it but not over a county changed by hand. Set-based: one UPDATE per
+    field and `chunk` companies (a CASE on the company). Call it in the same
+    transaction, immediately before updating the companies. Returns the number of
+    person rows updated; `affected`, when a list, gets the ids of those persons.
+    """
+    from contacts.models import Contact
+
+    setup = setup or MarketingSetup.get()
+    fields = set(enabled_fields(setup))
+    persons = Contact.objects.filter(type=Contact.Type.PERSON)
+    now = timezone.now()
+    updated = 0
+
+    def new_values(field: str) -> dict[int, Any]:
+        if field not in fields:
+            return {}
+        name = attname(field)
+        return {pk: values[name] for pk, values in changes.items() if name in values}
+
+    def by_company(values: Mapping[int, Any], output) -> Case:
+        return Case(
+            *(When(company_id=pk, then=Value(value)) for pk, value in values.items()),
+            output_field=output,
+        )
+
+    def pieces(items: list) -> Iterable[list]:
+        for start in range(0, len(items), chunk):
+            yield items[start : start + chunk]
+
+    for field in (*UNCONDITIONAL_FIELDS, *COMMUNICATION_FIELDS):
+        model_field = Contact._meta.get_field(field)
+        output = model_field.target_field if model_field.is_relation else model_field
+        for part in pieces(list(new_values(field).items())):
+            values = dict(part)
+            rows = persons.filter(company_id__in=list(values)).filter(_same_as_company_q(field))
+            if affected is not None:
+                affected.extend(rows.values_list("pk", flat=True))
+            # The search keys follow the value (phone no. → phone key, e-mail → domain).
+            keys: dict[str, dict[int, str]] = {}
+            for pk, value in values.items():
+                for key, key_value in key_updates({field: value}).items():
+                    keys.setdefault(key, {})[pk] = key_value
+            updated += rows.update(
+                **{attname(field): by_company(values, output)},
+                **{key: by_company(v, CharField()) for key, v in keys.items()},
+                updated_at=now,
+            )
+    address = {field: new_values(field) for field in ADDRESS_FIELDS}
+    moving = sorted(set().union(*(values.keys() for values in address.values())))
+    same_block = Q()
+    for field in ADDRESS_BLOCK:
+        same_block &= _same_as_company_q(field)
+    for part in pieces(moving):
+        in_part = set(part)
+        # Chosen before any block field changes: the block filter reads the old block.
+        block = list(
+            persons.filter(company_id__in=part).filter(same_block).values_list("pk", "company_id")
+        )
+        counties = set()
+        if any(pk in in_part for pk in address["county"]):
+            counties = set(
+                persons.filter(company_id__in=part)
+                .filter(same_block & _same_as_company_q("county"))
+                .values_list("pk", flat=True)
+            )
+        for field in ADDRESS_FIELDS:
+            values = {pk: v for pk, v in address[field].items() if pk in in_part}
+            ids = [
+                pk
+                for pk, company_id in block
+                if company_id in values and (field != "county" or pk in counties)
+            ]
+            if affected is not None:
+                affected.extend(ids)
+            for ids_part in pieces(ids):
+                updated += persons.filter(pk__in=ids_part).update(
+                    **{field: by_company(values, CharField())}, updated_at=now
+                )
     return updated
 
 

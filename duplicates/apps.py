@@ -9,15 +9,18 @@ class DuplicatesConfig(AppConfig):
     verbose_name = _("Duplicates")
 
     def ready(self) -> None:
+        from contacts.import_matching import register_record_matcher
         from contacts.models import Contact
         from contacts.panels import register_card_panel
         from contacts.selectors import register_number_resolver
         from contacts.signals import contacts_bulk_created, contacts_bulk_updated
         from duplicates import receivers, selectors
         from duplicates.models import ContactMerge, DuplicateSearchStringSetup
-        from duplicates.services import merged_contacts_resolve
+        from duplicates.services import merged_contacts_resolve, records_find_matches
         from history.selectors import register_cause_url
 
+        # The import asks the duplicate engine which existing company a row may be.
+        register_record_matcher("duplicates", records_find_matches)
         # A merged contact's number still leads to the contact it was merged into.
         register_number_resolver(merged_contacts_resolve)
         # The change log links a merge's changes to its record.

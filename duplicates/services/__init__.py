@@ -61,6 +61,7 @@ from duplicates.services.search import (
     method_of_setup,
     pairs_find,
     record_find_matches,
+    records_find_matches,
     review_answer,
 )
 
@@ -106,6 +107,7 @@ __all__ = [
     "model_row",
     "pairs_find",
     "record_find_matches",
+    "records_find_matches",
     "related_rows",
     "review_answer",
     "search_strings_build",

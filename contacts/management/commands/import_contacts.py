@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from contacts import columns
+from contacts import columns, import_matching
 from contacts.importing import error_summary, import_contacts
 
 MAX_ERRORS_SHOWN = 200
@@ -81,6 +81,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the salespeople, territories and languages the file names that do "
             "not exist yet (code as name); without it they are listed and their rows refused.",
+        )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="A row whose number exists updates that contact (without it such a row "
+            "is refused). Empty cells leave the field as it is.",
+        )
+        parser.add_argument(
+            "--match",
+            choices=import_matching.MATCH_CHOICES,
+            default=import_matching.NO_MATCH,
+            help="Company rows without a number (every company row with --renumber) that "
+            "the duplicate search finds among the existing companies: update that company, "
+            "create a new one anyway, or skip the row (default none: do not look).",
+        )
+        parser.add_argument(
+            "--clear-empty",
+            action="store_true",
+            help="An empty cell clears the field of an updated contact (not the name).",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
@@ -163,6 +182,9 @@ class Command(BaseCommand):
                 skip_bad_rows=options["skip_bad_rows"],
                 dry_run=options["dry_run"],
                 renumber=options["renumber"],
+                update=options["update"],
+                match=options["match"],
+                clear_empty=options["clear_empty"],
                 progress=bars,
             )
         except ValidationError as error:
@@ -200,6 +222,7 @@ class Command(BaseCommand):
                 )
                 % {"bad": result.bad_rows, "rows": result.rows}
             )
+        self._decisions(result)
         if options["dry_run"]:
             self.stdout.write(
                 _("Checked %(rows)d rows: %(bad)d bad. Nothing was written (dry run).")
@@ -219,3 +242,45 @@ class Command(BaseCommand):
                 }
             )
         )
+        if options["update"] or options["match"] != import_matching.NO_MATCH:
+            self.stdout.write(
+                _(
+                    "Updated %(companies)d companies and %(persons)d persons "
+                    "(%(followers)d person fields followed their company); "
+                    "%(skipped)d rows skipped."
+                )
+                % {
+                    "companies": result.companies_updated,
+                    "persons": result.persons_updated,
+                    "followers": result.followers_updated,
+                    "skipped": result.skipped,
+                }
+            )
+
+    def _decisions(self, result) -> None:
+        """Rows per action, and each row the duplicate search matched, with its reasons."""
+        if not result.decisions and not result.actions.get(import_matching.SKIP):
+            return
+        self.stdout.write(
+            _("Rows: %(create)d to create, %(update)d to update, %(skip)d to skip.")
+            % {
+                "create": result.actions.get(import_matching.CREATE, 0),
+                "update": result.actions.get(import_matching.UPDATE, 0),
+                "skip": result.actions.get(import_matching.SKIP, 0),
+            }
+        )
+        for item in result.decisions[:MAX_ERRORS_SHOWN]:
+            if item["score"] is None:
+                continue
+            self.stdout.write(
+                "  "
+                + _("Line %(line)d: %(action)s – matches %(no)s %(name)s (%(score)d%%: %(why)s)")
+                % {
+                    "line": item["line"],
+                    "action": item["action_label"],
+                    "no": item["target_no"],
+                    "name": item["target_name"],
+                    "score": item["score"],
+                    "why": ", ".join(item["reasons"]),
+                }
+            )

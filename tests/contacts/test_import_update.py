@@ -1,0 +1,211 @@
+"""Updating existing contacts from an import (issue 9 item 4): `--update`, the duplicate
+engine's matches, per-row actions, the rules of a save applied set-based."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from contacts.models import Contact
+from contacts.services import contact_create, contact_update
+from history.models import Cause, Change, Event
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "type,no,name,company_no,first_name,surname,address,post_code,city,phone_no,email,"
+    "salesperson_code\n"
+)
+
+
+def run(path, *args):
+    out, err = StringIO(), StringIO()
+    call_command("import_contacts", str(path), *args, "--no-progress", stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def company(full_setup):
+    company = contact_create(
+        data={
+            "type": "company",
+            "no": "C100",
+            "name": "Fjord Data AS",
+            "address": "Strandkaien 1",
+            "post_code": "5003",
+            "city": "Bergen",
+            "phone_no": "55 11 22 33",
+            "salesperson_id": "JC",
+        }
+    )
+    return company
+
+
+@pytest.fixture
+def persons(company):
+    follower = contact_create(
+        data={"type": "person", "no": "P100", "name": "Kari Nordmann", "company": company}
+    )
+    own = contact_create(
+        data={"type": "person", "no": "P101", "name": "Ola Nordmann", "company": company}
+    )
+    # Ola's city and phone were changed by hand: they no longer follow the company.
+    contact_update(contact=own, data={"city": "Voss", "phone_no": "99 88 77 66"})
+    return follower, own
+
+
+def test_update_changes_fields_and_persons_follow(tmp_path, persons):
+    follower, own = persons
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER + "company,C100,,,,,Bryggen 2,5004,Bergen,55 99 99 99,,PS\n", encoding="utf-8"
+    )
+    out, _err = run(path, "--update")
+    assert "Updated 1 companies and 0 persons" in out
+    company = Contact.objects.get(no="C100")
+    # An empty cell (name) keeps the stored value.
+    assert (company.name, company.address, company.phone_no, company.salesperson_id) == (
+        "Fjord Data AS",
+        "Bryggen 2",
+        "55 99 99 99",
+        "PS",
+    )
+    follower.refresh_from_db()
+    own.refresh_from_db()
+    assert (follower.address, follower.post_code, follower.phone_no) == (
+        "Bryggen 2",
+        "5004",
+        "55 99 99 99",
+    )
+    assert follower.salesperson_id == "PS" and own.salesperson_id == "PS"
+    # Hand-changed fields stay; Ola's address block differs (city), so it stays whole.
+    assert (own.city, own.phone_no, own.address) == ("Voss", "99 88 77 66", "Strandkaien 1")
+    # The search keys follow (phone key of the new number).
+    assert company.phone_key.endswith("55999999")
+
+
+def test_history_shows_the_import_as_cause(tmp_path, persons):
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "company,C100,,,,,,,,55 99 99 99,,\n", encoding="utf-8")
+    run(path, "--update")
+    event = Event.objects.get(cause=Cause.IMPORT)
+    changes = Change.objects.filter(event=event)
+    row = changes.get(object_repr="C100", field="phone_no")
+    assert (row.old, row.new) == ("55 11 22 33", "55 99 99 99")
+    followed = changes.get(object_repr="P100", field="phone_no")
+    assert followed.via_repr == "C100" and followed.new == "55 99 99 99"
+    # Only changed fields are logged.
+    assert not changes.filter(object_repr="C100", field="name").exists()
+
+
+def test_existing_number_without_update_is_refused_as_before(tmp_path, company):
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "company,C100,Other AS,,,,,,,,,\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        run(path)
+    assert Contact.objects.get(no="C100").name == "Fjord Data AS"
+
+
+def test_new_number_with_update_creates_with_that_number(tmp_path, company):
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "company,C200,Havn AS,,,,,,Oslo,,,\n", encoding="utf-8")
+    out, _err = run(path, "--update")
+    assert Contact.objects.get(no="C200").name == "Havn AS"
+    assert "Imported 1 companies" in out
+
+
+def test_type_mismatch_refused_and_nothing_written(tmp_path, company):
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER + "person,C100,Kari,,,,,,Oslo,,,\ncompany,C300,Ny AS,,,,,,,,,\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError):
+        run(path, "--update")
+    assert not Contact.objects.filter(no="C300").exists()
+    assert Contact.objects.get(no="C100").city == "Bergen"
+
+
+def test_engine_match_update_skip_create(tmp_path, company):
+    from duplicates.services import search_strings_rebuild
+
+    search_strings_rebuild()
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER + "company,,Fjord Data AS,,,,Strandkaien 1,5003,Bergen,55 11 22 33,,PS\n",
+        encoding="utf-8",
+    )
+    out, _err = run(path, "--match", "update", "--dry-run")
+    assert "Line 2: Update – matches C100 Fjord Data AS" in out
+    out, _err = run(path, "--match", "skip")
+    assert Contact.objects.filter(type="company").count() == 1
+    assert "1 rows skipped" in out
+    run(path, "--match", "update")
+    assert Contact.objects.get(no="C100").salesperson_id == "PS"
+    assert Contact.objects.filter(type="company").count() == 1
+    run(path, "--match", "create")
+    assert Contact.objects.filter(type="company").count() == 2
+
+
+def test_customer_linked_to_an_updated_company_gets_the_change(tmp_path, company):
+    from relations import services as relations
+    from tests.relations.factories import setup_sync
+
+    setup_sync()
+    customer = relations.contact_create_customer(contact=company)
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "company,C100,,,,,Bryggen 7,,,555 55 555,,\n", encoding="utf-8")
+    run(path, "--update")
+    customer.refresh_from_db()
+    assert (customer.address, customer.phone_no) == ("Bryggen 7", "555 55 555")
+
+
+def test_person_rows_update_names_and_move_to_another_company(tmp_path, persons):
+    follower, own = persons
+    other = contact_create(
+        data={"type": "company", "no": "C900", "name": "Havn AS", "city": "Oslo"}
+    )
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER + "person,P100,,,Kari,Berg,,,,,kari@berg.no,\n" + "person,P101,,C900,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    out, _err = run(path, "--update")
+    assert "Updated 0 companies and 2 persons" in out
+    follower.refresh_from_db()
+    own.refresh_from_db()
+    assert (follower.name, follower.surname) == ("Kari Berg", "Berg")
+    assert follower.email == "kari@berg.no"
+    assert follower.company_id != other.pk
+    # Moved with the rules of a company change: the salesperson comes from the new company.
+    assert own.company_id == other.pk
+    assert Event.objects.filter(cause=Cause.IMPORT).count() == 1
+
+
+def test_clear_empty_clears_but_keeps_the_name(tmp_path, company):
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "company,C100,,,,,,,Bergen,,,\n", encoding="utf-8")
+    run(path, "--update", "--clear-empty")
+    company.refresh_from_db()
+    assert (company.name, company.address, company.phone_no) == ("Fjord Data AS", "", "")
+
+
+def test_per_row_actions_and_counts(company):
+    from contacts.importing import import_contacts
+
+    rows = [
+        {"type": "company", "no": "C100", "name": "Fjord Data AS", "city": "Ålesund"},
+        {"type": "company", "no": "", "name": "Ny Havn AS", "city": "Oslo"},
+        {"type": "company", "no": "", "name": "Tredje AS", "city": "Oslo"},
+    ]
+    preview = import_contacts(rows, update=True, dry_run=True)
+    assert preview.actions == {"create": 2, "update": 1, "skip": 0}
+    assert [d["target_no"] for d in preview.decisions] == ["C100"]
+    assert preview.decisions[0]["changes"] == [{"field": "City", "old": "Bergen", "new": "Ålesund"}]
+    # Lines as in a file: the header is line 1.
+    result = import_contacts(rows, update=True, actions={2: "skip", 4: "skip"})
+    assert result.actions == {"create": 1, "update": 0, "skip": 2}
+    assert Contact.objects.get(no="C100").city == "Bergen"
+    assert Contact.objects.filter(name="Ny Havn AS").exists()
+    assert not Contact.objects.filter(name="Tredje AS").exists()
