@@ -14,8 +14,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY requirements.txt ./
-RUN pip install -r requirements.txt
+# The app's lock: exact versions, every file checked against its sha256 (scripts/lock.sh).
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 # Translations and static files are built into the image (whitenoise serves them).

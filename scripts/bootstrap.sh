@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the project needs on a fresh Debian machine (python3 3.11 present):
 # system packages (gettext; Chromium with --browser), a virtualenv in .venv with the
-# pinned Python packages, and compiled translations. Safe to run again.
+# locked Python packages (requirements-dev.lock), and compiled translations.
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -22,12 +23,17 @@ if [[ ! -x .venv/bin/python ]]; then
   echo "== creating .venv"
   python3 -m venv .venv
 fi
-echo "== installing Python packages"
-if .venv/bin/python -m pip install -q uv 2>/dev/null; then
-  .venv/bin/python -m uv pip install -q --python .venv/bin/python -r requirements-dev.txt
-else
-  .venv/bin/python -m pip install -q -r requirements-dev.txt
-fi
+echo "== installing Python packages (requirements-dev.lock)"
+# Exact versions, each file checked against its sha256 in the lock (scripts/lock.sh
+# writes it); a package missing from the lock or a file that changed stops the install.
+# pip installs uv from the lock, then uv installs the lock: the same checks, and a
+# fresh .venv in seconds instead of minutes.
+uv_lock=$(mktemp)
+trap 'rm -f "$uv_lock"' EXIT
+awk '/^uv==/ {p = 1} p {print} p && !/\\$/ {exit}' requirements-dev.lock > "$uv_lock"
+.venv/bin/python -m pip install -q --require-hashes --no-deps -r "$uv_lock"
+.venv/bin/python -m uv pip install -q --python .venv/bin/python --require-hashes \
+  -r requirements-dev.lock
 # Translations merge entry by entry, not line by line (scripts/po_merge.py).
 if git rev-parse --git-dir >/dev/null 2>&1; then
   git config merge.pomerge.driver ".venv/bin/python scripts/po_merge.py %O %A %B"
