@@ -13,6 +13,7 @@ applies them to plain ORM saves (`Contact.objects.create(...)`). Bulk paths
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models.functions import Upper
@@ -270,3 +271,50 @@ class Contact(SaveNeverReinserts, models.Model):
         if self.is_company:
             return self.name
         return self.company.name if self.company_id else ""
+
+
+class ImportUpload(models.Model):
+    """An uploaded contact file kept in the database until its import job ran, so the
+    worker that runs the job may be on any machine (the web machine's temporary folder
+    is not shared). The bytes are in `ImportUploadChunk` rows; `contacts.uploads` stores,
+    reads and removes them (when the job ends, or after a day)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("import upload")
+        verbose_name_plural = _("import uploads")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.name or str(self.pk)
+
+
+class ImportUploadChunk(models.Model):
+    """One piece (at most `contacts.uploads.CHUNK_BYTES`) of an upload's bytes."""
+
+    upload = models.ForeignKey(
+        ImportUpload, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("upload")
+    )
+    index = models.PositiveIntegerField(_("index"))
+    data = models.BinaryField(_("data"))
+
+    class Meta:
+        verbose_name = _("import upload chunk")
+        verbose_name_plural = _("import upload chunks")
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "index"], name="contacts_upload_chunk_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}/{self.index}"

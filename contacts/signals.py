@@ -28,3 +28,10 @@ contacts_bulk_updated = Signal()
 # opportunities) re-home the history recorded against (old company, person), as the
 # reference does (2.4); contacts never imports them.
 person_company_changed = Signal()
+
+# Sent by the import job (contacts/tasks.py) after an import committed, outside its
+# transaction: `company_ids` are the companies it created or updated (sorted), `user`
+# who started it, `job` the import's Job. A receiver may start follow-up work as a job
+# of its own (duplicates: search those companies) and return that Job (or None); the
+# import job's page links it.
+contacts_imported = Signal()

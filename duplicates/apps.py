@@ -13,7 +13,11 @@ class DuplicatesConfig(AppConfig):
         from contacts.models import Contact
         from contacts.panels import register_card_panel
         from contacts.selectors import register_number_resolver
-        from contacts.signals import contacts_bulk_created, contacts_bulk_updated
+        from contacts.signals import (
+            contacts_bulk_created,
+            contacts_bulk_updated,
+            contacts_imported,
+        )
         from duplicates import receivers, selectors
         from duplicates.models import ContactMerge, DuplicateSearchStringSetup
         from duplicates.services import merged_contacts_resolve, records_find_matches
@@ -47,6 +51,10 @@ class DuplicatesConfig(AppConfig):
         )
         contacts_bulk_updated.connect(
             receivers.index_bulk_changed_contacts, dispatch_uid="duplicates.index_bulk_updated"
+        )
+        # A large import's companies are searched for duplicates by a job of their own.
+        contacts_imported.connect(
+            receivers.search_imported_companies, dispatch_uid="duplicates.search_imported"
         )
         pre_save.connect(
             receivers.remember_line,

@@ -52,3 +52,11 @@ def index_bulk_changed_contacts(sender, contact_ids, persons_only=False, **kwarg
 def index_restored_contacts(sender, pks, **kwargs) -> None:
     """history.signals.records_restored: restored rows come back without save signals."""
     services.contacts_bulk_changed(contact_ids=pks)
+
+
+def search_imported_companies(sender, company_ids, user=None, job=None, **kwargs):
+    """contacts_imported: a large import's companies are searched by a job of their own;
+    returns it (the import job's page links it)."""
+    from duplicates.tasks import search_after_import
+
+    return search_after_import(company_ids=company_ids, user=user, job=job)

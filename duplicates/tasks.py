@@ -154,3 +154,75 @@ def estimate_when_stale() -> Job | None:
         return estimate_model.start(origin=Job.Origin.SYSTEM)
     except JobConflict:
         return None
+
+
+def _imported_summary(result: dict) -> str:
+    return ngettext(
+        "%(pairs)s possible duplicate found for %(companies)s imported companies.",
+        "%(pairs)s possible duplicates found for %(companies)s imported companies.",
+        result["pairs"],
+    ) % {"pairs": result["pairs"], "companies": result["companies"]}
+
+
+def _imported_links(result: dict):
+    from django.urls import reverse
+
+    yield _("See the possible duplicates"), reverse("duplicates:list")
+
+
+def ids_from_runs(runs: list[list[int]]) -> list[int]:
+    return [pk for low, high in runs for pk in range(low, high + 1)]
+
+
+def runs_of(ids: list[int]) -> list[list[int]]:
+    """Sorted ids as [first, last] runs of consecutive ids (an import's new companies
+    are mostly one run: a job's parameters stay small)."""
+    runs: list[list[int]] = []
+    for pk in sorted(set(ids)):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
+
+
+@job(
+    label=_("Find duplicates of the imported companies"),
+    # It writes pairs as a full search does: never at the same time as one (it waits).
+    conflict_key=CONFLICT_KEY,
+    on_conflict="wait",
+    retry=True,  # committed batches; a pair found again is not stored twice
+    summary=_imported_summary,
+    links=_imported_links,
+)
+def search_imported(
+    ctx: JobContext, *, runs: list[list[int]], import_job: int | None = None
+) -> dict:
+    """The duplicate search of the companies a large import created or updated
+    (`duplicates.services.companies_search`), started when the import committed
+    (`contacts.signals.contacts_imported`); in committed batches."""
+    ids = ids_from_runs(runs)
+    ctx.progress(0, total=len(ids), step=gettext_noop("Searching for duplicates"))
+    pairs = services.companies_search(contact_ids=ids, progress=ctx.advance)
+    return {"companies": len(ids), "pairs": pairs, "import_job": import_job}
+
+
+def search_after_import(*, company_ids: list[int], user=None, job=None) -> Job | None:
+    """After a large import: queue the duplicate search of its companies, when the
+    setup searches on save (Autosearch) and the import was too large to be searched
+    inside its transaction (`services.search.BULK_SEARCH_LIMIT`). Returns the job."""
+    from marketing_setup.models import MarketingSetup
+
+    setup = MarketingSetup.get()
+    if not (setup.maintain_search_strings and setup.autosearch_for_duplicates):
+        return None
+    if len(company_ids) <= search.BULK_SEARCH_LIMIT:
+        return None  # searched with the import already
+    origin = job.origin if job is not None else None
+    return search_imported.start(
+        user=user,
+        origin=origin,
+        total=len(company_ids),
+        runs=runs_of(company_ids),
+        import_job=job.pk if job is not None else None,
+    )

@@ -144,6 +144,19 @@ class Job(models.Model):
             return ""
 
     @property
+    def links(self) -> list[tuple[str, str]]:
+        """(text, URL) of what a finished job made (the kind's `links`), for its page."""
+        task = self.task
+        if self.state != self.State.SUCCEEDED or not self.result or task is None:
+            return []
+        if task.links is None:
+            return []
+        try:
+            return [(str(text), url) for text, url in task.links(self.result) if url]
+        except (KeyError, TypeError, ValueError):  # a result of an older version
+            return []
+
+    @property
     def step_label(self) -> str:
         return gettext(self.step) if self.step else ""
 

@@ -85,6 +85,8 @@ class JobTask(Task):
     max_attempts: int = 1
     cleanup: Callable[[Any], None] | None = None
     summary: Callable[[dict], str] | None = None
+    links: Callable[[dict], Iterable[tuple[Any, str]]] | None = None
+    exclusive_key: str | Callable[[dict], str | None] | None = None
 
     def label_for(self, params: dict) -> str:
         label = self.label(params) if callable(self.label) else self.label
@@ -92,6 +94,14 @@ class JobTask(Task):
 
     def conflict_key_for(self, params: dict) -> str | None:
         key = self.conflict_key(params) if callable(self.conflict_key) else self.conflict_key
+        return str(key)[:200] if key else None
+
+    def exclusive_key_for(self, params: dict) -> str | None:
+        """The key a second start is refused by while one is queued or running: the
+        kind's own `exclusive_key`, else the conflict key when the kind refuses."""
+        if self.exclusive_key is None:
+            return self.conflict_key_for(params) if self.on_conflict == REFUSE else None
+        key = self.exclusive_key(params) if callable(self.exclusive_key) else self.exclusive_key
         return str(key)[:200] if key else None
 
     def start(self, *, user=None, origin: str | None = None, total: int | None = None, **params):
@@ -109,6 +119,8 @@ def job(
     retry: bool = False,
     cleanup: Callable[[Any], None] | None = None,
     summary: Callable[[dict], str] | None = None,
+    links: Callable[[dict], Iterable[tuple[Any, str]]] | None = None,
+    exclusive_key: str | Callable[[dict], str | None] | None = None,
     priority: int = 0,
     queue_name: str = "default",
 ) -> Callable[[Callable[..., Any]], JobTask]:
@@ -123,7 +135,10 @@ def job(
     failing. cleanup(job): undoes what a failed or cancelled job left behind (staging
     rows tagged with `job.pk`); it runs in the worker, or in whichever process notices
     that the worker vanished, and must be idempotent. summary(result): the result dict
-    in words, translated when shown.
+    in words, translated when shown. links(result): (text, URL) pairs the job's page
+    shows once it succeeded (the records it made). exclusive_key: refuse a second start
+    by this key instead of the conflict key (e.g. wait for any job drawing from the
+    same number series, but refuse a second run over the same table).
     """
     if on_conflict not in (REFUSE, WAIT):
         raise ValueError(f"on_conflict must be {REFUSE!r} or {WAIT!r}")
@@ -146,6 +161,8 @@ def job(
             max_attempts=2 if retry else 1,
             cleanup=cleanup,
             summary=summary,
+            links=links,
+            exclusive_key=exclusive_key,
             priority=priority,
             queue_name=queue_name,
             backend="default",

@@ -44,7 +44,7 @@ def job_start(
     """
     params = _normalize(params or {})
     conflict_key = task.conflict_key_for(params)
-    exclusive_key = conflict_key if task.on_conflict == runner.REFUSE else None
+    exclusive_key = task.exclusive_key_for(params)
     if exclusive_key:
         existing = Job.objects.active().filter(exclusive_key=exclusive_key).first()
         if existing is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
+from contacts.tasks import number_series_conflict_key
 from jobs.runner import JobContext, job
 from relations import services
 from relations.models import LinkToTable
@@ -28,8 +29,11 @@ def _summary(result: dict) -> str:
 
 @job(
     label=_label,
-    # Two runs for the same table would both create a contact for the same record.
-    conflict_key=lambda params: f"relations.create_contacts.{params.get('link_to')}",
+    # Two runs for the same table would both create a contact for the same record: a
+    # second start is refused. Any job drawing contact numbers (an import, a run for
+    # another table) waits its turn.
+    exclusive_key=lambda params: f"relations.create_contacts.{params.get('link_to')}",
+    conflict_key=number_series_conflict_key,
     retry=True,  # one transaction per record, and only records without a contact are taken
     summary=_summary,
 )

@@ -376,6 +376,31 @@ def contacts_bulk_changed(*, contact_ids: Sequence[int]) -> int:
     )
 
 
+def companies_search(
+    *, contact_ids: Sequence[int], progress: Progress | None = None, batch: int = 500
+) -> int:
+    """Search the companies among `contact_ids` for duplicates against all companies,
+    from their stored strings and keys (what a save with Autosearch does, for many):
+    new pairs are added, pairs already stored (either way round, or marked separate)
+    are kept. One committed transaction per `batch` companies, `progress(count)` after
+    each; returns the number of new pairs. For a large import, after its commit."""
+    setup = MarketingSetup.get()
+    lines = setup_lines()
+    ids = sorted(set(contact_ids))
+    new = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        with transaction.atomic():
+            companies = Contact.objects.filter(pk__in=chunk, type=Contact.Type.COMPANY)
+            found: list[FoundPair] = []
+            for company in companies:
+                found += duplicates_search_for(contact=company, setup=setup, lines=lines)
+            new += len(_store_pairs(found))
+            if progress:
+                progress(len(chunk))  # inside: a cancel rolls this batch back
+    return new
+
+
 @dataclass
 class SearchResult:
     companies: int
