@@ -166,6 +166,11 @@ def _import_summary(result: dict) -> str:
         "persons": result["persons_created"],
         "skipped": result["bad_rows"],
     }
+    if result.get("companies_updated") or result.get("persons_updated"):
+        text += " " + _("%(companies)s companies and %(persons)s persons updated.") % {
+            "companies": result["companies_updated"],
+            "persons": result["persons_updated"],
+        }
     if result.get("codes_created"):
         text += " " + _("Codes created: %(codes)s") % {"codes": ", ".join(result["codes_created"])}
     return text
@@ -281,6 +286,10 @@ def import_contacts_file(
     renumber: bool = False,
     create_missing_codes: bool | list[str] = False,
     code_map: dict | None = None,
+    update: bool = False,
+    match: str | None = None,
+    actions: dict | None = None,
+    clear_empty: bool = False,
 ) -> dict:
     """`contacts.importing.import_contacts` over an upload stored in the database
     (`contacts.uploads`), with the import page's and the command's options. The
@@ -322,7 +331,12 @@ def import_contacts_file(
                 if isinstance(create_missing_codes, bool)
                 else set(create_missing_codes),
                 code_map=code_map or None,
+                update=update,
+                clear_empty=clear_empty,
+                # JSON keys are texts: the rows' lines as numbers again.
+                actions={int(line): action for line, action in (actions or {}).items()} or None,
                 progress=progress,
+                **({"match": match} if match else {}),
             )
         if result.file_error:
             raise JobError(result.file_error)
@@ -342,6 +356,9 @@ def import_contacts_file(
         "bad_rows": result.bad_rows,
         "companies_created": result.companies_created,
         "persons_created": result.persons_created,
+        "companies_updated": result.companies_updated,
+        "persons_updated": result.persons_updated,
+        "skipped": result.skipped,
         "codes_created": [f"{c.column}:{c.code}" for c in result.codes_created],
         "error_groups": summary[:IMPORT_ERROR_GROUPS],
         "warnings": len(result.warnings),
