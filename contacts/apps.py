@@ -41,6 +41,12 @@ class ContactsConfig(AppConfig):
             order=95,
             permission="contacts.view_contact",
         )
+        from contacts.uploads import import_uploads_purge
+        from jobs.runner import register_periodic
+
+        # Import files no job took (a preview never confirmed) go after a day.
+        register_periodic("contacts.purge_import_uploads", import_uploads_purge)
+
         pre_save.connect(
             receivers.apply_contact_rules,
             sender=Contact,

@@ -12,6 +12,7 @@ the same service the `import_contacts` command uses.
 from __future__ import annotations
 
 import contextlib
+import csv
 import re
 import secrets
 import shutil
@@ -30,10 +31,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from contacts import columns
+from contacts import columns, tasks, uploads
 from contacts.forms import ImportUploadForm
 from contacts.importing import column_label, error_summary, existing_codes
+from contacts.models import ImportUpload
+from jobs.views import announce_started
 from listing import exporting
+from tabular.reading import TableError, open_table
 
 IMPORT_SESSION_KEY = "contacts_import"
 #: Errors listed on the page; the error file has them all.
@@ -41,6 +45,8 @@ ERRORS_SHOWN = 100
 _DIR_PREFIX = "import-"
 CREATE = "__create__"  # the choice "create this code" for a missing code
 _DIR_NAME = re.compile(r"^import-[A-Za-z0-9_]+$")
+#: The preview sample of a large file, beside where its upload was.
+SAMPLE_NAME = "sample.csv"
 
 
 def upload_root() -> Path:
@@ -63,6 +69,8 @@ def _store_upload(upload) -> Path:
 
 
 def _pending_path(pending: dict) -> Path | None:
+    if pending.get("upload"):
+        return _sample_path(pending)
     name = pending.get("dir") or ""
     if not _DIR_NAME.match(name):
         return None
@@ -71,13 +79,76 @@ def _pending_path(pending: dict) -> Path | None:
     return files[0] if files else None
 
 
-def _discard(pending: dict | None) -> None:
+def _discard(pending: dict | None, *, keep_upload: bool = False) -> None:
+    """Remove the pending upload's files (and its database copy unless a job took it)."""
     if pending and _DIR_NAME.match(pending.get("dir") or ""):
         shutil.rmtree(upload_root() / pending["dir"], ignore_errors=True)
+    if pending and pending.get("upload") and not keep_upload:
+        uploads.import_upload_delete(upload_id=pending["upload"])
+
+
+# --- large files: stored in the database, previewed from a sample, imported by a job --
+
+
+def background_rows() -> int:
+    """Files with more rows than this are imported by a background job (and their
+    preview checks the first this many rows)."""
+    return max(1, int(settings.IMPORT_BACKGROUND_ROWS))
+
+
+def _more_rows_than(path: Path, name: str, limit: int) -> bool:
+    """Whether the file has more than `limit` rows (reads no further than that)."""
+    try:
+        with open_table(path, name=name) as table:
+            for count, _row in enumerate(table.rows(), start=1):
+                if count > limit:
+                    return True
+    except TableError:
+        return False  # the preview's dry run reports it
+    return False
+
+
+def _write_sample(source: Path, name: str, target: Path, limit: int) -> None:
+    """The header and the first `limit` rows of the file as a CSV file (what the
+    preview of a large file checks)."""
+    with (
+        open_table(source, name=name) as table,
+        target.open("x", newline="", encoding="utf-8") as out,
+    ):
+        writer = csv.writer(out)
+        writer.writerow(table.header)
+        for count, (_line, values) in enumerate(table.rows(), start=1):
+            if count > limit:
+                break
+            writer.writerow(values)
+    target.chmod(0o600)
+
+
+def _sample_path(pending: dict) -> Path | None:
+    """The preview sample of a large pending upload: in its private directory on this
+    machine, or made again from the database copy (another web machine kept the first)."""
+    name = pending.get("dir") or ""
+    if _DIR_NAME.match(name):
+        sample = upload_root() / name / SAMPLE_NAME
+        if sample.is_file():
+            return sample
+    stored = ImportUpload.objects.filter(pk=pending["upload"]).first()
+    if stored is None:
+        return None
+    directory = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=upload_root()))
+    pending["dir"] = directory.name
+    sample = directory / SAMPLE_NAME
+    try:
+        with uploads.import_upload_file(stored) as copy:
+            _write_sample(copy, stored.name, sample, background_rows())
+    except TableError:
+        return None
+    return sample
 
 
 def _remove_abandoned_imports(max_age_seconds: int = 24 * 3600) -> None:
     """Uploads whose preview was never confirmed are kept a day at most."""
+    uploads.import_uploads_purge(max_age_seconds=max_age_seconds)
     cutoff = time.time() - max_age_seconds
     for directory in upload_root().glob(f"{_DIR_PREFIX}*"):
         with contextlib.suppress(OSError):  # another request removed it first
@@ -93,7 +164,8 @@ def _run(path: Path, pending: dict, *, dry_run: bool, skip_bad_rows: bool | None
     choices = pending.get("codes") or {}
     return import_contacts(
         path,
-        name=pending.get("name") or path.name,
+        # A large file's sample is a CSV file whatever the upload was.
+        name=path.name if pending.get("upload") else (pending.get("name") or path.name),
         label=pending.get("name") or "",
         skip_bad_rows=skip_bad_rows,
         dry_run=dry_run,
@@ -182,6 +254,9 @@ def _preview(request, form, result, pending: dict):
             "ignored": result.mapping.ignored if result.mapping else [],
             "skip_bad_rows": skip,
             "columns": columns.FIELDS,
+            # A large file: the preview checked its first rows, a job imports it.
+            "background": bool(pending.get("upload")),
+            "sample_rows": background_rows(),
         },
     )
 
@@ -224,6 +299,17 @@ def contact_import_view(request):
             "skip_bad_rows": form.cleaned_data["skip_bad_rows"],
             "mapping": None,
         }
+        if _more_rows_than(path, pending["name"], background_rows()):
+            # A large file: kept in the database for the job (a worker on any machine
+            # reads it); the preview checks a sample of its first rows, so the request
+            # stays short whatever the file's size.
+            stored = uploads.import_upload_store_file(
+                path=path, name=pending["name"], owner=request.user
+            )
+            pending["upload"] = stored.pk
+            _write_sample(path, pending["name"], path.parent / SAMPLE_NAME, background_rows())
+            path.unlink()
+            path = path.parent / SAMPLE_NAME
         result = _run(path, pending, dry_run=True)
         if result.file_error:
             _discard(pending)
@@ -282,6 +368,8 @@ def _import_confirm(request):
     if pending is None or path is None:
         return _expired(request)
     skip = pending.get("skip_bad_rows", False) or request.POST.get("skip_bad_rows") == "1"
+    if pending.get("upload"):
+        return _import_in_background(request, pending, skip)
     try:
         result = _run(path, pending, dry_run=False, skip_bad_rows=skip)
     except ValidationError as error:
@@ -328,6 +416,24 @@ def _import_confirm(request):
             _("Line %(line)d: %(message)s") % {"line": warning.line, "message": warning.message},
         )
     return redirect(reverse("contacts:list"))
+
+
+def _import_in_background(request, pending: dict, skip: bool):
+    """Queue the import of a large pending upload and go to its job's page."""
+    choices = pending.get("codes") or {}
+    job = tasks.import_contacts_file.start(
+        user=request.user,
+        upload=pending["upload"],
+        name=pending.get("name") or "",
+        skip_bad_rows=skip,
+        mapping=pending.get("mapping"),
+        create_missing_codes=sorted(k for k, v in choices.items() if v == CREATE),
+        code_map={k: v for k, v in choices.items() if v and v != CREATE},
+    )
+    _discard(pending, keep_upload=True)  # the job removes the upload when it ends
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    announce_started(request, job)
+    return redirect(job)
 
 
 def import_summary(result) -> str:

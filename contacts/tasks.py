@@ -391,3 +391,43 @@ def _companies_among(ids: list[int]) -> list[int]:
             pk__in=ids[start : start + 900], type=Contact.Type.COMPANY
         ).values_list("pk", flat=True)
     return companies
+
+
+def import_file_check(source, *, name: str = "") -> None:
+    """Raise `tabular.reading.TableError` (translated, with its line) when the file is
+    not a table the import can read (empty, binary, a header only, …): checked before
+    a job is queued, so a bad file is refused at once and nothing is stored."""
+    from tabular.reading import open_table
+
+    open_table(source, name=name).close()
+    if hasattr(source, "seek"):
+        source.seek(0)
+
+
+def import_start(*, source, name: str = "", user=None, origin: str | None = None, **options):
+    """Queue the import of a file as a background job; returns the Job.
+
+    `source` is a path on this machine or an uploaded file (any binary file object that
+    can seek). The file is checked first (`import_file_check`: TableError, nothing
+    stored), then its bytes are stored in the database (`contacts.uploads`, so a worker
+    on any machine reads them) and the job queued, in one transaction. `options` are
+    `import_contacts_file`'s: mapping, skip_bad_rows, dry_run, renumber,
+    create_missing_codes, code_map, update, match, actions, clear_empty."""
+    from pathlib import Path
+
+    from contacts.uploads import import_upload_store, import_upload_store_file
+
+    name = Path(name or getattr(source, "name", "") or str(source)).name[:200]
+    import_file_check(source, name=name)
+    with transaction.atomic():
+        if isinstance(source, str | Path):
+            stored = import_upload_store_file(path=Path(source), name=name, owner=user)
+        elif hasattr(source, "chunks"):
+            stored = import_upload_store(chunks=source.chunks(), name=name, owner=user)
+        else:
+            stored = import_upload_store(
+                chunks=iter(lambda: source.read(1 << 20), b""), name=name, owner=user
+            )
+        return import_contacts_file.start(
+            user=user, origin=origin, upload=stored.pk, name=name, **options
+        )

@@ -101,12 +101,15 @@ def import_uploads_purge(*, max_age_seconds: int = MAX_AGE_SECONDS, now=None) ->
     """Remove uploads older than `max_age_seconds` (no job took them, or a job that
     left them behind); returns how many. An upload a queued or running job still
     needs is kept."""
+    from contacts.tasks import import_contacts_file
     from jobs.models import Job
 
     cutoff = (now or timezone.now()) - timedelta(seconds=max_age_seconds)
     needed = {
         params.get("upload")
-        for params in Job.objects.active().values_list("params", flat=True)
+        for params in Job.objects.active()
+        .filter(kind=import_contacts_file.module_path)
+        .values_list("params", flat=True)
         if isinstance(params, dict)
     }
     old = [

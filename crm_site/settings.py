@@ -223,6 +223,8 @@ STORAGES = {
 # confirmation (each in its own private directory, made with mkdtemp).
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
 IMPORT_UPLOAD_ROOT = env("IMPORT_UPLOAD_ROOT", default="")
+# Files with more rows are imported by a background job (the preview checks this many).
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=5000)
 
 # --- API --------------------------------------------------------------------
 # /api/v1/ (api/): tokens for scripts, the browser session (with CSRF); HTTP Basic only

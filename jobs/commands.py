@@ -38,6 +38,13 @@ def start_in_background(command: BaseCommand, task: JobTask, **params) -> Job:
         job = task.start(origin=Job.Origin.COMMAND, **params)
     except JobConflict as error:
         raise CommandError(" ".join(error.messages)) from error
+    announce_queued(command, job)
+    return job
+
+
+def announce_queued(command: BaseCommand, job: Job) -> None:
+    """Print that `job` was queued and where to follow it (for commands that queue a
+    job themselves)."""
     command.stdout.write(
         command.style.SUCCESS(
             _("%(label)s was queued as job %(no)s.") % {"label": job.label, "no": job.pk}
@@ -50,4 +57,3 @@ def start_in_background(command: BaseCommand, task: JobTask, **params) -> Job:
         )
         % {"url": reverse("jobs:detail", kwargs={"pk": job.pk}), "no": job.pk}
     )
-    return job

@@ -14,6 +14,9 @@ from tqdm import tqdm
 
 from contacts import columns, import_matching
 from contacts.importing import error_summary, import_contacts
+from jobs.commands import add_background_option, announce_queued
+from jobs.models import Job
+from tabular.reading import TableError
 
 MAX_ERRORS_SHOWN = 200
 
@@ -102,6 +105,30 @@ class Command(BaseCommand):
             help="An empty cell clears the field of an updated contact (not the name).",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        add_background_option(parser)
+
+    def _background(self, path: Path, mapping: dict[str, str], options) -> None:
+        """Queue the import as a job (the file is stored in the database, so a worker on
+        any machine can read it) and say where to follow it."""
+        from contacts.tasks import import_start
+
+        try:
+            job = import_start(
+                source=path,
+                name=path.name,
+                origin=Job.Origin.COMMAND,
+                mapping=mapping or None,
+                create_missing_codes=options["create_missing_codes"],
+                skip_bad_rows=options["skip_bad_rows"],
+                dry_run=options["dry_run"],
+                renumber=options["renumber"],
+                update=options["update"],
+                match=options["match"],
+                clear_empty=options["clear_empty"],
+            )
+        except TableError as error:
+            raise CommandError(_("Nothing was imported: %(error)s") % {"error": error}) from error
+        announce_queued(self, job)
 
     def _mapping(self, pairs: list[str]) -> dict[str, str]:
         mapping = {}
@@ -173,6 +200,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("File not found: %(file)s") % {"file": file})
         mapping = self._mapping(options["map"])
+        if options["background"]:
+            return self._background(path, mapping, options)
         bars = _Bars(disable=options["no_progress"] or not sys.stderr.isatty())
         try:
             result = import_contacts(
