@@ -18,6 +18,8 @@ company_no may name a company in the file or one already in the database.
 from __future__ import annotations
 
 import io
+import secrets
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -223,17 +225,14 @@ def mapping_for(
 
 class _Source(NamedTuple):
     mapping: ColumnMapping | None
-    rows: Iterator[tuple[int, dict[str, str], int]]  # (line, values by field, extra values)
+    #: Rows from the start, each call: (line, values by field, count of extra values).
+    rows: Callable[[], Iterator[tuple[int, dict[str, str], int]]]
     table: Table | None
 
 
 def _open_rows(source, name: str, overrides) -> _Source:
-    """Rows as (line, {field: value}, count of values beyond the header)."""
+    """A file (path or binary file object) or a list of row dicts, readable again."""
     if isinstance(source, str | Path) or hasattr(source, "read"):
-        if hasattr(source, "read") and isinstance(source.read(0), str):
-            # Text (tests, the demo): read as UTF-8 bytes.
-            source = io.BytesIO(source.read().encode("utf-8"))
-            name = name or "contacts.csv"
         table = open_table(source, name=name)
         mapping = mapping_for(table.header, overrides)
         width = len(mapping.header)
@@ -245,12 +244,13 @@ def _open_rows(source, name: str, overrides) -> _Source:
                 extra = sum(1 for v in values[width:] if v)
                 yield line, mapped, extra
 
-        return _Source(mapping, table_rows(), table)
-    return _Source(
-        None,
-        ((i, {k: str(v or "") for k, v in row.items()}, 0) for i, row in enumerate(source, 2)),
-        None,
-    )
+        return _Source(mapping, table_rows, table)
+
+    def dict_rows():
+        for i, row in enumerate(source, 2):
+            yield i, {k: str(v or "") for k, v in row.items()}, 0
+
+    return _Source(None, dict_rows, None)
 
 
 # --- checking -----------------------------------------------------------------------
@@ -286,6 +286,8 @@ class _Checker:
         self.code_map = {k.upper(): v for k, v in (code_map or {}).items() if v}
         #: (column, code) -> rows, for codes that do not exist (listed once in the preview).
         self.missing: Counter = Counter()
+        #: (column, code) -> the lines that use it (which codes good rows need).
+        self.missing_lines: dict[tuple[str, str], array] = {}
         self.lengths = _max_lengths()
         self.codes = {
             column: set(model.objects.values_list("pk", flat=True))
@@ -299,6 +301,11 @@ class _Checker:
         )
         self.errors: list[RowError] = []
         self.warnings: list[RowError] = []
+        #: The lines of the rows found bad (all the check pass keeps of a row's errors).
+        self.bad_lines: set[int] = set()
+        #: Quiet: a later pass over the same rows only normalises their values again
+        #: (the check pass recorded the errors, warnings and missing codes).
+        self.quiet = False
         self.manual_error: str | None = None
         if not renumber:
             try:
@@ -308,7 +315,19 @@ class _Checker:
 
     def error(self, row: _Row, column: str, message: str, reason: str = "") -> None:
         row.bad = True
-        self.errors.append(RowError(row.line, column, message, reason or message))
+        self.error_at(row.line, column, message, reason)
+
+    def error_at(self, line: int, column: str, message: str, reason: str = "") -> None:
+        if self.quiet:
+            return
+        self.bad_lines.add(line)
+        self.errors.append(RowError(line, column, message, reason or message))
+
+    def count_missing(self, column: str, code: str, line: int) -> None:
+        if self.quiet:
+            return
+        self.missing[column, code] += 1
+        self.missing_lines.setdefault((column, code), array("q")).append(line)
 
     def creates(self, column: str, code: str) -> bool:
         if isinstance(self.create_codes, bool):
@@ -378,7 +397,7 @@ class _Checker:
                 )
         country = self.mapped("country_region_code", v["country_region_code"]).upper()
         if country and country not in countries:
-            self.missing["country_region_code", country] += 1
+            self.count_missing("country_region_code", country, row.line)
             self.error(
                 row,
                 "country_region_code",
@@ -386,7 +405,11 @@ class _Checker:
                 _("Unknown country/region code"),
             )
         v["country_region_code"] = country
-        if v["vat_registration_no"] and vat_fails_check(v["vat_registration_no"], country):
+        if (
+            v["vat_registration_no"]
+            and not self.quiet
+            and vat_fails_check(v["vat_registration_no"], country)
+        ):
             self.warnings.append(
                 RowError(
                     row.line, "vat_registration_no", vat_check_message(v["vat_registration_no"])
@@ -403,7 +426,7 @@ class _Checker:
                 code = self.code(column, v[column])
                 if code is None:
                     missing = v[column].upper()
-                    self.missing[column, missing] += 1
+                    self.count_missing(column, missing, row.line)
                     if self.creates(column, missing) and len(missing) <= self.code_lengths[column]:
                         v[column] = missing  # created in the write step
                         continue
@@ -443,86 +466,182 @@ class _Checker:
             self.error(row, "no", _("Contact Nos. must have a value in Marketing Setup."))
 
 
-def _check_numbers(rows: list[_Row], checker: _Checker) -> dict[str, Contact]:
-    """Duplicate numbers (file and database) and company references. Returns the
-    database companies referred to, by number."""
-    first_line: dict[str, int] = {}
-    for row in rows:
-        no = row.values["no"]
-        if not no:
-            continue
-        if no in first_line:
-            checker.error(
-                row,
-                "no",
-                _("Number %(no)s is already used on line %(line)d.")
-                % {"no": no, "line": first_line[no]},
-                _("Number used twice in the file"),
-            )
-        else:
-            first_line[no] = row.line
-    file_companies: dict[str, _Row] = {}
-    for r in rows:  # the first row with a number is the one persons refer to
-        if r.values["no"] and r.values["type"] == Contact.Type.COMPANY:
-            file_companies.setdefault(r.values["no"], r)
-    if not checker.renumber:
-        typed = list(first_line)
-        taken = set()
-        for chunk in _chunks(typed):
-            taken.update(Contact.objects.filter(no__in=chunk).values_list("no", flat=True))
-        if taken and not checker.update:
-            for row in rows:
-                if row.values["no"] in taken:
-                    checker.error(
-                        row,
-                        "no",
-                        _("Contact %(no)s already exists.") % {"no": row.values["no"]},
-                        _("The contact already exists"),
-                    )
-    wanted = sorted(
-        {
-            r.values["company_no"]
-            for r in rows
-            if r.values["type"] == Contact.Type.PERSON
-            and r.values["company_no"]
-            and r.values["company_no"] not in file_companies
-        }
-    )
-    db_contacts: dict[str, Contact] = {}
-    for chunk in _chunks(wanted):
-        db_contacts.update((c.no, c) for c in Contact.objects.filter(no__in=chunk))
-    # A merged company's old number stands for the company it was merged into.
-    db_contacts.update(contacts_for_old_nos(no for no in wanted if no not in db_contacts))
-    for row in rows:
-        ref = row.values["company_no"]
-        if row.values["type"] != Contact.Type.PERSON or not ref:
-            continue
-        if ref in file_companies:
-            if file_companies[ref].bad and file_companies[ref] is not row:
-                checker.error(
+class _Facts:
+    """What the check pass keeps of the file: a few compact facts per row (numbers,
+    company references, lines), never the rows themselves (15.4)."""
+
+    def __init__(self, checker: _Checker, options: import_matching.Options):
+        self.checker = checker
+        self.options = options
+        #: The rows that may meet an existing contact (a number that exists with
+        #: `update`, a company the duplicate engine may match, a row the user chose an
+        #: action for): kept whole for contacts/import_matching.classify; every other
+        #: row creates a contact.
+        self.candidates: dict[int, _Row] = {}
+        self.rows = 0
+        #: Number -> the first line that has it (duplicates within the file).
+        self.first_line: dict[str, int] = {}
+        #: Company number -> the line of the first company row with it (the row the
+        #: file's persons refer to).
+        self.file_companies: dict[str, int] = {}
+        #: A person's company_no -> the lines of the persons naming it (resolved after
+        #: the whole file is read: a person may come before its company).
+        self.refs: dict[str, array] = {}
+        #: Company number -> pk of the database companies the file's persons name.
+        self.db_companies: dict[str, int] = {}
+        self._unchecked: list[_Row] = []  # rows whose number is not yet looked up
+        self._existing: set[str] = set()
+
+    def note(self, row: _Row) -> None:
+        """After `checker.check(row)`: keep the row's facts; duplicate numbers are
+        reported at once, numbers already in the database per chunk."""
+        v = row.values
+        no = v["no"]
+        if no:
+            first = self.first_line.get(no)
+            if first is not None:
+                self.checker.error(
                     row,
-                    "company_no",
-                    _("Company %(no)s (line %(line)d) has errors.")
-                    % {"no": ref, "line": file_companies[ref].line},
-                    _("The company's row has errors"),
+                    "no",
+                    _("Number %(no)s is already used on line %(line)d.")
+                    % {"no": no, "line": first},
+                    _("Number used twice in the file"),
                 )
-            continue
-        found = db_contacts.get(ref)
-        if found is None:
-            checker.error(
-                row,
-                "company_no",
-                _("Company %(no)s is neither in the file nor in the database.") % {"no": ref},
-                _("Company neither in the file nor in the database"),
+            else:
+                self.first_line[no] = row.line
+            if v["type"] == Contact.Type.COMPANY:
+                self.file_companies.setdefault(no, row.line)
+            if not self.checker.renumber:
+                self._unchecked.append(row)
+                if len(self._unchecked) >= _CHUNK:
+                    self._check_existing()
+        options = self.options
+        if row.line in (options.actions or {}) or (
+            options.match != import_matching.NO_MATCH
+            and v["type"] == Contact.Type.COMPANY
+            and (options.renumber or not no)
+        ):
+            self.candidates[row.line] = row
+        ref = v["company_no"]
+        if ref and v["type"] == Contact.Type.PERSON:
+            self.refs.setdefault(ref, array("q")).append(row.line)
+
+    def _check_existing(self) -> None:
+        pending, self._unchecked = self._unchecked, []
+        wanted = {row.values["no"] for row in pending} - self._existing
+        if wanted:
+            self._existing.update(
+                Contact.objects.filter(no__in=wanted).values_list("no", flat=True)
             )
-        elif not found.is_company:
-            checker.error(
-                row,
-                "company_no",
-                _("Contact %(no)s is not a company.") % {"no": ref},
-                _("Not a company"),
+        for row in pending:
+            no = row.values["no"]
+            if no not in self._existing:
+                continue
+            if self.checker.update:
+                self.candidates[row.line] = row  # updates that contact (classify)
+            else:
+                self.checker.error_at(
+                    row.line,
+                    "no",
+                    _("Contact %(no)s already exists.") % {"no": no},
+                    _("The contact already exists"),
+                )
+
+    def finish(self) -> None:
+        """After the last row: the remaining database look-ups and the company
+        references (in the file, in the database, or an old number of a merged one)."""
+        self._check_existing()
+        checker = self.checker
+        wanted = sorted(ref for ref in self.refs if ref not in self.file_companies)
+        found: dict[str, tuple[int, bool]] = {}
+        for chunk in _chunks(wanted):
+            found.update(
+                (no, (pk, kind == Contact.Type.COMPANY))
+                for no, pk, kind in Contact.objects.filter(no__in=chunk).values_list(
+                    "no", "pk", "type"
+                )
             )
-    return {no: c for no, c in db_contacts.items() if c.is_company}
+        # A merged company's old number stands for the company it was merged into.
+        old = contacts_for_old_nos(no for no in wanted if no not in found)
+        found.update((no, (c.pk, c.is_company)) for no, c in old.items())
+        for ref, lines in self.refs.items():
+            if ref in self.file_companies:
+                company_line = self.file_companies[ref]
+                if company_line in checker.bad_lines:
+                    for line in lines:
+                        checker.error_at(
+                            line,
+                            "company_no",
+                            _("Company %(no)s (line %(line)d) has errors.")
+                            % {"no": ref, "line": company_line},
+                            _("The company's row has errors"),
+                        )
+                continue
+            pk_company = found.get(ref)
+            for line in lines:
+                if pk_company is None:
+                    checker.error_at(
+                        line,
+                        "company_no",
+                        _("Company %(no)s is neither in the file nor in the database.")
+                        % {"no": ref},
+                        _("Company neither in the file nor in the database"),
+                    )
+                elif not pk_company[1]:
+                    checker.error_at(
+                        line,
+                        "company_no",
+                        _("Contact %(no)s is not a company.") % {"no": ref},
+                        _("Not a company"),
+                    )
+        self.db_companies = {no: pk for no, (pk, is_company) in found.items() if is_company}
+
+    def classify(self) -> list[_Row]:
+        """Create, update or skip (contacts/import_matching.classify) for the candidate
+        rows; every other row creates. Returns the good rows that do not create."""
+        checker = self.checker
+        rows = sorted(self.candidates.values(), key=lambda r: r.line)
+        for row in rows:
+            row.bad = row.line in checker.bad_lines
+        if rows:
+            import_matching.classify(rows, checker, self.options)
+        for row in rows:  # classify may drop errors only a new contact has
+            if row.bad:
+                checker.bad_lines.add(row.line)
+            else:
+                checker.bad_lines.discard(row.line)
+        # A person whose company's row is skipped (and is no existing company) has no
+        # company to go to (classify refuses the candidate rows themselves).
+        skipped = {
+            r.values["no"]: r.line
+            for r in rows
+            if r.action == import_matching.SKIP
+            and r.target is None
+            and r.values["no"]
+            and r.values["type"] == Contact.Type.COMPANY
+            and self.file_companies.get(r.values["no"]) == r.line
+        }
+        for ref, company_line in skipped.items():
+            for line in self.refs.get(ref, ()):
+                if line not in checker.bad_lines:
+                    checker.error_at(
+                        line,
+                        "company_no",
+                        _("Company %(no)s (line %(line)d) is skipped.")
+                        % {"no": ref, "line": company_line},
+                        _("The company's row is skipped"),
+                    )
+        self.candidates = {r.line: r for r in rows if r.action != import_matching.CREATE}
+        # Not needed any more: the write pass keeps only what it needs.
+        self.first_line = {}
+        self.refs = {}
+        self._existing = set()
+        return [r for r in rows if not r.bad and r.action != import_matching.CREATE]
+
+    def is_file_company(self, row: _Row) -> bool:
+        """The row is the company the file's persons with its number refer to."""
+        no = row.values["no"]
+        return bool(no) and self.file_companies.get(no) == row.line
 
 
 # --- building -----------------------------------------------------------------------
@@ -563,16 +682,6 @@ def _inherit_and_default(person: Contact, company: Contact | None, setup: Market
     contact_apply_defaults(person, setup)
 
 
-class _Number:
-    """A person row's number before its contact is built (drawn with the companies')."""
-
-    __slots__ = ("no", "no_series")
-
-    def __init__(self, no: str):
-        self.no = no
-        self.no_series = ""
-
-
 def _preview(row: _Row, c: Contact) -> dict[str, Any]:
     return {
         "line": row.line,
@@ -591,29 +700,52 @@ def _preview(row: _Row, c: Contact) -> dict[str, Any]:
     }
 
 
-def _assign_numbers(contacts: list[Contact], setup: MarketingSetup, typed: set[str]) -> None:
-    blank = [c for c in contacts if not c.no]
-    if not blank:
-        return
-    code = setup.contact_nos_id
-    if not code:
-        raise ValidationError(_("Contact Nos. must have a value in Marketing Setup."))
-    pending = blank
-    while pending:
-        numbers = numbering_services.series_draw_many(code, len(pending))
-        taken = set(typed)
-        for chunk in _chunks(numbers):
+def _provisional_prefix() -> str:
+    """A prefix no real number can have ("~" breaks the number rule), unique to one
+    import: its rows wait under these numbers until the final step. Upper case:
+    look-ups of number fields are upper-cased."""
+    return f"~{secrets.token_hex(4).upper()}-"
+
+
+def _draw_numbers(code: str, count: int) -> list[str]:
+    """`count` free numbers of series `code`, drawn under its lock (which is held until
+    the transaction ends). A drawn number that a contact already has (typed in the
+    file, or by hand) is skipped: it is used, so the series stays gap-free."""
+    numbers: list[str] = []
+    while len(numbers) < count:
+        drawn = numbering_services.series_draw_many(code, count - len(numbers))
+        taken: set[str] = set()
+        for chunk in _chunks(drawn):
             taken.update(Contact.objects.filter(no__in=chunk).values_list("no", flat=True))
-        still = []
-        free = iter(n for n in numbers if n not in taken)
-        for contact in pending:
-            number = next(free, None)
-            if number is None:
-                still.append(contact)
+        numbers.extend(n for n in drawn if n not in taken)
+    return numbers
+
+
+_RENUMBER_CHUNK = 50_000
+
+
+def _renumber(ids: array, numbers: list[str]) -> None:
+    """Give the contacts `ids` (waiting under provisional numbers) their drawn
+    `numbers`, set-based."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    table = quote(Contact._meta.db_table)
+    no, pk = quote("no"), quote("id")
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), _RENUMBER_CHUNK):
+            chunk_ids = ids[start : start + _RENUMBER_CHUNK].tolist()
+            chunk_nos = numbers[start : start + _RENUMBER_CHUNK]
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"UPDATE {table} SET {no} = v.no FROM UNNEST(%s::bigint[], %s::text[]) "
+                    f"AS v(id, no) WHERE {table}.{pk} = v.id",
+                    [chunk_ids, chunk_nos],
+                )
             else:
-                contact.no = number
-                contact.no_series = code
-        pending = still
+                cursor.executemany(
+                    f"UPDATE {table} SET {no} = %s WHERE {pk} = %s",
+                    list(zip(chunk_nos, chunk_ids, strict=True)),
+                )
 
 
 _INSERT_FIELDS = [f for f in Contact._meta.concrete_fields if not f.primary_key]
@@ -674,10 +806,9 @@ def _insert(contacts: list[Contact]) -> list[int]:
 
 
 def _create_codes(
-    missing: list[MissingCode], rows: list[_Row], checker: _Checker
+    missing: list[MissingCode], used: set[tuple[str, str]], checker: _Checker
 ) -> list[MissingCode]:
-    """Create the missing salespeople, territories and languages the rows use."""
-    used = {(c, r.values[c]) for r in rows for c in CODE_COLUMNS if r.values[c]}
+    """Create the missing salespeople, territories and languages that good rows use."""
     created = []
     for item in missing:
         wanted = item.can_create and checker.creates(item.column, item.code)
@@ -688,6 +819,225 @@ def _create_codes(
         model.objects.create(**{"code": item.code, name_field: item.code})
         created.append(item)
     return created
+
+
+class _Writer:
+    """The write pass: checked rows in, contacts out in batches of multi-row INSERTs.
+
+    Each batch inserts its companies, then its persons (a person may name a company
+    of the same batch). A person whose company comes later in the file waits: its
+    line is kept and the row is read again after the last batch. Contacts with a
+    number in the file get it at once; the others (and all with `renumber`) wait
+    under a provisional number until `finish`, which draws the block from the series
+    (taking its lock) and renumbers them set-based: the lock is held for that final
+    step only (13.4), not for the whole write.
+    """
+
+    def __init__(
+        self,
+        *,
+        setup: MarketingSetup,
+        facts: _Facts,
+        renumber: bool,
+        progress: ProgressFn | None,
+        total: int,
+    ):
+        self.setup = setup
+        self.facts = facts
+        self.renumber = renumber
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.companies_created = 0
+        self.persons_created = 0
+        #: File number -> pk of the companies written (what the file's persons name).
+        self.company_pks: dict[str, int] = {}
+        self.created_ids = array("q")
+        #: Contacts waiting for a number: companies, then persons (so companies get
+        #: the lower numbers, as before).
+        self.waiting_companies = array("q")
+        self.waiting_persons = array("q")
+        #: The file lines of the waiting persons: numbers follow the file's order,
+        #: whatever the batches (persons read again after their company come later).
+        self.waiting_person_lines = array("q")
+        self.deferred: set[int] = set()
+        # Company rows that update (or name) an existing company: the file's persons
+        # that name them go to it.
+        for row in facts.candidates.values():
+            if (
+                row.target is not None
+                and row.target.is_company
+                and not row.bad
+                and facts.is_file_company(row)
+            ):
+                self.company_pks[row.values["no"]] = row.target.pk
+        self._prefix = _provisional_prefix()
+        self._provisional = 0
+
+    def _number(self, contact: Contact) -> bool:
+        """A typed number is kept; otherwise a provisional one. True when waiting."""
+        if contact.no and not self.renumber:
+            return False
+        self._provisional += 1
+        contact.no = f"{self._prefix}{self._provisional:X}"
+        contact.no_series = self.setup.contact_nos_id or ""
+        return True
+
+    def _write(self, rows: list[_Row], contacts: list[Contact], *, persons: bool) -> None:
+        if not contacts:
+            return
+        waits = [self._number(c) for c in contacts]
+        ids = _insert(contacts)
+        self.created_ids.extend(ids)
+        # Contacts with their final number are logged now; the waiting ones once
+        # they have theirs (the change log shows the number).
+        record_created(Contact, [pk for pk, w in zip(ids, waits, strict=True) if not w])
+        for row, pk, waits_for_number in zip(rows, ids, waits, strict=True):
+            if not waits_for_number:
+                continue
+            if persons:
+                self.waiting_persons.append(pk)
+                self.waiting_person_lines.append(row.line)
+            else:
+                self.waiting_companies.append(pk)
+
+    def write_batch(self, rows: list[_Row], *, can_defer: bool = True) -> None:
+        if not rows:
+            return
+        setup = self.setup
+        companies = []
+        for row in rows:
+            if row.values["type"] == Contact.Type.COMPANY:
+                contact = _build(row, setup, self.renumber)
+                contact_apply_defaults(contact, setup)
+                companies.append((row, contact))
+        self._write([r for r, _c in companies], [c for _r, c in companies], persons=False)
+        loaded: dict[int, Contact] = {}
+        for row, contact in companies:
+            if self.facts.is_file_company(row):
+                self.company_pks[row.values["no"]] = contact.pk
+                loaded[contact.pk] = contact
+        persons: list[tuple[_Row, int | None]] = []
+        for row in rows:
+            if row.values["type"] != Contact.Type.PERSON:
+                continue
+            ref = row.values["company_no"]
+            company_pk = None
+            if ref:
+                if ref in self.facts.file_companies:
+                    company_pk = self.company_pks.get(ref)
+                    if company_pk is None and can_defer:
+                        self.deferred.add(row.line)  # its company comes later
+                        continue
+                else:
+                    company_pk = self.facts.db_companies.get(ref)
+            persons.append((row, company_pk))
+        wanted = {pk for _r, pk in persons if pk is not None and pk not in loaded}
+        if wanted:
+            loaded.update(Contact.objects.in_bulk(wanted))
+        built = []
+        for row, company_pk in persons:
+            contact = _build(row, setup, self.renumber)
+            _inherit_and_default(contact, loaded.get(company_pk), setup)
+            built.append(contact)
+        self._write([r for r, _pk in persons], built, persons=True)
+        self.companies_created += len(companies)
+        self.persons_created += len(built)
+        self.done += len(companies) + len(built)
+        if self.progress:
+            self.progress("write", self.done, self.total)
+
+    def finish(self) -> None:
+        """The final step: the block of numbers for the waiting contacts (the series
+        lock is taken here and held until the import commits), set-based."""
+        waiting = self.waiting_companies
+        lines = self.waiting_person_lines
+        if any(lines[i] > lines[i + 1] for i in range(len(lines) - 1)):
+            order = sorted(range(len(lines)), key=lines.__getitem__)
+            waiting.extend(self.waiting_persons[i] for i in order)
+            del order
+        else:
+            waiting.extend(self.waiting_persons)
+        self.waiting_persons = self.waiting_person_lines = array("q")
+        if not waiting:
+            return
+        code = self.setup.contact_nos_id
+        if not code:
+            raise ValidationError(_("Contact Nos. must have a value in Marketing Setup."))
+        numbers = _draw_numbers(code, len(waiting))
+        _renumber(waiting, numbers)
+        del numbers
+        record_created(Contact, waiting)
+
+
+def _preview_rows(
+    rows: Callable[[], Iterator[_Row]], checker: _Checker, facts: _Facts, setup, renumber
+) -> list[dict[str, Any]]:
+    """The first good rows as they would be saved (names, inheritance, defaults). Reads
+    the file from its start, only as far as needed: up to the first PREVIEW_ROWS good
+    rows and the companies their persons name."""
+    first: list[_Row] = []
+    needed: dict[int, _Row | None] = {}  # line of a file company -> its row once read
+    for row in rows():
+        if row.line in checker.bad_lines:
+            continue
+        if len(first) < PREVIEW_ROWS:
+            checker.check(row)
+            first.append(row)
+            ref = row.values["company_no"]
+            if row.values["type"] == Contact.Type.PERSON and ref in facts.file_companies:
+                line = facts.file_companies[ref]
+                earlier = next((r for r in first if r.line == line), None)
+                needed[line] = needed.get(line) or earlier
+        elif row.line in needed and needed[row.line] is None:
+            checker.check(row)
+            needed[row.line] = row
+        if row.line in needed and needed[row.line] is None:
+            needed[row.line] = row
+        if len(first) >= PREVIEW_ROWS and all(needed.values()):
+            break
+    companies: dict[str, Contact] = {}
+    for row in [*first, *(r for r in needed.values() if r is not None)]:
+        if row.values["type"] == Contact.Type.COMPANY and facts.is_file_company(row):
+            existing = facts.candidates.get(row.line)
+            if existing is not None:  # updates or skips an existing contact
+                if existing.target is not None and existing.target.is_company:
+                    companies[row.values["no"]] = existing.target
+                continue
+            contact = _build(row, setup, renumber)
+            contact_apply_defaults(contact, setup)
+            companies[row.values["no"]] = contact
+    db = Contact.objects.in_bulk(
+        {
+            facts.db_companies[r.values["company_no"]]
+            for r in first
+            if r.values["company_no"] in facts.db_companies
+            and r.values["company_no"] not in facts.file_companies
+        }
+    )
+    preview = []
+    for row in first:
+        existing = facts.candidates.get(row.line)
+        if existing is not None:
+            if existing.target is not None:
+                preview.append(_preview(existing, import_matching.preview_contact(existing)))
+                continue
+            row = existing  # a skipped row: shown as it is
+        if row.values["type"] == Contact.Type.COMPANY:
+            contact = companies.get(row.values["no"]) or _build(row, setup, renumber)
+            if row.values["no"] not in companies:
+                contact_apply_defaults(contact, setup)
+        else:
+            contact = _build(row, setup, renumber)
+            ref = row.values["company_no"]
+            company = None
+            if ref in facts.file_companies:
+                company = companies.get(ref)
+            elif ref in facts.db_companies:
+                company = db.get(facts.db_companies[ref])
+            _inherit_and_default(contact, company, setup)
+        preview.append(_preview(row, contact))
+    return preview
 
 
 def error_summary(errors) -> list[dict]:
@@ -733,6 +1083,36 @@ def _file_error(result: ImportResult, error: TableError) -> ImportResult:
     return result
 
 
+def _write_updates(
+    rows: list[_Row], result: ImportResult, *, setup, facts: _Facts, writer: _Writer
+) -> None:
+    """The rows that update an existing contact (contacts/import_matching.write_updates),
+    with the company each person row names: an existing one, or one the file created."""
+    if not rows:
+        return
+    pks: dict[str, int] = {}
+    for row in rows:
+        ref = row.values["company_no"]
+        if not ref or not row.target.is_person:
+            continue
+        pk = writer.company_pks.get(ref)
+        if pk is None and ref not in facts.file_companies:
+            pk = facts.db_companies.get(ref)
+        if pk is not None:
+            pks[ref] = pk
+    loaded = Contact.objects.in_bulk(set(pks.values()))
+    targets = {r.target.pk: r.target for r in facts.candidates.values() if r.target is not None}
+    written = import_matching.write_updates(
+        rows,
+        setup=setup,
+        # The row's target (updated in memory) where the company is one of the file's.
+        company_of=lambda ref: targets.get(pks.get(ref)) or loaded.get(pks.get(ref)),
+    )
+    result.companies_updated += written.companies
+    result.persons_updated += written.persons
+    result.followers_updated += written.followers
+
+
 # --- the service --------------------------------------------------------------------
 
 
@@ -760,8 +1140,9 @@ def import_contacts(
     `preview` shows the first rows as they would be saved. `renumber` treats the file's
     numbers as row keys only: every contact gets a number from the contact series and
     persons follow their company's new number. `progress(stage, done, total)` is called
-    with stage "check" and "write". `label` (e.g. the file name) describes the import
-    in the change log; every contact's creation is logged as one row of one event.
+    with stage "check" (total: an estimate from the file's size) and "write". `label`
+    (e.g. the file name) describes the import in the change log; every contact's
+    creation is logged as one row of one event.
 
     Files are read by `tabular.reading` (CSV or XLSX by the extension of `name`, or of
     the path); the header is matched to the fields by `contacts.columns` and
@@ -783,15 +1164,69 @@ def import_contacts(
     lets an empty cell clear the field of an updated contact (it is kept otherwise).
     `result.actions` counts the rows per action, `result.decisions` lists the rows
     that meet an existing contact.
+
+    Memory stays bounded (15.4): the file is streamed twice (a check pass that keeps a
+    few facts per row, then the write pass in batches), never held. Numbers drawn from
+    the contact series are drawn in one short final step (13.4, see `_Writer`).
     """
     setup = MarketingSetup.get()
     result = ImportResult(dry_run=dry_run)
     if not label and isinstance(source, str | Path):
         label = Path(source).name
+    if hasattr(source, "read") and isinstance(source.read(0), str):
+        # Text (tests, the demo): read as UTF-8 bytes.
+        source = io.BytesIO(source.read().encode("utf-8"))
+        name = name or "contacts.csv"
+    elif not (isinstance(source, str | Path) or hasattr(source, "read")):
+        source = list(source)  # row dicts (the demo, tests): read more than once
     try:
         opened = _open_rows(source, name or label, mapping)
     except TableError as error:
         return _file_error(result, error)
+    try:
+        return _import(
+            opened,
+            result,
+            setup=setup,
+            skip_bad_rows=skip_bad_rows,
+            dry_run=dry_run,
+            renumber=renumber,
+            progress=progress,
+            label=label,
+            create_missing_codes=create_missing_codes,
+            code_map=code_map,
+            options=import_matching.Options(
+                update=update,
+                match=match,
+                actions=actions,
+                clear_empty=clear_empty,
+                renumber=renumber,
+                present=(
+                    frozenset(f for f in opened.mapping.fields if f)
+                    if opened.mapping is not None
+                    else None
+                ),
+            ),
+        )
+    finally:
+        if opened.table is not None:
+            opened.table.close()
+
+
+def _import(
+    opened: _Source,
+    result: ImportResult,
+    *,
+    setup: MarketingSetup,
+    skip_bad_rows: bool,
+    dry_run: bool,
+    renumber: bool,
+    progress: ProgressFn | None,
+    label: str,
+    create_missing_codes: bool | Iterable[str],
+    code_map: dict[str, str] | None,
+    options: import_matching.Options,
+) -> ImportResult:
     result.mapping = opened.mapping
     if opened.mapping is not None and "type" not in opened.mapping.fields:
         result.errors.append(
@@ -806,151 +1241,134 @@ def import_contacts(
         )
         result.file_error = result.errors[0].message
         return result
-    rows: list[_Row] = []
-    try:
-        for line, raw, extra in opened.rows:
+
+    def rows() -> Iterator[_Row]:
+        """The file's rows, read from its start (each pass calls it again)."""
+        for line, raw, extra in opened.rows():
             # cell_unescape: the apostrophe an export puts before a formula-like value.
             values = {c: cell_unescape(raw.get(c) or "").strip() for c in HEADER}
             if not any(values.values()):
                 continue  # a row of bare separators (spreadsheets save them), not a contact
             values["no"] = normalise_number(values["no"])
             values["company_no"] = normalise_number(values["company_no"])
-            rows.append(_Row(line=line, values=values, extra=extra))
-    except TableError as error:
-        return _file_error(result, error)
-    finally:
-        if opened.table is not None:
-            opened.table.close()
-    result.rows = len(rows)
-    total = len(rows)
+            yield _Row(line=line, values=values, extra=extra)
 
     if not isinstance(create_missing_codes, bool):
         create_missing_codes = {k.upper() for k in create_missing_codes}
-    checker = _Checker(setup, renumber, create_missing_codes, code_map, update=update)
-    for done, row in enumerate(rows, start=1):
-        checker.check(row)
-        if progress and (done % 1000 == 0 or done == total):
-            progress("check", done, total)
-    db_companies = _check_numbers(rows, checker)
-    present = None
-    if opened.mapping is not None:
-        present = frozenset(f for f in opened.mapping.fields if f)
-    import_matching.classify(
-        rows,
-        checker,
-        import_matching.Options(
-            update=update,
-            match=match,
-            actions=actions,
-            clear_empty=clear_empty,
-            renumber=renumber,
-            present=present,
-        ),
-    )
+    checker = _Checker(setup, renumber, create_missing_codes, code_map, update=options.update)
+    facts = _Facts(checker, options)
+    # 1. The check pass: every row checked, only its facts kept.
+    estimate = opened.table.rows_estimate if opened.table is not None else 0
+    try:
+        for row in rows():
+            checker.check(row)
+            facts.note(row)
+            facts.rows += 1
+            if progress and facts.rows % 1000 == 0:
+                progress("check", facts.rows, max(estimate, facts.rows))
+    except TableError as error:
+        return _file_error(result, error)
+    facts.finish()
+    # The per-row classification: which rows create, update or skip.
+    existing = facts.classify()
+    if progress:
+        progress("check", facts.rows, facts.rows)
+    result.rows = facts.rows
     result.errors = sorted(checker.errors, key=lambda e: (e.line, e.column))
     result.warnings = checker.warnings
-    result.bad_rows = sum(1 for r in rows if r.bad)
+    result.bad_rows = len(checker.bad_lines)
     result.missing_codes = [
         MissingCode(column, code, count, column in CODE_COLUMNS)
         for (column, code), count in sorted(checker.missing.items())
     ]
-    result.actions = import_matching.action_counts(rows)
-    result.decisions = [import_matching.decision(r) for r in rows if r.target and not r.bad]
+    counts = import_matching.action_counts(existing)
+    counts[import_matching.CREATE] = result.rows - result.bad_rows - len(existing)
+    result.actions = counts
+    result.decisions = [
+        import_matching.decision(r) for r in facts.candidates.values() if r.target and not r.bad
+    ]
     if result.errors and not skip_bad_rows:
         return result
 
-    good = [r for r in rows if not r.bad]
-    # Rows that update or skip an existing contact create nothing; persons of the file
-    # that name such a company go to the existing one.
-    existing = [r for r in good if r.action != import_matching.CREATE]
-    good = [r for r in good if r.action == import_matching.CREATE]
-    companies = [r for r in good if r.values["type"] == Contact.Type.COMPANY]
-    persons = [r for r in good if r.values["type"] == Contact.Type.PERSON]
-    for row in companies:
-        row.contact = _build(row, setup, renumber)
-        contact_apply_defaults(row.contact, setup)
-    file_companies = {r.values["no"]: r.contact for r in companies if r.values["no"]}
-    for r in existing:
-        if r.target is not None and r.target.is_company and r.values["no"]:
-            file_companies.setdefault(r.values["no"], r.target)
-
-    def build_person(row: _Row) -> Contact:
-        contact = _build(row, setup, renumber)
-        ref = row.values["company_no"]
-        company = (file_companies.get(ref) or db_companies.get(ref)) if ref else None
-        _inherit_and_default(contact, company, setup)
-        return contact
-
-    # Persons are built batch by batch as they are written (memory stays bounded by the
-    # companies and one batch); the preview builds its first rows on its own.
-    first = sorted(companies + persons + existing, key=lambda r: r.line)[:PREVIEW_ROWS]
-    result.preview = [
-        _preview(
-            r,
-            r.contact
-            if r.contact is not None
-            else import_matching.preview_contact(r)
-            if r.target is not None
-            else build_person(r),
-        )
-        for r in first
-    ]
+    # Later passes read the same rows again: their values are normalised the same way
+    # (quietly: the errors are known).
+    checker.quiet = True
+    result.preview = _preview_rows(rows, checker, facts, setup, renumber)
     if dry_run:
         return result
 
-    typed = {r.values["no"] for r in good if r.values["no"]} if not renumber else set()
-    total_rows = len(companies) + len(persons)
-    # One change-log event for the whole import ("import batch N"), one row per contact.
+    def good_rows(lines: set[int] | None = None) -> Iterator[_Row]:
+        """The rows that create a contact."""
+        for row in rows():
+            if (
+                row.line in checker.bad_lines
+                or row.line in facts.candidates
+                or (lines is not None and row.line not in lines)
+            ):
+                continue
+            checker.check(row)
+            yield row
+
+    writer = _Writer(
+        setup=setup,
+        facts=facts,
+        renumber=renumber,
+        progress=progress,
+        total=counts[import_matching.CREATE],
+    )
+    updates = [r for r in existing if r.action == import_matching.UPDATE]
+    # A person update that moves the person to a company the file creates waits for it.
+    late = [
+        r
+        for r in updates
+        if r.target.is_person
+        and r.values["company_no"] in facts.file_companies
+        and r.values["company_no"] not in writer.company_pks
+    ]
+    late_lines = {r.line for r in late}
+    early = [r for r in updates if r.line not in late_lines]
+    # 2. The write pass, in one transaction (all or nothing). One change-log event for
+    # the whole import ("import batch N"), one row per contact.
     with transaction.atomic(), history.operation(Cause.IMPORT, label=label):
         if create_missing_codes:
-            result.codes_created = _create_codes(result.missing_codes, good, checker)
-        person_nos = [_Number("" if renumber else r.values["no"]) for r in persons]
-        _assign_numbers([r.contact for r in companies] + person_nos, setup, typed)
-        done = 0
-        created_ids: list[int] = []
-        for batch in _chunks(companies, BATCH_SIZE):
-            batch_ids = _insert([r.contact for r in batch])
-            record_created(Contact, batch_ids)  # raw INSERTs: log them here
-            created_ids.extend(batch_ids)
-            done += len(batch)
-            if progress:
-                progress("write", done, total_rows)
-        # Existing contacts: after the new companies (a person may move to one), before
-        # the new persons (they inherit the updated values).
-        updates = [r for r in existing if r.action == import_matching.UPDATE]
-        if updates:
-            written = import_matching.write_updates(
-                updates,
-                setup=setup,
-                company_of=lambda ref: file_companies.get(ref) or db_companies.get(ref),
-            )
-            result.companies_updated = written.companies
-            result.persons_updated = written.persons
-            result.followers_updated = written.followers
-        for start in range(0, len(persons), BATCH_SIZE):
-            contacts = []
-            for row, number in zip(
-                persons[start : start + BATCH_SIZE],
-                person_nos[start : start + BATCH_SIZE],
-                strict=True,
-            ):
-                contact = build_person(row)
-                contact.no, contact.no_series = number.no, number.no_series
-                contacts.append(contact)
-            batch_ids = _insert(contacts)
-            record_created(Contact, batch_ids)
-            created_ids.extend(batch_ids)
-            done += len(contacts)
-            if progress:
-                progress("write", done, total_rows)
+            used = {
+                key
+                for key, lines in checker.missing_lines.items()
+                if any(line not in checker.bad_lines for line in lines)
+            }
+            result.codes_created = _create_codes(result.missing_codes, used, checker)
+        # Existing contacts first: the new persons inherit their updated values.
+        _write_updates(early, result, setup=setup, facts=facts, writer=writer)
+        batch: list[_Row] = []
+        for row in good_rows():
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                writer.write_batch(batch)
+                batch = []
+        writer.write_batch(batch)
+        if writer.deferred:  # persons read before their company: read them again
+            deferred, writer.deferred = writer.deferred, set()
+            batch = []
+            for row in good_rows(deferred):
+                batch.append(row)
+                if len(batch) >= BATCH_SIZE:
+                    writer.write_batch(batch, can_defer=False)
+                    batch = []
+            writer.write_batch(batch, can_defer=False)
+        _write_updates(late, result, setup=setup, facts=facts, writer=writer)
+        created_ids = writer.created_ids.tolist()
         # Inside the transaction: upper apps index the new contacts (duplicate search
         # strings) in it, so a crash after the commit cannot leave them unindexed
         # (13.10), and a failing receiver rolls the import back.
         contacts_bulk_created.send(sender=Contact, contact_ids=created_ids)
+        del created_ids
+        # 3. The final step: numbers from the series (its lock is held from here to the
+        # commit, a short time).
+        writer.finish()
         # Statistics for the planner once committed (15.5): the tables this import filled.
-        analyze_after_bulk_write(len(created_ids), Contact, Change)
-    result.companies_created = len(companies)
-    result.persons_created = len(persons)
+        analyze_after_bulk_write(len(writer.created_ids), Contact, Change)
+    result.companies_created = writer.companies_created
+    result.persons_created = writer.persons_created
     result.skipped = sum(1 for r in existing if r.action == import_matching.SKIP)
     result.written = True
     return result

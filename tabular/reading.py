@@ -71,6 +71,9 @@ class Table:
     header: list[str]
     encoding: str = ""
     delimiter: str = ""
+    #: About how many rows follow the header (physical lines of a CSV file, the sheet's
+    #: stated dimension of a workbook), for progress bars; 0 when unknown.
+    rows_estimate: int = 0
     _rows: Any = field(default=None, repr=False)
     _handle: Any = field(default=None, repr=False)
     _owned: bool = False
@@ -89,7 +92,7 @@ class Table:
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line, values) of every row after the header that is not blank. Values are
         strings, stripped of surrounding white space; a row may have more or fewer
-        values than the header."""
+        values than the header. May be called again: each call reads from the start."""
         return self._rows()
 
 
@@ -265,11 +268,22 @@ def _open_csv(handle: IO[bytes]) -> Table:
         header=header,
         encoding=encoding,
         delimiter=delimiter,
+        rows_estimate=_line_count(handle) - 1,
         _rows=rows,
         _handle=handle,
     )
     _require_rows(table)
     return table
+
+
+def _line_count(handle: IO[bytes]) -> int:
+    """Line feeds in the file, plus one (a fast estimate of its rows)."""
+    handle.seek(0)
+    count = 1
+    while chunk := handle.read(_CHUNK):
+        count += chunk.count(b"\n") or chunk.count(b"\r")
+    handle.seek(0)
+    return count
 
 
 def _csv_rows(
@@ -406,6 +420,7 @@ def _open_xlsx(handle: IO[bytes]) -> Table:
             if any(values):
                 yield line, values
 
-    table = Table(format="xlsx", header=header, _rows=rows, _handle=handle)
+    estimate = max((getattr(sheet, "max_row", None) or 1) - 1, 0)
+    table = Table(format="xlsx", header=header, rows_estimate=estimate, _rows=rows, _handle=handle)
     _require_rows(table)
     return table
