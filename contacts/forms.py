@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from contacts import import_matching
 from contacts.models import Contact
 from contacts.selectors import company_resolve
 from contacts.services import contact_manual_no_allowed
@@ -327,6 +328,27 @@ class ImportUploadForm(forms.Form):
         label=_("Skip bad rows"),
         required=False,
         help_text=_("Import the good rows and leave out the rows with errors."),
+    )
+    update = forms.BooleanField(
+        label=_("Update contacts whose number exists"),
+        required=False,
+        help_text=_("Without it a row with the number of an existing contact is refused."),
+    )
+    match = forms.ChoiceField(
+        label=_("Company rows without a number that match an existing company"),
+        choices=list(import_matching.MATCH_LABELS.items()),
+        initial=import_matching.CREATE,
+        required=False,
+        help_text=_(
+            "The duplicate search compares each company row without a number with the "
+            "stored companies; the preview shows every match with its reasons, and you "
+            "may change the action of each row there."
+        ),
+    )
+    clear_empty = forms.BooleanField(
+        label=_("Empty cells clear fields of updated contacts"),
+        required=False,
+        help_text=_("Otherwise an empty cell leaves the field as it is (never the name)."),
     )
 
     def __init__(self, *args, **kwargs):

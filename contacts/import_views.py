@@ -31,7 +31,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from contacts import columns, tasks, uploads
+from contacts import columns, import_matching, tasks, uploads
 from contacts.forms import ImportUploadForm
 from contacts.importing import column_label, error_summary, existing_codes
 from contacts.models import ImportUpload
@@ -172,7 +172,42 @@ def _run(path: Path, pending: dict, *, dry_run: bool, skip_bad_rows: bool | None
         mapping=pending.get("mapping"),
         create_missing_codes={k for k, v in choices.items() if v == CREATE},
         code_map={k: v for k, v in choices.items() if v and v != CREATE},
+        **_existing_options(pending),
     )
+
+
+def _existing_options(pending: dict) -> dict:
+    """The choices about existing contacts (contacts/import_matching.py) kept with the
+    pending upload: update by number, what engine matches do, each row's action."""
+    match = pending.get("match") or import_matching.NO_MATCH
+    return {
+        "update": bool(pending.get("update")),
+        "match": match if match in import_matching.MATCH_CHOICES else import_matching.NO_MATCH,
+        "clear_empty": bool(pending.get("clear_empty")),
+        # Session data is JSON: the lines come back as strings.
+        "actions": {int(k): v for k, v in (pending.get("actions") or {}).items()},
+    }
+
+
+def _posted_existing(request, pending: dict) -> None:
+    """Read the preview's choices about existing contacts into `pending`."""
+    pending["update"] = request.POST.get("update") == "1"
+    match = request.POST.get("match", "")
+    if match in import_matching.MATCH_CHOICES:
+        pending["match"] = match
+    pending["clear_empty"] = request.POST.get("clear_empty") == "1"
+    actions = dict(pending.get("actions") or {})
+    for key, value in request.POST.items():
+        line = key.removeprefix("action_")
+        if (
+            key.startswith("action_")
+            and line.isdigit()
+            and len(line) < 10
+            and value in import_matching.ACTIONS
+            and len(actions) < 10_000
+        ):
+            actions[line] = value
+    pending["actions"] = actions
 
 
 def _mapping_rows(result) -> list[dict]:
@@ -257,6 +292,10 @@ def _preview(request, form, result, pending: dict):
             # A large file: the preview checked its first rows, a job imports it.
             "background": bool(pending.get("upload")),
             "sample_rows": background_rows(),
+            "existing": _existing_options(pending),
+            "match_choices": [(k, str(v)) for k, v in import_matching.MATCH_LABELS.items()],
+            "decisions": result.decisions[:ERRORS_SHOWN],
+            "decisions_more": max(0, len(result.decisions) - ERRORS_SHOWN),
         },
     )
 
@@ -298,6 +337,10 @@ def contact_import_view(request):
             "name": Path(upload.name or "").name[:200],
             "skip_bad_rows": form.cleaned_data["skip_bad_rows"],
             "mapping": None,
+            "update": form.cleaned_data["update"],
+            "match": form.cleaned_data["match"] or import_matching.NO_MATCH,
+            "clear_empty": form.cleaned_data["clear_empty"],
+            "actions": {},
         }
         if _more_rows_than(path, pending["name"], background_rows()):
             # A large file: kept in the database for the job (a worker on any machine
@@ -340,6 +383,7 @@ def _import_remap(request):
         if key.startswith("code:") and value and len(key) < 200 and len(value) <= 20:
             codes[key.removeprefix("code:")] = value
     pending["codes"] = codes
+    _posted_existing(request, pending)
     request.session[IMPORT_SESSION_KEY] = pending
     result = _run(path, pending, dry_run=True)
     return _preview(request, ImportUploadForm(), result, pending)
@@ -386,6 +430,21 @@ def _import_confirm(request):
     _discard(pending)
     request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, import_summary(result))
+    if result.companies_updated or result.persons_updated or result.skipped:
+        messages.success(
+            request,
+            _(
+                "Updated %(companies)d companies and %(persons)d persons "
+                "(%(followers)d person fields followed their company); "
+                "%(skipped)d rows skipped."
+            )
+            % {
+                "companies": result.companies_updated,
+                "persons": result.persons_updated,
+                "followers": result.followers_updated,
+                "skipped": result.skipped,
+            },
+        )
     if result.codes_created:
         messages.info(
             request,
@@ -429,6 +488,11 @@ def _import_in_background(request, pending: dict, skip: bool):
         mapping=pending.get("mapping"),
         create_missing_codes=sorted(k for k, v in choices.items() if v == CREATE),
         code_map={k: v for k, v in choices.items() if v and v != CREATE},
+        **{
+            **_existing_options(pending),
+            # Job parameters are JSON: the lines as texts (the job reads them back).
+            "actions": dict(pending.get("actions") or {}),
+        },
     )
     _discard(pending, keep_upload=True)  # the job removes the upload when it ends
     request.session.pop(IMPORT_SESSION_KEY, None)

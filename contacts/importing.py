@@ -696,6 +696,7 @@ def _preview(row: _Row, c: Contact) -> dict[str, Any]:
         "salesperson": c.salesperson_id or "",
         "email": c.email,
         "action": row.action or import_matching.CREATE,
+        "action_label": str(import_matching.ACTION_LABELS[row.action or import_matching.CREATE]),
         "target_no": row.target.no if row.target is not None else "",
     }
 

@@ -209,3 +209,64 @@ def test_per_row_actions_and_counts(company):
     assert Contact.objects.get(no="C100").city == "Bergen"
     assert Contact.objects.filter(name="Ny Havn AS").exists()
     assert not Contact.objects.filter(name="Tredje AS").exists()
+
+
+# --- the import page -------------------------------------------------------------
+
+
+@pytest.fixture
+def upload_root(tmp_path, settings):
+    settings.IMPORT_UPLOAD_ROOT = str(tmp_path / "uploads")
+
+
+def test_page_shows_matches_and_honours_each_rows_choice(staff_client, company, upload_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from duplicates.services import search_strings_rebuild
+
+    search_strings_rebuild()
+    data = (
+        HEADER
+        + "company,C100,,,,,,,Ålesund,,,\n"
+        + "company,,Fjord Data AS,,,,Strandkaien 1,5003,Bergen,55 11 22 33,,PS\n"
+        + "company,,Helt Ny Bedrift AS,,,,,,Tromsø,,,\n"
+    )
+    file = SimpleUploadedFile("in.csv", data.encode(), content_type="text/csv")
+    url = reverse("contacts:import")
+    preview = staff_client.post(url, {"file": file, "update": "on", "match": "create"})
+    html = preview.content.decode()
+    assert "Rows: 2 to create, 1 to update, 0 to skip." in html
+    by_line = {d["line"]: d for d in preview.context["decisions"]}
+    assert by_line[2]["by_number"] and by_line[2]["action"] == "update"
+    assert by_line[2]["changes"] == [{"field": "City", "old": "Bergen", "new": "Ålesund"}]
+    match = by_line[3]
+    assert (match["target_no"], match["action"]) == ("C100", "create")
+    assert match["score"] >= 60 and match["reasons"]
+    assert f'href="{reverse("contacts:detail", kwargs={"no": "C100"})}"' in html
+    assert 4 not in by_line  # no match: it simply creates
+    assert not Contact.objects.filter(name="Helt Ny Bedrift AS").exists()
+
+    # Each row's choice: the numbered row is skipped, the match updates.
+    token = preview.context["token"]
+    mapping = {f"col_{m['index']}": m["field"] for m in preview.context["mapping_rows"]}
+    again = staff_client.post(
+        url,
+        {
+            "step": "remap",
+            "token": token,
+            **mapping,
+            "update": "1",
+            "match": "create",
+            "action_2": "skip",
+            "action_3": "update",
+        },
+    )
+    assert "Rows: 1 to create, 1 to update, 1 to skip." in again.content.decode()
+    done = staff_client.post(url, {"step": "confirm", "token": token}, follow=True)
+    page = done.content.decode()
+    assert "Updated 1 companies and 0 persons" in page and "1 rows skipped" in page
+    company.refresh_from_db()
+    assert (company.city, company.salesperson_id) == ("Bergen", "PS")
+    assert Contact.objects.filter(name="Helt Ny Bedrift AS").exists()
+    assert Contact.objects.filter(type="company").count() == 2
