@@ -270,3 +270,27 @@ def test_page_shows_matches_and_honours_each_rows_choice(staff_client, company, 
     assert (company.city, company.salesperson_id) == ("Bergen", "PS")
     assert Contact.objects.filter(name="Helt Ny Bedrift AS").exists()
     assert Contact.objects.filter(type="company").count() == 2
+
+
+def test_background_job_updates_with_the_pages_choices(company, staff_user):
+    from contacts.tasks import import_contacts_file
+    from contacts.uploads import import_upload_store
+    from jobs.models import Job
+    from jobs.runner import run_job
+
+    data = (HEADER + "company,C100,,,,,,,Ålesund,,,\ncompany,,Ny AS,,,,,,Oslo,,,\n").encode()
+    upload = import_upload_store(chunks=[data], name="in.csv", owner=staff_user)
+    job = import_contacts_file.start(
+        user=staff_user,
+        upload=upload.pk,
+        name="in.csv",
+        update=True,
+        match="skip",
+        actions={"3": "skip"},  # as the page keeps them: JSON, lines as texts
+    )
+    run_job(job.pk, heartbeat=False)
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, job.errors
+    assert (job.result["companies_updated"], job.result["skipped"]) == (1, 1)
+    assert Contact.objects.get(no="C100").city == "Ålesund"
+    assert not Contact.objects.filter(name="Ny AS").exists()
