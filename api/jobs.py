@@ -1,25 +1,36 @@
-"""Background jobs (read): state, progress, result and errors; cancel. Staff see the
-jobs they started, administrators (`jobs.manage_job`) everyone's, as on the Jobs page
-(jobs.models.JobQuerySet.visible_to, jobs.services.job_cancel).
+"""Background jobs: state, progress, result and errors; cancel; queue a contact import.
+Staff see the jobs they started, administrators (`jobs.manage_job`) everyone's, as on
+the Jobs page (jobs.models.JobQuerySet.visible_to, jobs.services.job_cancel).
 
-Not here yet: an endpoint that queues an import. The contact import does not run as a
-job kind yet (contacts/importing.py belongs to the import workstream); once it does,
-`POST /api/v1/jobs/imports/` should start that kind with `origin=Job.Origin.API`."""
+`POST /api/v1/jobs/imports/` takes a file (multipart) and the import page's options and
+queues `contacts.tasks.import_contacts_file` (through `contacts.tasks.import_start`,
+which checks the file first and stores it in the database for the worker); 202 with
+the job, whose progress the job detail shows. Multipart is accepted on that action
+only: a browser session still needs the CSRF token (DRF's SessionAuthentication), so a
+cross-site form cannot post one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, parsers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import GenericViewSet
 from api.pagination import CursorPagination
-from api.serializers import ModelSerializer
+from api.serializers import ModelSerializer, Serializer
+from contacts import columns, import_matching
+from contacts import tasks as contact_tasks
 from jobs import services
 from jobs.models import Job
+from tabular.reading import FORMATS, TableError
 
 
 class JobSerializer(ModelSerializer):
@@ -87,6 +98,120 @@ class JobSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "format": "json"})
+class JSONTextField(serializers.JSONField):
+    """A form field holding JSON text (multipart bodies have no JSON of their own)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(binary=True, **kwargs)
+
+
+def _text_map(value, *, what: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise serializers.ValidationError(
+            _("Give %(what)s as a JSON object of texts.") % {"what": what}, code="invalid"
+        )
+    return value
+
+
+class ImportJobRequestSerializer(Serializer):
+    file = serializers.FileField(
+        help_text=_(
+            "The CSV (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252) or XLSX file "
+            "with a header row; the format follows the file name's extension."
+        )
+    )
+    mapping = JSONTextField(
+        required=False,
+        help_text=_(
+            'Which field each column fills, as JSON: {"Column in the file": "field"} (a '
+            'field name such as post_code, or its label); "" leaves the column out. '
+            "Columns not named are matched by their names, as on the import page."
+        ),
+    )
+    skip_bad_rows = serializers.BooleanField(
+        default=False,
+        help_text=_("Import the good rows and leave out the rows with errors (else nothing)."),
+    )
+    dry_run = serializers.BooleanField(
+        default=False, help_text=_("Check the file only; write nothing.")
+    )
+    renumber = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Give every contact a number from the contact series; the file's numbers only "
+            "link persons to companies."
+        ),
+    )
+    create_missing_codes = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Create the salespeople, territories and languages the file names that do not "
+            "exist yet (code as name); without it their rows are errors."
+        ),
+    )
+    code_map = JSONTextField(
+        required=False,
+        help_text=_(
+            'Use existing codes for missing ones, as JSON: {"salesperson_code:XY": "JC"} '
+            "(column:code in the file → existing code)."
+        ),
+    )
+    update = serializers.BooleanField(
+        default=False, help_text=_("A row whose number exists updates that contact.")
+    )
+    match = serializers.ChoiceField(
+        choices=[(value, str(label)) for value, label in import_matching.MATCH_LABELS.items()],
+        default=import_matching.NO_MATCH,
+        help_text=_(
+            "What to do with a company row without a number that the duplicate search "
+            "matches to an existing company."
+        ),
+    )
+    clear_empty = serializers.BooleanField(
+        default=False,
+        help_text=_("An empty cell clears the field of an updated contact (not the name)."),
+    )
+
+    def validate_file(self, upload):
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise serializers.ValidationError(
+                _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)},
+                code="too_large",
+            )
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix and suffix not in FORMATS:
+            raise serializers.ValidationError(
+                _("Files of type “%(suffix)s” cannot be read. Use a .csv or .xlsx file.")
+                % {"suffix": suffix},
+                code="format",
+            )
+        try:
+            contact_tasks.import_file_check(upload, name=upload.name or "")
+        except TableError as error:
+            raise serializers.ValidationError(str(error), code="unreadable_file") from None
+        return upload
+
+    def validate_mapping(self, value):
+        mapping = {}
+        for column, target in _text_map(value, what="mapping").items():
+            field = columns.field_named(target) if target.strip() else ""
+            if field is None:
+                raise serializers.ValidationError(
+                    _("Unknown field “%(field)s”. Fields: %(fields)s")
+                    % {"field": target, "fields": ", ".join(columns.FIELDS)},
+                    code="unknown_field",
+                )
+            mapping[column] = field
+        return mapping
+
+    def validate_code_map(self, value):
+        return _text_map(value, what="code_map")
+
+
 class JobFilter(filters.FilterSet):
     state = filters.ChoiceFilter(
         choices=Job.State.choices, label=_("state"), help_text=_("Only jobs in this state.")
@@ -112,7 +237,11 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSe
     lookup_value_regex = "[0-9]+"
     pagination_class = _Pagination
     # The service checks that the user started the job or is an administrator.
-    action_permissions = {"cancel": ("jobs.view_job",)}
+    # Importing needs what the import page needs.
+    action_permissions = {
+        "cancel": ("jobs.view_job",),
+        "imports": ("jobs.view_job", "contacts.add_contact"),
+    }
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
@@ -135,3 +264,37 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSe
         request.data  # noqa: B018
         job = services.job_cancel(job=self.get_object(), user=request.user)
         return Response(self.get_serializer(job).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportJobRequestSerializer},
+        responses={202: JobSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        parser_classes=[parsers.MultiPartParser],
+        serializer_class=ImportJobRequestSerializer,
+    )
+    def imports(self, request):
+        """Queue an import of contacts from a file (multipart/form-data) as a background
+        job, with the import page's options; 202 with the job. Follow it at
+        /api/v1/jobs/{id}/ (progress, then the result: contacts created, errors grouped
+        by column and reason). A file that is not a table the import reads is a 400 with
+        the reader's message, and nothing is queued; errors in rows fail the job (all or
+        nothing) unless skip_bad_rows."""
+        body = ImportJobRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        options = dict(body.validated_data)
+        upload = options.pop("file")
+        job = contact_tasks.import_start(
+            source=upload,
+            name=upload.name or "",
+            user=request.user,
+            origin=Job.Origin.API,
+            mapping=options.pop("mapping", None) or None,
+            code_map=options.pop("code_map", None) or None,
+            **options,
+        )
+        data = JobSerializer(job, context=self.get_serializer_context()).data
+        location = request.build_absolute_uri(reverse("api:job-detail", kwargs={"id": job.pk}))
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
