@@ -491,6 +491,8 @@ class _Facts:
         self.db_companies: dict[str, int] = {}
         self._unchecked: list[_Row] = []  # rows whose number is not yet looked up
         self._existing: set[str] = set()
+        #: import_matching.decision of each row that meets an existing contact.
+        self.decisions: list[dict[str, Any]] = []
 
     def note(self, row: _Row) -> None:
         """After `checker.check(row)`: keep the row's facts; duplicate numbers are
@@ -631,6 +633,11 @@ class _Facts:
                         % {"no": ref, "line": company_line},
                         _("The company's row is skipped"),
                     )
+        # For the preview: every row that meets an existing contact, a match that
+        # creates a new company anyway included (its action may still change).
+        self.decisions = [
+            import_matching.decision(r) for r in rows if r.target is not None and not r.bad
+        ]
         self.candidates = {r.line: r for r in rows if r.action != import_matching.CREATE}
         # Not needed any more: the write pass keeps only what it needs.
         self.first_line = {}
@@ -1285,9 +1292,7 @@ def _import(
     counts = import_matching.action_counts(existing)
     counts[import_matching.CREATE] = result.rows - result.bad_rows - len(existing)
     result.actions = counts
-    result.decisions = [
-        import_matching.decision(r) for r in facts.candidates.values() if r.target and not r.bad
-    ]
+    result.decisions = facts.decisions
     if result.errors and not skip_bad_rows:
         return result
 
