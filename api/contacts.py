@@ -48,6 +48,7 @@ CONTACT_FIELDS = (
     "language",
     "salutation",
     "vat_registration_no",
+    "privacy_blocked",
     "no_series",
     "created_at",
     "updated_at",

@@ -14,11 +14,13 @@ The list has to stay fast with a million contacts, so:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
 from contacts import searchkeys
@@ -307,3 +309,14 @@ def contacts_for_old_nos(nos) -> dict[str, Contact]:
 def contact_for_old_no(no: str) -> Contact | None:
     """The contact an old (merged) number stands for, or None."""
     return contacts_for_old_nos([no]).get(no)
+
+
+def key_set(keys: Iterable[int], *, using: str = "default") -> RawSQL:
+    """A subquery yielding these integer keys, passed as ONE query parameter (an array on
+    PostgreSQL, a JSON array on SQLite), for ``filter(pk__in=key_set(ids))``: one
+    statement however many keys, with no limit on query parameters (a list of keys as
+    ``IN (%s, %s, ...)`` needs chunks, one statement per chunk)."""
+    keys = [int(key) for key in keys]
+    if connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [keys])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(keys)])

@@ -19,11 +19,12 @@ import contextvars
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contacts.models import Contact
+from contacts.selectors import key_set
 from contacts.services import (
     contact_create,
     contact_prepare,
@@ -556,27 +557,26 @@ def contact_to_entities_sync(contact: Contact, *, exclude: SyncedEntity | None =
     return count
 
 
-_BULK_IDS_CHUNK = 5000
-
-
 def contacts_to_entities_sync_bulk(contact_ids) -> int:
     """For bulk paths that send no signals (QuerySet.update() on contacts): sync the
-    linked entities of those contacts that have any; return how many entities changed."""
+    linked entities of those contacts that have any; return how many entities changed.
+    Finding them is one query however many ids (a company's change reaching 10,000
+    persons costs the same statements as one reaching 100); only contacts that are
+    linked cost more."""
     contact_ids = list(contact_ids)
-    count = 0
-    for start in range(0, len(contact_ids), _BULK_IDS_CHUNK):  # bounded query parameters
-        linked_ids = (
-            ContactBusinessRelation.objects.filter(
-                contact_id__in=contact_ids[start : start + _BULK_IDS_CHUNK]
-            )
-            .exclude(link_to="")
-            .values("contact_id")
-        )
-        count += sum(
-            contact_to_entities_sync(contact)
-            for contact in Contact.objects.filter(pk__in=linked_ids).iterator(chunk_size=500)
-        )
-    return count
+    if not contact_ids:
+        return 0
+    using = router.db_for_read(ContactBusinessRelation)
+    linked_ids = (
+        ContactBusinessRelation.objects.using(using)
+        .filter(contact_id__in=key_set(contact_ids, using=using))
+        .exclude(link_to="")
+        .values("contact_id")
+    )
+    return sum(
+        contact_to_entities_sync(contact)
+        for contact in Contact.objects.using(using).filter(pk__in=linked_ids)
+    )
 
 
 def entity_to_contact_sync(entity: SyncedEntity) -> Contact | None:

@@ -460,6 +460,12 @@ def merge_undo(*, record: ContactMerge, user=None) -> Contact:
     record.undone_by = user if getattr(user, "is_authenticated", False) else None
     record.save(update_fields=["undone_at", "undone_by"])
     restored = Contact.objects.get(pk=_merged_pk(record))
+    if record.kept_contact_id:
+        # The merge taught the model "one company"; taken back, it teaches nothing, and
+        # the pair may be suggested again.
+        learning.decision_forget(
+            contact=Contact.objects.get(pk=record.kept_contact_id), other=restored, source="merge"
+        )
     # Earlier merges into the merged contact (not logged: records of their own) point
     # at it again.
     ContactMerge.objects.filter(

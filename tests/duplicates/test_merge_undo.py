@@ -195,3 +195,18 @@ def test_the_document_api_accepts_a_merged_number(merged, staff_user):
     response = token_client(staff_user).post("/api/v1/interactions/documents/", body, format="json")
     assert response.status_code == 201, response.content
     assert InteractionLogEntry.objects.filter(document_no="INV-2", contact=kept).exists()
+
+
+def test_undo_forgets_the_decision_the_merge_taught(merged, admin_user):
+    from duplicates.models import ContactDuplicate, PairDecision
+
+    record, kept, other, _person, _entry = merged
+    pair = {"contact_no": min(kept, other, key=lambda c: c.pk).no}
+    assert PairDecision.objects.filter(same=True, source="merge", **pair).count() == 1
+    restored = services.merge_undo(record=record, user=admin_user)
+    assert not PairDecision.objects.filter(source="merge").exists()
+    # The two are a suggested pair again (the undo indexes both again).
+    pairs = ContactDuplicate.objects.involving(restored).filter(separate_contacts=False)
+    assert {(p.contact_id, p.duplicate_id) for p in pairs} == {
+        tuple(sorted((kept.pk, restored.pk)))
+    }
