@@ -12,9 +12,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from contacts import selectors
 from contacts.models import Contact
@@ -49,6 +50,27 @@ def contact_export_rows(queryset: QuerySet[Contact], *, chunk_size: int = 2000) 
             yield ["" if value is None else value for value in row]
 
 
+def contact_export_left_out(queryset: QuerySet[Contact]) -> int:
+    """How many contacts of `queryset` an export leaves out (Privacy Blocked); one count
+    over the partial index of blocked contacts."""
+    return queryset.filter(privacy_blocked=True).order_by().count()
+
+
+def contact_export_left_out_message(count: int) -> str:
+    """What the user is told when an export left blocked contacts out ("" for none)."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)s privacy blocked contact was left out of the export.",
+        "%(count)s privacy blocked contacts were left out of the export.",
+        count,
+    ) % {"count": intcomma(count)}
+
+
+#: The response header of a contacts download that names how many were left out.
+LEFT_OUT_HEADER = "X-Privacy-Blocked-Left-Out"
+
+
 def contact_export_stem() -> str:
     """The file name's first part, in the user's language."""
     return pgettext("file name", "contacts")
@@ -77,12 +99,20 @@ def contacts_export(
     )
 
 
-def contacts_export_response(queryset: QuerySet[Contact], dialect: exporting.Dialect):
-    """The download of the contacts in `dialect` (CSV streamed, XLSX from a temp file)."""
-    return exporting.export_response(
+def contacts_export_response(
+    queryset: QuerySet[Contact], dialect: exporting.Dialect, *, left_out: int | None = None
+):
+    """The download of the contacts in `dialect` (CSV streamed, XLSX from a temp file).
+    How many privacy blocked contacts it leaves out is in the `LEFT_OUT_HEADER` header
+    (`left_out`: already counted by the caller)."""
+    response = exporting.export_response(
         HEADER,
         contact_export_rows(queryset),
         dialect,
         stem=contact_export_stem(),
         title=_("Contacts"),
     )
+    if left_out is None:
+        left_out = contact_export_left_out(queryset)
+    response[LEFT_OUT_HEADER] = str(left_out)
+    return response

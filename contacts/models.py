@@ -197,6 +197,14 @@ class Contact(SaveNeverReinserts, models.Model):
         # that lead with them, or by a plain one (no LIKE-only twin).
         indexes = [
             models.Index(fields=("type", "no"), name="contact_type_no"),
+            # Blocked contacts only (few): the list says how many of its contacts an
+            # export leaves out. A row that is not blocked is never in it, so it costs
+            # writes nothing (a propagation to 10,000 persons does not touch it).
+            models.Index(
+                fields=("id",),
+                condition=models.Q(privacy_blocked=True),
+                name="contact_privacy_blocked",
+            ),
             # The list sorted by city, paged by (city, no) (also an equality on city).
             models.Index(fields=("city", "no"), name="contact_city_no"),
             # Staff list (contacts/selectors.py): case-insensitive prefix search and

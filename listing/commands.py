@@ -50,6 +50,10 @@ class ExportCommand(BaseCommand):
     def export(self, target, **kwargs) -> int:
         raise NotImplementedError
 
+    def left_out(self, queryset) -> str:
+        """What the export left out of `queryset` and why, said after it ("": nothing)."""
+        return ""
+
     def handle(self, *args, file: str, **options):
         delimiter = options["delimiter"]
         to_stdout = file == "-"
@@ -85,6 +89,9 @@ class ExportCommand(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(self.success_message % {"count": count, "file": file})
             )
+        left_out = self.left_out(queryset)
+        if left_out:  # on standard error when the file itself is standard output
+            (self.stderr if to_stdout else self.stdout).write(self.style.WARNING(left_out))
 
 
 def form_filters(form: forms.Form, options_by_field: dict[str, str]) -> dict[str, Any]:

@@ -50,11 +50,16 @@ def test_bulk_update_that_changes_the_selection_still_syncs(linked):
     assert (customer.city, customer.post_code) == ("Stavanger", "4006")
 
 
-def test_bulk_sync_handles_more_ids_than_one_chunk(linked, monkeypatch):
+def test_bulk_sync_finds_the_linked_among_many_ids_in_one_query(
+    linked, django_assert_num_queries
+):
     company, customer = linked
-    monkeypatch.setattr(services, "_BULK_IDS_CHUNK", 2)
     others = [CompanyFactory() for _ in range(3)]
     Contact.objects.filter(pk=company.pk).update(phone_no="777")
-    assert services.contacts_to_entities_sync_bulk([o.pk for o in others] + [company.pk]) == 1
+    # More ids than SQLite's classic limit of 999 parameters: still one query to find them.
+    unlinked = [o.pk for o in others] + list(range(10**6, 10**6 + 1500))
+    with django_assert_num_queries(1):  # the linked contacts (none): nothing to sync
+        assert services.contacts_to_entities_sync_bulk(unlinked) == 0
+    assert services.contacts_to_entities_sync_bulk([*unlinked, company.pk]) == 1
     customer.refresh_from_db()
     assert customer.phone_no == "777"

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from contacts.exporting import contact_export_queryset, contacts_export
+from contacts.exporting import (
+    contact_export_left_out,
+    contact_export_left_out_message,
+    contact_export_queryset,
+    contacts_export,
+)
 from contacts.forms import ContactFilterForm
 from listing.commands import ExportCommand, form_filters
 
@@ -44,3 +49,6 @@ class Command(ExportCommand):
 
     def export(self, target, **kwargs):
         return contacts_export(target, **kwargs)
+
+    def left_out(self, queryset) -> str:
+        return contact_export_left_out_message(contact_export_left_out(queryset))
