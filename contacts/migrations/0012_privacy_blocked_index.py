@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0010_fewer_indexes'),
+        ("contacts", "0011_import_uploads"),
         ('marketing_setup', '0007_alter_marketingsetup_default_correspondence_type_and_more'),
     ]
 
