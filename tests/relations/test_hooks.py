@@ -50,9 +50,7 @@ def test_bulk_update_that_changes_the_selection_still_syncs(linked):
     assert (customer.city, customer.post_code) == ("Stavanger", "4006")
 
 
-def test_bulk_sync_finds_the_linked_among_many_ids_in_one_query(
-    linked, django_assert_num_queries
-):
+def test_bulk_sync_finds_the_linked_among_many_ids_in_one_query(linked, django_assert_num_queries):
     company, customer = linked
     others = [CompanyFactory() for _ in range(3)]
     Contact.objects.filter(pk=company.pk).update(phone_no="777")
