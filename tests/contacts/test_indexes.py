@@ -28,10 +28,14 @@ def _pg_indexes() -> dict[str, str]:
 
 
 def _key(definition: str) -> tuple[str, list[str]]:
-    """(method, [column with operator class...]) of an index definition."""
+    """(method, [column with operator class...]) of an index definition; a partial
+    index's predicate goes with its method (it holds other rows than a full index)."""
+    definition, _, predicate = definition.partition(") WHERE ")
     method, _, rest = definition.partition(" USING ")[2].partition(" (")
-    columns = rest.rsplit(")", 1)[0]
-    return method, [c.strip() for c in columns.split(",")]
+    columns = rest.rsplit(")", 1)[0] if not predicate else rest
+    return f"{method} WHERE {predicate}" if predicate else method, [
+        c.strip() for c in columns.split(",")
+    ]
 
 
 @postgres_only
