@@ -12,12 +12,14 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext_lazy as _
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
 
-from crm_site.errors import DATABASE_UNAVAILABLE
+#: The words for a database that cannot be reached (the site's 503 page says them too).
+DATABASE_UNAVAILABLE = _("The CRM cannot reach its database just now. Try again in a minute.")
 
 #: Service field names that the API calls differently.
 FIELD_NAMES = {NON_FIELD_ERRORS: None}

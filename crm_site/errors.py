@@ -16,12 +16,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-#: The API's words for a database that cannot be reached (api/exceptions.py too).
-DATABASE_UNAVAILABLE = gettext_lazy(
-    "The CRM cannot reach its database just now. Try again in a minute."
-)
+from api.exceptions import DATABASE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
