@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from contacts import models
 from contacts.models import Contact
 from contacts.services import (
     contact_change_type,
@@ -132,3 +133,31 @@ class ContactAdmin(ValidAutocompleteAdminMixin, HistoryAdminMixin, admin.ModelAd
                     contact_delete(contact=contact)
                 except ValidationError as error:
                     messages.error(request, " ".join(error.messages))
+
+
+class ImportUploadChunkInline(admin.TabularInline):
+    """The stored pieces of an upload (their bytes are not shown)."""
+
+    model = models.ImportUploadChunk
+    fields = ("index",)
+    readonly_fields = ("index",)
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ImportUpload)
+class ImportUploadAdmin(admin.ModelAdmin):
+    """Files waiting for their import job (removed when it ends, or after a day)."""
+
+    list_display = ("name", "size", "owner", "created_at")
+    readonly_fields = ("name", "size", "owner", "created_at")
+    inlines = [ImportUploadChunkInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
