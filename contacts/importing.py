@@ -568,17 +568,7 @@ class _Facts:
         found.update((no, (c.pk, c.is_company)) for no, c in old.items())
         for ref, lines in self.refs.items():
             if ref in self.file_companies:
-                company_line = self.file_companies[ref]
-                if company_line in checker.bad_lines:
-                    for line in lines:
-                        checker.error_at(
-                            line,
-                            "company_no",
-                            _("Company %(no)s (line %(line)d) has errors.")
-                            % {"no": ref, "line": company_line},
-                            _("The company's row has errors"),
-                        )
-                continue
+                continue  # after classify (an update row needs no name): _bad_companies
             pk_company = found.get(ref)
             for line in lines:
                 if pk_company is None:
@@ -612,6 +602,7 @@ class _Facts:
                 checker.bad_lines.add(row.line)
             else:
                 checker.bad_lines.discard(row.line)
+        self._bad_companies()
         # A person whose company's row is skipped (and is no existing company) has no
         # company to go to (classify refuses the candidate rows themselves).
         skipped = {
@@ -633,6 +624,8 @@ class _Facts:
                         % {"no": ref, "line": company_line},
                         _("The company's row is skipped"),
                     )
+        for row in rows:
+            row.bad = row.line in checker.bad_lines
         # For the preview: every row that meets an existing contact, a match that
         # creates a new company anyway included (its action may still change).
         self.decisions = [
@@ -644,6 +637,22 @@ class _Facts:
         self.refs = {}
         self._existing = set()
         return [r for r in rows if not r.bad and r.action != import_matching.CREATE]
+
+    def _bad_companies(self) -> None:
+        """Persons whose company's row in the file has errors are refused with it."""
+        checker = self.checker
+        for ref, lines in self.refs.items():
+            company_line = self.file_companies.get(ref)
+            if company_line is None or company_line not in checker.bad_lines:
+                continue
+            for line in lines:
+                checker.error_at(
+                    line,
+                    "company_no",
+                    _("Company %(no)s (line %(line)d) has errors.")
+                    % {"no": ref, "line": company_line},
+                    _("The company's row has errors"),
+                )
 
     def is_file_company(self, row: _Row) -> bool:
         """The row is the company the file's persons with its number refer to."""

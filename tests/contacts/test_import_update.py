@@ -294,3 +294,38 @@ def test_background_job_updates_with_the_pages_choices(company, staff_user):
     assert (job.result["companies_updated"], job.result["skipped"]) == (1, 1)
     assert Contact.objects.get(no="C100").city == "Ålesund"
     assert not Contact.objects.filter(name="Ny AS").exists()
+
+
+def test_new_person_under_an_updated_company_inherits_its_new_values(tmp_path, company):
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER + "person,P500,,C100,Liv,Dahl,,,,,,\ncompany,C100,,,,,Bryggen 2,5004,Bergen,,,PS\n",
+        encoding="utf-8",
+    )
+    out, _err = run(path, "--update")
+    assert "Imported 0 companies and 1 persons" in out
+    liv = Contact.objects.get(no="P500")
+    assert (liv.company.no, liv.address, liv.post_code, liv.salesperson_id) == (
+        "C100",
+        "Bryggen 2",
+        "5004",
+        "PS",
+    )
+
+
+def test_renumbered_file_persons_follow_their_matched_company(tmp_path, company):
+    from duplicates.services import search_strings_rebuild
+
+    search_strings_rebuild()
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER
+        + "company,1,Fjord Data AS,,,,Strandkaien 1,5003,Bergen,55 11 22 33,,\n"
+        + "person,2,,1,Siri,Lie,,,,,,\n",
+        encoding="utf-8",
+    )
+    out, _err = run(path, "--renumber", "--match", "skip")
+    assert "Imported 0 companies and 1 persons" in out and "1 rows skipped" in out
+    siri = Contact.objects.get(surname="Lie")
+    assert siri.company_id == company.pk and siri.city == "Bergen"
+    assert Contact.objects.filter(type="company").count() == 1
