@@ -431,20 +431,7 @@ def _import_confirm(request):
     request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, import_summary(result))
     if result.companies_updated or result.persons_updated or result.skipped:
-        messages.success(
-            request,
-            _(
-                "Updated %(companies)d companies and %(persons)d persons "
-                "(%(followers)d person fields followed their company); "
-                "%(skipped)d rows skipped."
-            )
-            % {
-                "companies": result.companies_updated,
-                "persons": result.persons_updated,
-                "followers": result.followers_updated,
-                "skipped": result.skipped,
-            },
-        )
+        messages.success(request, result.updates_summary())
     if result.codes_created:
         messages.info(
             request,

@@ -151,6 +151,19 @@ class ImportResult:
     followers_updated: int = 0
     skipped: int = 0
 
+    def updates_summary(self) -> str:
+        """What the update of existing contacts did, in one sentence (page and command)."""
+        return _(
+            "Updated %(companies)d companies and %(persons)d persons "
+            "(%(followers)d person fields followed their company); "
+            "%(skipped)d rows skipped."
+        ) % {
+            "companies": self.companies_updated,
+            "persons": self.persons_updated,
+            "followers": self.followers_updated,
+            "skipped": self.skipped,
+        }
+
     @property
     def created(self) -> int:
         return self.companies_created + self.persons_created

@@ -47,6 +47,22 @@ class _Bars:
             bar.close()
 
 
+#: The command's options that import_contacts (inline or as a job) takes as they are.
+IMPORT_OPTIONS = (
+    "create_missing_codes",
+    "skip_bad_rows",
+    "dry_run",
+    "renumber",
+    "update",
+    "match",
+    "clear_empty",
+)
+
+
+def _import_options(options) -> dict:
+    return {name: options[name] for name in IMPORT_OPTIONS}
+
+
 class Command(BaseCommand):
     help = (
         "Import contacts from a CSV (comma or semicolon, UTF-8 or Windows-1252) or XLSX file "
@@ -118,13 +134,7 @@ class Command(BaseCommand):
                 name=path.name,
                 origin=Job.Origin.COMMAND,
                 mapping=mapping or None,
-                create_missing_codes=options["create_missing_codes"],
-                skip_bad_rows=options["skip_bad_rows"],
-                dry_run=options["dry_run"],
-                renumber=options["renumber"],
-                update=options["update"],
-                match=options["match"],
-                clear_empty=options["clear_empty"],
+                **_import_options(options),
             )
         except TableError as error:
             raise CommandError(_("Nothing was imported: %(error)s") % {"error": error}) from error
@@ -207,13 +217,7 @@ class Command(BaseCommand):
             result = import_contacts(
                 path,
                 mapping=mapping,
-                create_missing_codes=options["create_missing_codes"],
-                skip_bad_rows=options["skip_bad_rows"],
-                dry_run=options["dry_run"],
-                renumber=options["renumber"],
-                update=options["update"],
-                match=options["match"],
-                clear_empty=options["clear_empty"],
+                **_import_options(options),
                 progress=bars,
             )
         except ValidationError as error:
@@ -272,19 +276,7 @@ class Command(BaseCommand):
             )
         )
         if options["update"] or options["match"] != import_matching.NO_MATCH:
-            self.stdout.write(
-                _(
-                    "Updated %(companies)d companies and %(persons)d persons "
-                    "(%(followers)d person fields followed their company); "
-                    "%(skipped)d rows skipped."
-                )
-                % {
-                    "companies": result.companies_updated,
-                    "persons": result.persons_updated,
-                    "followers": result.followers_updated,
-                    "skipped": result.skipped,
-                }
-            )
+            self.stdout.write(result.updates_summary())
 
     def _decisions(self, result) -> None:
         """Rows per action, and each row the duplicate search matched, with its reasons."""
