@@ -9,17 +9,20 @@ import reads it back to the same contacts. Cells are written through
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext
 
 from contacts import selectors
 from contacts.models import Contact
 from listing import exporting
+from listing.keyset import COUNT_CAP
 
 HEADER = list(selectors.EXPORT_COLUMNS)
 
@@ -38,7 +41,7 @@ def contact_export_rows(queryset: QuerySet[Contact], *, chunk_size: int = 2000) 
     """Rows of EXPORT_COLUMNS values, companies first, then persons, each by number,
     streamed from the database in chunks."""
     fields = list(selectors.EXPORT_COLUMNS.values())
-    queryset = queryset.filter(privacy_blocked=False)  # never exported (Privacy Blocked)
+    queryset = CONTACTS.kept(queryset)  # never exported (Privacy Blocked)
     for kind in (Contact.Type.COMPANY, Contact.Type.PERSON):
         rows = (
             queryset.filter(type=kind)
@@ -50,25 +53,73 @@ def contact_export_rows(queryset: QuerySet[Contact], *, chunk_size: int = 2000) 
             yield ["" if value is None else value for value in row]
 
 
-def contact_export_left_out(queryset: QuerySet[Contact]) -> int:
-    """How many contacts of `queryset` an export leaves out (Privacy Blocked); one count
-    over the partial index of blocked contacts."""
-    return queryset.filter(privacy_blocked=True).order_by().count()
+@dataclass(frozen=True)
+class PrivacyLeftOut:
+    """How an export leaves out the rows of privacy blocked contacts (11.5) and says how
+    many: the rows it keeps, the count (the list's note, the download's `LEFT_OUT_HEADER`,
+    the warning on the next page, the command's line) and the sentences. One per export:
+    `CONTACTS` for contacts themselves; the interaction and opportunity exports have
+    theirs, reaching the row's contact by `contact_path`."""
+
+    contact_path: str  # the lookup from an exported row to its contact ("": the contact)
+    message: Any  # ngettext_lazy(..., "n"): what the export left out
+    note: Any  # ngettext_lazy(..., "n"): the list's note beside the export links
+    note_capped: Any  # gettext_lazy with %(count)s: the note when more than the cap match
+
+    @property
+    def _blocked(self) -> str:
+        return f"{self.contact_path}__privacy_blocked" if self.contact_path else "privacy_blocked"
+
+    def kept(self, queryset: QuerySet) -> QuerySet:
+        """The rows of `queryset` an export writes (rows without a contact too)."""
+        return queryset.exclude(**{self._blocked: True})
+
+    def count(self, queryset: QuerySet, *, cap: int | None = None) -> int:
+        """How many rows of `queryset` an export leaves out (up to `cap` + 1 when given),
+        counted through the partial index of blocked contacts."""
+        blocked = queryset.filter(**{self._blocked: True}).order_by()
+        return (blocked[: cap + 1] if cap is not None else blocked).count()
+
+    def left_out_message(self, count: int) -> str:
+        """What the user is told after an export left `count` rows out ("" for none)."""
+        return self.message % {"n": count, "count": intcomma(count)} if count else ""
+
+    def list_note(self, queryset: QuerySet) -> str:
+        """The list's sentence beside its export links ("" when nothing is blocked)."""
+        count = self.count(queryset, cap=COUNT_CAP)
+        if count > COUNT_CAP:
+            return self.note_capped % {"count": intcomma(COUNT_CAP)}
+        return self.note % {"n": count, "count": intcomma(count)} if count else ""
+
+    def download(self, request, response, queryset: QuerySet):
+        """`response` (an export of `queryset`) with the count in `LEFT_OUT_HEADER`, and
+        the warning for the next page when rows were left out."""
+        count = self.count(queryset)
+        if count:
+            messages.warning(request, self.left_out_message(count))
+        response[LEFT_OUT_HEADER] = str(count)
+        return response
 
 
-def contact_export_left_out_message(count: int) -> str:
-    """What the user is told when an export left blocked contacts out ("" for none)."""
-    if not count:
-        return ""
-    return ngettext(
+#: The response header of a download that names how many rows were left out.
+LEFT_OUT_HEADER = "X-Privacy-Blocked-Left-Out"
+
+CONTACTS = PrivacyLeftOut(
+    "",
+    ngettext_lazy(
         "%(count)s privacy blocked contact was left out of the export.",
         "%(count)s privacy blocked contacts were left out of the export.",
-        count,
-    ) % {"count": intcomma(count)}
-
-
-#: The response header of a contacts download that names how many were left out.
-LEFT_OUT_HEADER = "X-Privacy-Blocked-Left-Out"
+        "n",  # the number; %(count)s is it written with thousands separators
+    ),
+    ngettext_lazy(
+        "%(count)s of these contacts is privacy blocked: exports leave it out.",
+        "%(count)s of these contacts are privacy blocked: exports leave them out.",
+        "n",  # the number; %(count)s is it written with thousands separators
+    ),
+    gettext_lazy(
+        "More than %(count)s of these contacts are privacy blocked: exports leave them out."
+    ),
+)
 
 
 def contact_export_stem() -> str:
@@ -99,12 +150,9 @@ def contacts_export(
     )
 
 
-def contacts_export_response(
-    queryset: QuerySet[Contact], dialect: exporting.Dialect, *, left_out: int | None = None
-):
-    """The download of the contacts in `dialect` (CSV streamed, XLSX from a temp file).
-    How many privacy blocked contacts it leaves out is in the `LEFT_OUT_HEADER` header
-    (`left_out`: already counted by the caller)."""
+def contacts_export_response(request, queryset: QuerySet[Contact], dialect: exporting.Dialect):
+    """The download of the contacts in `dialect` (CSV streamed, XLSX from a temp file),
+    saying how many privacy blocked contacts it leaves out (`PrivacyLeftOut.download`)."""
     response = exporting.export_response(
         HEADER,
         contact_export_rows(queryset),
@@ -112,7 +160,4 @@ def contacts_export_response(
         stem=contact_export_stem(),
         title=_("Contacts"),
     )
-    if left_out is None:
-        left_out = contact_export_left_out(queryset)
-    response[LEFT_OUT_HEADER] = str(left_out)
-    return response
+    return CONTACTS.download(request, response, queryset)

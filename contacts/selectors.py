@@ -311,14 +311,6 @@ def contact_for_old_no(no: str) -> Contact | None:
     return contacts_for_old_nos([no]).get(no)
 
 
-def contact_blocked_count(*, params: Mapping[str, Any]) -> int:
-    """How many privacy blocked contacts the list's search and filters match (exports
-    leave them out), counted up to COUNT_CAP + 1 from the partial index of blocked
-    contacts (contact_privacy_blocked), so the list pays next to nothing for it."""
-    matching = contact_filter(params=params).filter(privacy_blocked=True).order_by()
-    return matching[: COUNT_CAP + 1].count()
-
-
 def key_set(keys: Iterable[int], *, using: str = "default") -> RawSQL:
     """A subquery yielding these integer keys, passed as ONE query parameter (an array on
     PostgreSQL, a JSON array on SQLite), for ``filter(pk__in=key_set(ids))``: one

@@ -91,8 +91,9 @@ def contact_list_view(request):
         "page": page,
         "bulk_form": _bulk_form_for(request),
         # Said beside the export links: an export of this list leaves these out.
-        "blocked": selectors.contact_blocked_count(params=params),
-        "blocked_cap": selectors.COUNT_CAP,
+        "left_out_note": contact_exporting.CONTACTS.list_note(
+            selectors.contact_filter(params=params)
+        ),
     }
     if request.htmx and request.htmx.target == "contact-table":
         return render(request, "contacts/_contact_table.html", context)
@@ -121,16 +122,7 @@ def contact_export_view(request):
         query.pop("format", None)
         return redirect(f"{reverse('contacts:list')}?{query.urlencode()}")
     queryset = contact_exporting.contact_export_queryset(params=params)
-    return _export_download(request, queryset, dialect)
-
-
-def _export_download(request, queryset, dialect):
-    """The download, and a warning on the next page when blocked contacts were left out
-    (the list said so beside the export links already)."""
-    left_out = contact_exporting.contact_export_left_out(queryset)
-    if left_out:
-        messages.warning(request, contact_exporting.contact_export_left_out_message(left_out))
-    return contact_exporting.contacts_export_response(queryset, dialect, left_out=left_out)
+    return contact_exporting.contacts_export_response(request, queryset, dialect)
 
 
 @require_GET
@@ -209,7 +201,7 @@ def contact_bulk_view(request):
         dialect = exporting.dialect_for(form.cleaned_data["export_format"])
         nos = list(contacts.values_list("no", flat=True))
         queryset = contact_exporting.contact_export_queryset(nos=nos)
-        return _export_download(request, queryset, dialect)
+        return contact_exporting.contacts_export_response(request, queryset, dialect)
     if action == "delete":
         return render(
             request,

@@ -12,14 +12,36 @@ from typing import IO, Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext_lazy, pgettext
 
+from contacts.exporting import PrivacyLeftOut
 from interactions import selectors
 from interactions.models import InteractionLogEntry
 from listing import exporting
 from listing.exporting import ExportError, dialect_for
 
 __all__ = ["ExportError", "dialect_for"]  # for the views
+
+
+#: Entries of privacy blocked contacts are left out of exports, which say how many (11.5).
+PRIVACY = PrivacyLeftOut(
+    "contact",
+    ngettext_lazy(
+        "%(count)s interaction log entry of a privacy blocked contact was left out of the export.",
+        "%(count)s interaction log entries of privacy blocked contacts were left out of the "
+        "export.",
+        "n",  # the number; %(count)s is it written with thousands separators
+    ),
+    ngettext_lazy(
+        "%(count)s of these entries belongs to a privacy blocked contact: exports leave it out.",
+        "%(count)s of these entries belong to privacy blocked contacts: exports leave them out.",
+        "n",  # the number; %(count)s is it written with thousands separators
+    ),
+    _(
+        "More than %(count)s of these entries belong to privacy blocked contacts: exports "
+        "leave them out."
+    ),
+)
 
 
 def entry_export_columns() -> list[exporting.Column]:
@@ -76,7 +98,7 @@ def entries_export(
     queryset = queryset if queryset is not None else entry_export_queryset()
     return exporting.write_columns_export(
         target,
-        queryset,
+        PRIVACY.kept(queryset),
         entry_export_columns(),
         dialect,
         title=str(_("Interaction log entries")),
@@ -85,11 +107,14 @@ def entries_export(
     )
 
 
-def entries_export_response(queryset: QuerySet, dialect: exporting.Dialect):
-    return exporting.columns_export_response(
-        queryset,
+def entries_export_response(request, queryset: QuerySet, dialect: exporting.Dialect):
+    """The download of the entries (those of privacy blocked contacts left out, their
+    count in the header and the next page's warning)."""
+    response = exporting.columns_export_response(
+        PRIVACY.kept(queryset),
         entry_export_columns(),
         dialect,
         stem=entry_export_stem(),
         title=str(_("Interaction log entries")),
     )
+    return PRIVACY.download(request, response, queryset)

@@ -36,7 +36,13 @@ def entry_list_view(request):
         tiebreak="id",
         params={name: request.GET.get(name, "") for name in form.fields},
     )
-    return render(request, "interactions/entry_list.html", {"form": form, "page": page})
+    # Said beside the export links: an export of this list leaves these out.
+    note = exporting.PRIVACY.list_note(selectors.entry_list(**filters))
+    return render(
+        request,
+        "interactions/entry_list.html",
+        {"form": form, "page": page, "left_out_note": note},
+    )
 
 
 @permission_required("interactions.view_interactionlogentry", raise_exception=True)
@@ -218,4 +224,5 @@ def entry_export_view(request):
         query = request.GET.copy()
         query.pop("format", None)
         return redirect(f"{reverse('interactions:list')}?{query.urlencode()}")
-    return exporting.entries_export_response(exporting.entry_export_queryset(filters), dialect)
+    queryset = exporting.entry_export_queryset(filters)
+    return exporting.entries_export_response(request, queryset, dialect)

@@ -20,6 +20,8 @@ class ExportCommand(BaseCommand):
     implement `add_filters(parser)`, `queryset(options)` and `export(target, **kwargs)`."""
 
     success_message = ""
+    #: What the export leaves out and how it says so (contacts.exporting.PrivacyLeftOut)
+    privacy = None
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -52,7 +54,7 @@ class ExportCommand(BaseCommand):
 
     def left_out(self, queryset) -> str:
         """What the export left out of `queryset` and why, said after it ("": nothing)."""
-        return ""
+        return self.privacy.left_out_message(self.privacy.count(queryset)) if self.privacy else ""
 
     def handle(self, *args, file: str, **options):
         delimiter = options["delimiter"]

@@ -12,14 +12,38 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext_lazy, pgettext
 
+from contacts.exporting import PrivacyLeftOut
 from listing import exporting
 from listing.exporting import ExportError, dialect_for
 from opportunities import selectors
 from opportunities.models import Opportunity
 
 __all__ = ["ExportError", "dialect_for"]  # for the views
+
+
+#: Opportunities of privacy blocked contacts are left out of exports, which say how many
+#: (11.5).
+PRIVACY = PrivacyLeftOut(
+    "contact",
+    ngettext_lazy(
+        "%(count)s opportunity of a privacy blocked contact was left out of the export.",
+        "%(count)s opportunities of privacy blocked contacts were left out of the export.",
+        "n",  # the number; %(count)s is it written with thousands separators
+    ),
+    ngettext_lazy(
+        "%(count)s of these opportunities belongs to a privacy blocked contact: exports leave "
+        "it out.",
+        "%(count)s of these opportunities belong to privacy blocked contacts: exports leave "
+        "them out.",
+        "n",  # the number; %(count)s is it written with thousands separators
+    ),
+    _(
+        "More than %(count)s of these opportunities belong to privacy blocked contacts: "
+        "exports leave them out."
+    ),
+)
 
 
 def opportunity_export_columns() -> list[exporting.Column]:
@@ -66,7 +90,7 @@ def opportunities_export(
     queryset = queryset if queryset is not None else opportunity_export_queryset()
     return exporting.write_columns_export(
         target,
-        queryset,
+        PRIVACY.kept(queryset),
         opportunity_export_columns(),
         dialect,
         title=str(_("Opportunities")),
@@ -75,11 +99,14 @@ def opportunities_export(
     )
 
 
-def opportunities_export_response(queryset: QuerySet, dialect: exporting.Dialect):
-    return exporting.columns_export_response(
-        queryset,
+def opportunities_export_response(request, queryset: QuerySet, dialect: exporting.Dialect):
+    """The download of the opportunities (those of privacy blocked contacts left out,
+    their count in the header and the next page's warning)."""
+    response = exporting.columns_export_response(
+        PRIVACY.kept(queryset),
         opportunity_export_columns(),
         dialect,
         stem=opportunity_export_stem(),
         title=str(_("Opportunities")),
     )
+    return PRIVACY.download(request, response, queryset)

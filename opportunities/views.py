@@ -64,6 +64,10 @@ def opportunity_list(request):
             "form": form,
             "page": page,
             "can_add": request.user.has_perm("opportunities.add_opportunity"),
+            # Said beside the export links: an export of this list leaves these out.
+            "left_out_note": exporting.PRIVACY.list_note(
+                selectors.opportunity_filter(params=params)
+            ),
         },
     )
 
@@ -201,4 +205,4 @@ def opportunity_export(request):
         query.pop("format", None)
         return redirect(f"{reverse('opportunities:list')}?{query.urlencode()}")
     queryset = exporting.opportunity_export_queryset(params)
-    return exporting.opportunities_export_response(queryset, dialect)
+    return exporting.opportunities_export_response(request, queryset, dialect)

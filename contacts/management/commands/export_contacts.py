@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from contacts.exporting import (
-    contact_export_left_out,
-    contact_export_left_out_message,
-    contact_export_queryset,
-    contacts_export,
-)
+from contacts.exporting import CONTACTS, contact_export_queryset, contacts_export
 from contacts.forms import ContactFilterForm
 from listing.commands import ExportCommand, form_filters
 
@@ -50,5 +45,4 @@ class Command(ExportCommand):
     def export(self, target, **kwargs):
         return contacts_export(target, **kwargs)
 
-    def left_out(self, queryset) -> str:
-        return contact_export_left_out_message(contact_export_left_out(queryset))
+    privacy = CONTACTS

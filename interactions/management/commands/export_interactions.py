@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from interactions.exporting import entries_export, entry_export_queryset
+from interactions.exporting import PRIVACY, entries_export, entry_export_queryset
 from interactions.forms import EntryFilterForm
 from listing.commands import ExportCommand, form_filters
 
@@ -26,6 +26,8 @@ class Command(ExportCommand):
         "formula are written as text."
     )
     success_message = _("Exported %(count)d interaction log entries to %(file)s.")
+
+    privacy = PRIVACY
 
     def add_filters(self, parser):
         parser.add_argument(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from listing.commands import ExportCommand, form_filters
-from opportunities.exporting import opportunities_export, opportunity_export_queryset
+from opportunities.exporting import PRIVACY, opportunities_export, opportunity_export_queryset
 from opportunities.forms import OpportunityFilterForm
 from opportunities.models import Opportunity
 
@@ -20,6 +20,8 @@ class Command(ExportCommand):
         "are written as text."
     )
     success_message = _("Exported %(count)d opportunities to %(file)s.")
+
+    privacy = PRIVACY
 
     def add_filters(self, parser):
         parser.add_argument("--status", choices=Opportunity.Status.values, help="Only this status.")
