@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from api.parsers import nul_message
 from history import context as history_context
 from history.drf import client_label
 from numbering.codes import NUMBER_REGEX
@@ -23,9 +23,7 @@ def _refuse_nul(request, kwargs) -> None:
     if any("\x00" in key for key in request.GET):
         bad.append("query")
     if bad:
-        raise ValidationError(
-            {key: [_("Null characters are not allowed.")] for key in bad}, code="null_characters"
-        )
+        raise ValidationError({key: [nul_message()] for key in bad}, code="null_characters")
 
 
 class ApiMixin:

@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, parsers, serializers, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import GenericViewSet
 from api.pagination import CursorPagination
+from api.parsers import MultiPartParser, has_nul, nul_message
 from api.serializers import ModelSerializer, Serializer
 from contacts import columns, import_matching
 from contacts import tasks as contact_tasks
@@ -100,10 +101,17 @@ class JobSerializer(ModelSerializer):
 
 @extend_schema_field({"type": "string", "format": "json"})
 class JSONTextField(serializers.JSONField):
-    """A form field holding JSON text (multipart bodies have no JSON of their own)."""
+    """A form field holding JSON text (multipart bodies have no JSON of their own); a
+    NUL in it once decoded (`\\u0000`) is refused as in a JSON body (api.parsers)."""
 
     def __init__(self, **kwargs):
         super().__init__(binary=True, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if has_nul(value):
+            raise serializers.ValidationError(nul_message(), code="null_characters")
+        return value
 
 
 def _text_map(value, *, what: str) -> dict[str, str]:
@@ -272,7 +280,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSe
     @action(
         detail=False,
         methods=["post"],
-        parser_classes=[parsers.MultiPartParser],
+        parser_classes=[MultiPartParser],
         serializer_class=ImportJobRequestSerializer,
     )
     def imports(self, request):

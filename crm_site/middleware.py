@@ -8,7 +8,7 @@ contact data stays out of browser and proxy caches after logout.
 request's path, query, cookies or form fields with a 400, before any view or query sees
 it: PostgreSQL cannot store or compare text holding one (the driver raises, which was a
 500 at a dozen endpoints), and no value a person types contains one. JSON bodies are the
-API's to refuse, field by field (DRF's CharField does). The API's paths get the API's
+API's to refuse, field by field (api.parsers). The API's paths get the API's
 error shape.
 """
 
