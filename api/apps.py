@@ -12,7 +12,12 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from api import schema  # noqa: F401  (registers the OpenAPI extensions)
-        from api.webhooks import queue_for_changes
+        from api.webhooks import deliveries_erase_anonymised, queue_for_changes
+        from contacts.signals import person_anonymised
         from history.signals import changes_recorded
 
         changes_recorded.connect(queue_for_changes, dispatch_uid="api.queue_webhooks")
+        # Stored deliveries carry changed fields: an anonymised person's are blanked.
+        person_anonymised.connect(
+            deliveries_erase_anonymised, dispatch_uid="api.erase_anonymised_deliveries"
+        )

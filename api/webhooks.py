@@ -393,6 +393,42 @@ def deliveries_create(*, event_id: int) -> list[WebhookDelivery]:
     return created
 
 
+# --- anonymisation ---------------------------------------------------------------------
+
+
+def _blank_entry(entry: dict[str, Any], names: set[str]) -> None:
+    for key in ("values", "merged_values"):
+        if isinstance(entry.get(key), dict):
+            entry[key] = {
+                k: ("" if k in names and v not in (None, "") else v) for k, v in entry[key].items()
+            }
+    if isinstance(entry.get("changes"), dict):
+        for name in names & set(entry["changes"]):
+            entry["changes"][name] = {"old": None, "new": None, "erased": True}
+
+
+def deliveries_erase_anonymised(sender, contact_ids, contact_nos, fields, **kwargs) -> int:
+    """contacts.signals.person_anonymised: blank the person's personal fields in the
+    stored deliveries of the change events that touched it (their payloads carry changed
+    fields and values): one read of those deliveries, one bulk update. Returns how many
+    changed."""
+    nos = set(contact_nos)
+    names = set(fields)
+    events = Change.objects.filter(
+        content_type_id=_contact_ct_id(), object_id__in=[str(pk) for pk in contact_ids]
+    ).values("event_id")
+    changed = []
+    for delivery in WebhookDelivery.objects.filter(history_event_id__in=events):
+        before = json.dumps(delivery.payload, sort_keys=True)
+        for entry in (delivery.payload or {}).get("contacts", []):
+            if entry.get("no") in nos or entry.get("merged_no") in nos:
+                _blank_entry(entry, names)
+        if json.dumps(delivery.payload, sort_keys=True) != before:
+            changed.append(delivery)
+    WebhookDelivery.objects.bulk_update(changed, ["payload"], batch_size=200)
+    return len(changed)
+
+
 # --- sending ------------------------------------------------------------------------------
 
 

@@ -4,7 +4,11 @@
 PERSONAL_FIELDS) and the copies other rows keep of its name (`<fk>_name`, as interaction
 entries have), keeps every row that points at it (interactions, opportunities, business
 relations) and counts them, and writes one change log entry, after erasing the person's
-logged old/new values of those fields (`Change.erased`): nothing of the old data stays.
+logged old/new values of those fields (`Change.erased`, `history.writers.erase_values`),
+those of the contacts merged into it, and (through `contacts.signals.person_anonymised`)
+the copies upper apps keep: merge records, the duplicate index, webhook deliveries.
+Nothing of the old data stays (tests/history/test_anonymise_everywhere.py searches every
+text column of every table).
 
 `contact_data_export` gathers the contact's fields, its persons, the rows of tracked
 models that point at it and its change log, as JSON-ready data (the card offers it as
@@ -26,11 +30,22 @@ from django.utils.translation import gettext as _
 
 from contacts import searchkeys
 from contacts.models import PERSONAL_FIELDS, Contact
-from contacts.signals import contacts_bulk_updated
+from contacts.signals import contacts_bulk_updated, person_anonymised
 from history import context as history
 from history.models import Action, Cause, Change
 from history.registry import tracked
 from history.selectors import object_history
+from history.writers import erase_values
+
+#: Functions `(person) -> {pk: no}` naming the contacts that were merged into a person
+#: (their stored values were the person's); the duplicates app registers one.
+_former_contacts: list = []
+
+
+def register_former_contacts(resolver) -> None:
+    """Register `resolver(person) -> {pk: no}` of the contacts merged into `person`."""
+    if resolver not in _former_contacts:
+        _former_contacts.append(resolver)
 
 
 def _pointing_relations() -> list:
@@ -90,12 +105,14 @@ def person_anonymise(*, person: Contact) -> AnonymiseResult:
                 if count:
                     plural = model._meta.verbose_name_plural
                     kept.append((str(capfirst(plural)), count))
-        # The person's logged values of those fields are erased too.
-        Change.objects.filter(
-            content_type=contact_type,
-            object_id=str(person.pk),
-            field__in=PERSONAL_FIELDS,
-        ).update(old=None, new=None, erased=True)
+        # The logged values of those fields are erased too: the person's, and those of
+        # the contacts merged into it (a merged contact's deletion keeps its values).
+        selves = {person.pk: person.no}
+        for resolver in _former_contacts:
+            selves.update(resolver(person))
+        # The search keys are made from those fields: they hold the same data.
+        erased = (*PERSONAL_FIELDS, *searchkeys.KEY_FIELDS)
+        erase_values(Contact, selves, erased)
         event = history.current_event()
         Change.objects.create(
             event=event,
@@ -105,6 +122,13 @@ def person_anonymise(*, person: Contact) -> AnonymiseResult:
             action=Action.UPDATE,
             field="",
             erased=True,
+        )
+        person_anonymised.send(
+            sender=Contact,
+            person=person,
+            contact_ids=list(selves),
+            contact_nos=list(selves.values()),
+            fields=erased,
         )
     contacts_bulk_updated.send(sender=Contact, contact_ids=[person.pk])
     return AnonymiseResult(person=person, kept=kept)

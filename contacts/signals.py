@@ -35,3 +35,12 @@ person_company_changed = Signal()
 # of its own (duplicates: search those companies) and return that Job (or None); the
 # import job's page links it.
 contacts_imported = Signal()
+
+# Sent inside the transaction of an anonymisation (contacts.privacy.person_anonymise),
+# after the person's fields and their logged values were erased: `person`,
+# `contact_ids` and `contact_nos` (the person and the contacts merged into it: their
+# values were the person's too) and `fields` (contacts.models.PERSONAL_FIELDS and the
+# search keys made from them). Upper apps erase the copies of those fields they keep
+# (duplicates: merge records and the duplicate index; api: stored webhook deliveries),
+# set-based.
+person_anonymised = Signal()

@@ -12,21 +12,29 @@ class DuplicatesConfig(AppConfig):
         from contacts.import_matching import register_record_matcher
         from contacts.models import Contact
         from contacts.panels import register_card_panel
+        from contacts.privacy import register_former_contacts
         from contacts.selectors import register_number_resolver
         from contacts.signals import (
             contacts_bulk_created,
             contacts_bulk_updated,
             contacts_imported,
+            person_anonymised,
         )
         from duplicates import receivers, selectors
         from duplicates.models import ContactMerge, DuplicateSearchStringSetup
-        from duplicates.services import merged_contacts_resolve, records_find_matches
+        from duplicates.services import merged_contacts_resolve, merged_into, records_find_matches
         from history.selectors import register_cause_url
 
         # The import asks the duplicate engine which existing company a row may be.
         register_record_matcher("duplicates", records_find_matches)
         # A merged contact's number still leads to the contact it was merged into.
         register_number_resolver(merged_contacts_resolve)
+        # Anonymising a person erases the logged values of the contacts merged into it,
+        # and the copies of its values merge records and the duplicate index keep.
+        register_former_contacts(merged_into)
+        person_anonymised.connect(
+            receivers.erase_anonymised, dispatch_uid="duplicates.erase_anonymised"
+        )
         # The change log links a merge's changes to its record.
         register_cause_url(ContactMerge, _merge_record_url)
         from history.signals import records_restored

@@ -60,3 +60,10 @@ def search_imported_companies(sender, company_ids, user=None, job=None, **kwargs
     from duplicates.tasks import search_after_import
 
     return search_after_import(company_ids=company_ids, user=user, job=job)
+
+
+def erase_anonymised(sender, person, contact_ids, contact_nos, fields, **kwargs) -> None:
+    """contacts.signals.person_anonymised: blank the person's values in merge records
+    and take it out of the duplicate index (its strings and keys held its name)."""
+    services.merge_records_erase(contact_ids=contact_ids, contact_nos=contact_nos, fields=fields)
+    services.contact_unindex(contact=person)

@@ -386,3 +386,32 @@ def record_created(model: type[models.Model], pks: Iterable, *, using: str | Non
     for start in range(0, len(pks), _CHUNK):
         chunk = pks[start : start + _CHUNK]
         record_created_rows(model._base_manager.using(using).filter(pk__in=chunk))
+
+
+# --- erasing (anonymisation) -------------------------------------------------------
+
+
+def erase_values(model: type[models.Model], object_ids: Iterable, fields: Sequence[str]) -> int:
+    """Erase what the log holds of `fields` of these objects (an anonymisation): the
+    old and new values of their rows for those fields (marked `erased`), and those
+    fields in the values a deleted object's row keeps (blanked, so a restore still
+    works). The one exception to "rows are never edited". Returns the rows changed."""
+    registration = tracked(model)
+    if registration is None:
+        return 0
+    names = set(fields) | {model._meta.get_field(name).attname for name in fields}
+    rows = Change.objects.filter(
+        content_type_id=_ct_id(model), object_id__in=[str(pk) for pk in object_ids]
+    )
+    erased = rows.filter(field__in=names).update(old=None, new=None, erased=True)
+    deleted = []
+    for change in rows.filter(action=Action.DELETE).exclude(old=None).only("pk", "old"):
+        snapshot = values.loads(change.old)
+        blanked = {
+            key: ("" if key in names and value else value) for key, value in snapshot.items()
+        }
+        if blanked != snapshot:
+            change.old = values.dumps(blanked)
+            deleted.append(change)
+    Change.objects.bulk_update(deleted, ["old"], batch_size=500)
+    return erased + len(deleted)

@@ -42,9 +42,11 @@ from duplicates.services.merge import (
     merge_conflicts,
     merge_event,
     merge_fields,
+    merge_records_erase,
     merge_undo,
     merge_undo_check,
     merged_contacts_resolve,
+    merged_into,
     related_rows,
 )
 from duplicates.services.search import (
@@ -99,9 +101,11 @@ __all__ = [
     "merge_conflicts",
     "merge_event",
     "merge_fields",
+    "merge_records_erase",
     "merge_undo",
     "merge_undo_check",
     "merged_contacts_resolve",
+    "merged_into",
     "method_of_setup",
     "model_estimate",
     "model_in_use",

@@ -508,3 +508,56 @@ def merged_contacts_resolve(nos: list[str]) -> dict[str, Contact]:
                 next_pending[asked] = kept_no  # the kept contact was merged on in turn
         pending = next_pending
     return found
+
+
+# --- Anonymisation --------------------------------------------------------------------
+
+
+def merged_into(person: Contact) -> dict[int, str]:
+    """{pk: no} of the contacts merged into `person` (and into those, following the
+    chain), merges not undone: their stored values were the person's (registered with
+    contacts.privacy, which erases their logged values when the person is anonymised)."""
+    found: dict[int, str] = {}
+    pending = {person.no}
+    for _depth in range(10):
+        records = ContactMerge.objects.filter(kept_contact_no__in=pending, undone_at=None)
+        pending = set()
+        for merged_no, merged_values in records.values_list("merged_contact_no", "merged_values"):
+            pk = (merged_values or {}).get("id")
+            if str(pk).isdecimal() and int(pk) not in found and int(pk) != person.pk:
+                found[int(pk)] = merged_no
+                pending.add(merged_no)
+        if not pending:
+            break
+    return found
+
+
+def merge_records_erase(*, contact_ids, contact_nos, fields) -> int:
+    """Blank `fields` in the merge records of these contacts (an anonymised person and
+    the contacts merged into it): the kept contact's values before the merge, the merged
+    contact's values kept for the undo and the values taken from it. One read and one
+    bulk update; returns the records changed."""
+    ids, nos = {str(pk) for pk in contact_ids}, set(contact_nos)
+    names = set(fields) | {Contact._meta.get_field(name).attname for name in fields}
+
+    def blank(values: dict) -> dict:
+        return {k: ("" if k in names and v not in (None, "") else v) for k, v in values.items()}
+
+    changed = []
+    records = ContactMerge.objects.filter(
+        models.Q(kept_contact_no__in=nos) | models.Q(merged_contact_no__in=nos)
+    )
+    for record in records:
+        before = (record.kept_values, record.merged_values, record.field_choices)
+        merged_self = str((record.merged_values or {}).get("id", "")) in ids
+        if record.kept_contact_no in nos:
+            record.kept_values = blank(record.kept_values or {})
+        if merged_self or (record.kept_contact_no in nos and record.undone_at is None):
+            record.merged_values = blank(record.merged_values or {})
+            record.field_choices = blank(record.field_choices or {})
+        if (record.kept_values, record.merged_values, record.field_choices) != before:
+            changed.append(record)
+    ContactMerge.objects.bulk_update(
+        changed, ["kept_values", "merged_values", "field_choices"], batch_size=500
+    )
+    return len(changed)
