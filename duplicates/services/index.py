@@ -163,15 +163,33 @@ def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tupl
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(model._meta.get_field(c).column) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
+    sql = _insert_sql(connection, model, columns)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 10000):
             cursor.executemany(sql, rows[start : start + 10000])
+
+
+def _insert_sql(connection, model: type[models.Model], columns: tuple[str, ...], rows: int = 1):
+    quote = connection.ops.quote_name
+    row = "({})".format(", ".join(["%s"] * len(columns)))
+    return "INSERT INTO {} ({}) VALUES {}".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(model._meta.get_field(c).column) for c in columns),
+        ", ".join([row] * rows),
+    )
+
+
+def _insert_one_statement(
+    model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]
+) -> None:
+    """The few rows of one contact in one INSERT statement (a save's path)."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_sql(connection, model, columns, len(rows)), [v for row in rows for v in row]
+        )
 
 
 def search_strings_build(
@@ -180,24 +198,28 @@ def search_strings_build(
     lines: list[matching.Line] | None = None,
     strings: Mapping[tuple[str, str], str] | None = None,
     keys: Iterable[str] | None = None,
+    replace: bool = True,
 ) -> None:
     """Replace one company's search strings and match keys (4.4 steps 1-2).
 
-    `strings` and `keys` may be given when the caller computed them already.
+    `strings` and `keys` may be given when the caller computed them already;
+    `replace` off for a company that has none stored yet (just created).
     """
     lines = setup_lines() if lines is None else lines
     if strings is None or keys is None:
         record = contact_record(contact, lines)
         strings = matching.search_strings(record, lines)
         keys = matching.index_keys(matching.Profile.of(record))
-    ContactSearchString.objects.filter(contact=contact).delete()
-    ContactMatchKey.objects.filter(contact=contact).delete()
-    ContactSearchString.objects.bulk_create(
-        ContactSearchString(contact_id=contact.pk, field=f, part=p, string=s)
-        for (f, p), s in strings.items()
+    if replace:
+        ContactSearchString.objects.filter(contact=contact).delete()
+        ContactMatchKey.objects.filter(contact=contact).delete()
+    _insert_one_statement(
+        ContactSearchString,
+        ("contact", "field", "part", "string"),
+        [(contact.pk, f, p, s) for (f, p), s in strings.items()],
     )
-    ContactMatchKey.objects.bulk_create(
-        ContactMatchKey(contact_id=contact.pk, key=key) for key in sorted(keys)
+    _insert_one_statement(
+        ContactMatchKey, ("contact", "key"), [(contact.pk, key) for key in sorted(keys)]
     )
 
 

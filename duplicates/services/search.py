@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
@@ -171,17 +171,52 @@ def _key_counts(keys: Sequence[str]) -> dict[str, int]:
     return dict(rows)
 
 
-def _key_candidates(contact_id: int, counts: Mapping[str, int]) -> set[int]:
-    """Companies sharing a blocking key that is not too common (one statement)."""
-    usable = [
-        key
-        for key, n in counts.items()
-        if matching.is_blocking_key(key) and 2 <= n <= matching.MAX_KEY_GROUP
-    ]
-    if not usable:
-        return set()
-    rows = ContactMatchKey.objects.filter(key__in=usable).exclude(contact_id=contact_id)
-    return set(rows.values_list("contact_id", flat=True))
+def _key_holders(contact_id: int, keys: Sequence[str]) -> tuple[dict[str, int], set[int]]:
+    """How many companies have each key, and the companies sharing a blocking key that
+    is not too common: one statement (each key's count beside at most MAX_KEY_GROUP + 1
+    of its holders, so a common key costs no more rows than a rare one)."""
+    if not keys:
+        return {}, set()
+    connection = connections[router.db_for_read(ContactMatchKey)]
+    quote = connection.ops.quote_name
+    table, key, holder = (
+        quote(name) for name in (ContactMatchKey._meta.db_table, "key", "contact_id")
+    )
+    # Written out: the ORM's compilation of the window query costs more than running it.
+    sql = (
+        f"SELECT {key}, {holder}, n FROM (SELECT {key}, {holder}, "
+        f"COUNT(*) OVER (PARTITION BY {key}) AS n, "
+        f"ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {holder}) AS r "
+        f"FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(keys))})) ranked "
+        "WHERE r <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*keys, matching.MAX_KEY_GROUP + 1])
+        rows = cursor.fetchall()
+    counts: dict[str, int] = {}
+    candidates: set[int] = set()
+    for value, other, n in rows:
+        counts[value] = n
+        usable = 2 <= n <= matching.MAX_KEY_GROUP and matching.is_blocking_key(value)
+        if usable and other != contact_id:
+            candidates.add(other)
+    return counts, candidates
+
+
+def companies_values(ids: Iterable[int], fields: Sequence[str]) -> list[dict]:
+    """The `fields` of the companies among `ids`, by id (blanks as ""), CHUNK ids a statement.
+
+    Looked up by primary key only, the type checked here: with a type condition in
+    the statement SQLite may read the type index, that is every company."""
+    ids = sorted(ids)
+    columns = list(dict.fromkeys(("id", "type", *fields)))
+    out = []
+    for start in range(0, len(ids), CHUNK):
+        rows = Contact.objects.filter(pk__in=ids[start : start + CHUNK]).order_by("pk")
+        for row in rows.values(*columns):
+            if row["type"] == Contact.Type.COMPANY:
+                out.append({name: row[name] or "" for name in fields} | {"id": row["id"]})
+    return out
 
 
 @dataclass
@@ -227,35 +262,35 @@ def duplicates_search_for(
         candidates = set(counts)
         key_counts: dict[str, int] = {}
     else:
-        key_counts = _key_counts(sorted(own.keys))
-        candidates = _key_candidates(contact.pk, key_counts)
+        key_counts, candidates = _key_holders(contact.pk, sorted(own.keys))
         counts = {}
     candidates.discard(contact.pk)
     if not candidates:
         return []
-    fields = record_fields(lines)
-    others = list(
-        Contact.objects.filter(pk__in=candidates, type=Contact.Type.COMPANY).values(*fields)
-    )
+    others = companies_values(candidates, record_fields(lines))
     model = learning.model_in_use()
     scorer = matching.Scorer(model, matching.key_frequencies(key_counts, model), model.companies)
     found = []
-    for other in others:
-        record = {k: (v or "") if k != "id" else v for k, v in other.items()}
+    for record in others:
         match = scorer.match(own.profile, matching.Profile.of(record))
         if method == REFERENCE:
-            strings = counts.get(other["id"], 0)
+            strings = counts.get(record["id"], 0)
         else:
             if match.score < setup.search_hit_pct:
                 continue
             theirs = matching.search_strings(record, lines)
             strings = sum(1 for line, s in own.strings.items() if theirs.get(line) == s)
-        found.append(FoundPair(contact.pk, other["id"], strings, match.score, match.reasons))
+        found.append(FoundPair(contact.pk, record["id"], strings, match.score, match.reasons))
     return found
 
 
-def _store_pairs(found: Iterable[FoundPair]) -> list[ContactDuplicate]:
-    """Insert pairs unless the pair already exists in either direction (4.4 step 5)."""
+def _store_pairs(
+    found: Iterable[FoundPair], *, existing: set[tuple[int, int]] | None = None
+) -> list[ContactDuplicate]:
+    """Insert pairs unless the pair already exists in either direction (4.4 step 5).
+
+    `existing` are the stored (low id, high id) pairs when the caller knows them
+    (none for a contact saved for the first time); otherwise they are read."""
     rows = {}
     for pair in found:
         low, high = _ordered(pair.contact_id, pair.duplicate_id)
@@ -269,8 +304,8 @@ def _store_pairs(found: Iterable[FoundPair]) -> list[ContactDuplicate]:
         )
     if not rows:
         return []
-    existing = set()
-    ids = sorted({low for low, _high in rows})
+    ids = sorted({low for low, _high in rows}) if existing is None else []
+    existing = set() if existing is None else existing
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
         existing |= set(
@@ -290,12 +325,15 @@ def contact_index(
     method: str | None = None,
     setup: MarketingSetup | None = None,
     search: bool = True,
+    new: bool = False,
 ) -> list[ContactDuplicate]:
     """Make the contact index (4.4): rebuild strings and keys, replace the open pairs.
 
     Pairs marked as separate contacts are kept, whichever side the contact is on.
     With `search` off only the strings and keys are rebuilt (Autosearch off: the
-    pairs stay as the last search left them). Returns the pairs found now (new rows).
+    pairs stay as the last search left them). `new`: the contact was just created,
+    so it has no strings, keys or pairs to replace yet (nothing is deleted or read
+    back). Returns the pairs found now (new rows).
     """
     if contact.is_person:
         from duplicates.services.persons import person_index
@@ -304,12 +342,15 @@ def contact_index(
     setup = setup or MarketingSetup.get()
     lines = setup_lines()
     own = _own(contact, lines)
-    search_strings_build(contact=contact, lines=lines, strings=own.strings, keys=own.keys)
+    search_strings_build(
+        contact=contact, lines=lines, strings=own.strings, keys=own.keys, replace=not new
+    )
     if not search:
         return []
-    ContactDuplicate.objects.involving(contact).open().delete()
+    if not new:
+        ContactDuplicate.objects.involving(contact).open().delete()
     found = duplicates_search_for(contact=contact, method=method, setup=setup, lines=lines, own=own)
-    return _store_pairs(found)
+    return _store_pairs(found, existing=set() if new else None)
 
 
 def duplicates_find_for(*, contact: Contact, method: str | None = None) -> list[ContactDuplicate]:
@@ -342,7 +383,12 @@ def contact_check_duplicates(
         changed = any(before.get(name) != getattr(contact, name) for name in WATCHED_FIELDS)
         if not changed:
             return None
-    pairs = contact_index(contact=contact, setup=setup, search=setup.autosearch_for_duplicates)
+    pairs = contact_index(
+        contact=contact,
+        setup=setup,
+        search=setup.autosearch_for_duplicates,
+        new=created and before is None,
+    )
     return pairs if setup.autosearch_for_duplicates else None
 
 
@@ -365,7 +411,8 @@ def contacts_bulk_changed(*, contact_ids: Sequence[int]) -> int:
         return 0
     companies = Contact.objects.filter(type=Contact.Type.COMPANY)
     if setup.autosearch_for_duplicates and len(ids) <= BULK_SEARCH_LIMIT:
-        found = list(companies.filter(pk__in=ids))
+        # By id only (the type checked here): a type condition may read every company.
+        found = [c for c in Contact.objects.filter(pk__in=ids) if c.type == Contact.Type.COMPANY]
         with transaction.atomic():
             for company in found:
                 contact_index(contact=company, setup=setup)
@@ -391,9 +438,10 @@ def companies_search(
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         with transaction.atomic():
-            companies = Contact.objects.filter(pk__in=chunk, type=Contact.Type.COMPANY)
             found: list[FoundPair] = []
-            for company in companies:
+            for company in Contact.objects.filter(pk__in=chunk):
+                if company.type != Contact.Type.COMPANY:
+                    continue  # checked here: a type condition may read every company
                 found += duplicates_search_for(contact=company, setup=setup, lines=lines)
             new += len(_store_pairs(found))
             if progress:
@@ -642,12 +690,7 @@ def records_find_matches(
         for key, contact_id in rows.values_list("key", "contact_id"):
             holders.setdefault(key, set()).add(contact_id)
     wanted = sorted(set().union(*holders.values())) if holders else []
-    stored: dict[int, dict] = {}
-    for start in range(0, len(wanted), CHUNK):
-        for other in Contact.objects.filter(
-            pk__in=wanted[start : start + CHUNK], type=Contact.Type.COMPANY
-        ).values(*fields):
-            stored[other["id"]] = {k: (v or "") if k != "id" else v for k, v in other.items()}
+    stored = {record["id"]: record for record in companies_values(wanted, fields)}
     model = learning.model_in_use() if stored else None
     results: list[list[RecordMatch]] = []
     for profile, keys in zip(profiles, own_keys, strict=True):

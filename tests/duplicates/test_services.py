@@ -305,3 +305,27 @@ def test_rebuild_for_some_companies_only(setup):
     assert ContactSearchString.objects.filter(contact=first).exists()
     assert not ContactSearchString.objects.filter(contact=second).exists()
     assert ContactMatchKey.objects.filter(contact=first).exists()
+
+
+def test_saving_a_company_searches_in_the_same_statements_however_many_candidates(setup):
+    """Autosearch on a save: the keys' holders and the candidates' values are read in
+    one statement each, so the statements do not grow with the candidates."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def create(name, phone):
+        with CaptureQueriesContext(connection) as ctx:
+            company = CompanyFactory(name=name, city="Oslo", post_code="0150", phone_no=phone)
+        return company, len(ctx.captured_queries)
+
+    create("Vestlys Rør AS", "22 00 00 03")
+    create("Vestlys Rør A/S", "22 00 00 03")  # the first search reads the model in use
+    create("Nordlys Rør AS", "22 00 00 01")
+    one, with_one = create("Nordlys Rør A/S", "22 00 00 01")
+    assert ContactDuplicate.objects.involving(one).count() == 1
+    for i in range(20):
+        create(f"Sørlys Rør {i} AS", "22 00 00 02")
+    many, with_many = create("Sørlys Rør AS", "22 00 00 02")
+    assert with_many == with_one
+    pairs = ContactDuplicate.objects.involving(many)
+    assert pairs.count() > 1  # several of the 20 candidates are found, from one search
