@@ -71,6 +71,10 @@ def _env(database_url: str, port: int) -> dict[str, str]:
     return env
 
 
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def _wrk() -> str:
     found = shutil.which("wrk")
     if found:
@@ -229,8 +233,12 @@ def _run_wrk(wrk: str, script: str, url: str, headers: dict, args) -> dict:
 
 
 def _profile(endpoints, targets) -> None:
-    """Per page, in-process: queries and server time (no network), the first thing to
-    read before optimising a page."""
+    """Per page, in-process: queries and server time (no network), then one request under
+    cProfile: the share of the time spent rendering templates and how many reverse()
+    and gettext() calls the page makes. The first thing to read before optimising."""
+    import cProfile
+    import pstats
+
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -238,7 +246,10 @@ def _profile(endpoints, targets) -> None:
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-staff"))
-    print(f"\n{'profile (in-process)':<28}{'queries':>8}{'ms (median of 5)':>18}{'bytes':>9}")
+    print(
+        f"\n{'profile (in-process)':<28}{'queries':>8}{'ms (median of 5)':>18}{'bytes':>9}"
+        f"{'templates':>10}{'reverse()':>10}{'gettext()':>10}"
+    )
     for label, path, headers in endpoints:
         extra = {}
         if "Authorization" in headers:
@@ -249,9 +260,23 @@ def _profile(endpoints, targets) -> None:
                 started = time.perf_counter()
                 response = client.get(path, **extra)
                 times.append((time.perf_counter() - started) * 1000)
+        query_count = len(queries)  # before the next request resets the query log
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, path, **extra)
+        stats = pstats.Stats(profiler).stats  # {(file, line, name): (cc, nc, tt, ct, callers)}
+
+        def calls(file_end: str, name: str, stats=stats) -> tuple[int, float]:
+            found = [v for k, v in stats.items() if k[0].endswith(file_end) and k[2] == name]
+            return sum(v[0] for v in found), sum(v[3] for v in found)
+
+        total = calls("django/test/client.py", "request")[1] or 1.0
+        rendering = calls("django/template/backends/django.py", "render")[1]
+        reverses = calls("django/urls/base.py", "reverse")[0]
+        gettexts = calls("django/utils/translation/trans_real.py", "gettext")[0]
         print(
-            f"{label:<28}{len(queries):>8}{statistics.median(times):>18.1f}"
-            f"{len(response.content):>9}  HTTP {response.status_code}"
+            f"{label:<28}{query_count:>8}{statistics.median(times):>18.1f}"
+            f"{len(response.content):>9}{rendering / total:>10.0%}{reverses:>10}{gettexts:>10}"
+            f"  HTTP {response.status_code}"
         )
 
 
@@ -294,16 +319,22 @@ def _creates(port: int, targets: dict, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default="postgres://root:root@127.0.0.1:5432/bench_api")
-    parser.add_argument("--port", type=int, default=8131)
+    parser.add_argument(
+        "--database-url",
+        default="postgres://root:root@127.0.0.1:5432/bench_api",
+        help="the PostgreSQL database this run creates (and drops unless --keep-db)",
+    )
+    parser.add_argument("--port", type=int, default=8131, help="gunicorn's port on 127.0.0.1")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=int, default=20, help="seconds per endpoint")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--creates", type=int, default=10_000)
     parser.add_argument("--only", help="comma-separated endpoint labels (substring match)")
-    parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--reuse-db", action="store_true")
+    parser.add_argument("--keep-db", action="store_true", help="don't drop the database")
+    parser.add_argument(
+        "--reuse-db", action="store_true", help="use (and keep) the database a --keep-db run left"
+    )
     args = parser.parse_args()
 
     url = args.database_url
@@ -365,6 +396,7 @@ def main() -> None:
                 e for e in endpoints if e[0] == "trivial view" or any(w in e[0] for w in wanted)
             ]
         results: dict[str, list[dict]] = {label: [] for label, _p, _h in endpoints}
+        load_start = _load()
         for run in range(args.runs):
             for label, path, headers in endpoints:
                 results[label].append(
@@ -372,7 +404,11 @@ def main() -> None:
                 )
             print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
         print(
-            f"\n{Path(__file__).name}: {args.scale:,} contacts, PostgreSQL, gunicorn "
+            f"\nload average (1, 5, 15 min) at the start {load_start}, at the end "
+            f"{_load()} (2 cores shared: compare the ratios, not the absolute figures)"
+        )
+        print(
+            f"{Path(__file__).name}: {args.scale:,} contacts, PostgreSQL, gunicorn "
             f"{args.workers} workers, wrk {args.connections} connections x {args.duration} s, "
             f"{args.runs} runs (min / median of the runs)"
         )
@@ -403,7 +439,7 @@ def main() -> None:
         from django.db import connection
 
         connection.close()
-        if not args.keep_db:
+        if not (args.keep_db or args.reuse_db):
             contacts_list._pg_admin(url, f'DROP DATABASE IF EXISTS "{name}"')
 
 
