@@ -19,7 +19,7 @@ from contacts.models import Contact
 from contacts.selectors import company_resolve
 from contacts.services import contact_manual_no_allowed
 from listing import exporting
-from listing.widgets import LookupInput
+from listing.widgets import LookupInput, ModelSelectField, QuickSelect
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
 from numbering.services import series_choices, series_has_relationships
 from tabular.reading import FORMATS
@@ -247,7 +247,10 @@ class ContactFilterForm(forms.Form):
         ),
     )
     type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All")), *Contact.Type.choices]
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All")), *Contact.Type.choices],
+        widget=QuickSelect,
     )
     company = forms.CharField(
         label=_("Company no."),
@@ -257,13 +260,13 @@ class ContactFilterForm(forms.Form):
             format_lazy("{}?kind=company", reverse_lazy("contacts:lookup")), attrs={"size": 12}
         ),
     )
-    salesperson = forms.ModelChoiceField(
+    salesperson = ModelSelectField(
         label=_("Salesperson"),
         required=False,
         queryset=Salesperson.objects.all(),
         empty_label=_("All"),
     )
-    territory = forms.ModelChoiceField(
+    territory = ModelSelectField(
         label=_("Territory"), required=False, queryset=Territory.objects.all(), empty_label=_("All")
     )
     country = forms.ChoiceField(label=_("Country/region"), required=False)
@@ -405,14 +408,15 @@ class ContactBulkForm(forms.Form):
         label=_("File format"),
         required=False,
         choices=[(d.key, d.label) for d in exporting.DIALECTS.values()],
+        widget=QuickSelect,
     )
-    salesperson = forms.ModelChoiceField(
+    salesperson = ModelSelectField(
         label=_("Salesperson"), required=False, queryset=Salesperson.objects.filter(blocked=False)
     )
-    territory = forms.ModelChoiceField(
+    territory = ModelSelectField(
         label=_("Territory"), required=False, queryset=Territory.objects.all()
     )
-    language = forms.ModelChoiceField(
+    language = ModelSelectField(
         label=_("Language"), required=False, queryset=Language.objects.all()
     )
     country = forms.ChoiceField(label=_("Country/region"), required=False)

@@ -1,9 +1,14 @@
-"""A text field that offers matches as you type (htmx), for fields that take a number.
+"""Widgets of the staff lists' forms.
 
-The field stays a plain text input: without JavaScript the user types the number (or,
-where the form resolves them, a name) and the form validates it as before. With htmx,
-typing asks `lookup_url` for matches and shows them under the field; choosing one puts
-its number in the field (static/js/app.js)."""
+- `LookupInput`: a text field that offers matches as you type (htmx), for fields that
+  take a number. The field stays a plain text input: without JavaScript the user types
+  the number (or, where the form resolves them, a name) and the form validates it as
+  before. With htmx, typing asks `lookup_url` for matches and shows them under the
+  field; choosing one puts its number in the field (static/js/app.js).
+- `QuickSelect` and `ModelSelectField`: the filter and bulk-action selects a list page
+  shows on every request (salesperson, territory, type...), the same HTML as Django's
+  Select at a fraction of the cost (benchmarks/http.py's profile).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,9 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.forms.models import ModelChoiceIterator
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 
 class LookupInput(forms.TextInput):
@@ -26,6 +34,66 @@ class LookupInput(forms.TextInput):
         context["widget"]["lookup_url"] = url
         context["widget"]["results_id"] = f"{context['widget']['attrs'].get('id') or name}-results"
         return context
+
+
+def _attrs_html(attrs: dict) -> str:
+    """As django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing
+    for False."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickSelect(forms.Select):
+    """A Select that writes its HTML in Python: the same markup as Django's templates
+    (select.html, select_option.html, attrs.html), without rendering three templates per
+    option (about 1 ms for a three-option select, 2.5 ms for twenty)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if (
+            self.template_name != forms.Select.template_name
+            or self.option_template_name != forms.Select.option_template_name
+        ):
+            return super().render(name, value, attrs, renderer)  # a subclass's own markup
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"']
+        parts.append(_attrs_html(widget["attrs"]) + ">")
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                parts.append(
+                    f'\n  <option value="{escape(option["value"])}"'
+                    f"{_attrs_html(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every value above is escaped
+
+
+class OneQueryChoiceIterator(ModelChoiceIterator):
+    """The choices read with one plain query. Django's iterator() uses a server-side
+    cursor on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips) to save memory on
+    long lists, which a select's few rows do not need."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ModelSelectField(forms.ModelChoiceField):
+    """A ModelChoiceField over a short table (salespeople, territories, languages):
+    one query for its options, rendered by QuickSelect."""
+
+    iterator = OneQueryChoiceIterator
+    widget = QuickSelect
 
 
 class ValidAutocompleteSelect(AutocompleteSelect):

@@ -1,0 +1,52 @@
+"""The list pages' quick selects write the same HTML as Django's Select, in one query."""
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from listing.widgets import ModelSelectField, QuickSelect
+from marketing_setup.models import Territory
+
+CHOICES = [
+    ("", "All"),
+    ("a", "Tom & Jerry <b>"),
+    ("Group <1>", [("x", 'x "quoted"'), ("y", "y")]),
+    (3, "three"),
+]
+
+
+@pytest.mark.parametrize("value", ["", "a", "x", 3, None, ["a", "y"]])
+@pytest.mark.parametrize(
+    "attrs",
+    [None, {"id": "id_f", "required": True, "disabled": False, "data-x": 'say "hi" & <go>'}],
+)
+def test_quick_select_writes_djangos_markup(value, attrs):
+    plain = forms.Select(choices=CHOICES).render("f<", value, attrs)
+    quick = QuickSelect(choices=CHOICES).render("f<", value, attrs)
+    assert quick == plain
+
+
+@pytest.mark.django_db
+def test_model_select_field_reads_its_options_in_one_query():
+    Territory.objects.bulk_create(
+        Territory(code=f"T{i}", description=f"Territory & {i}") for i in range(3)
+    )
+
+    class Form(forms.Form):
+        territory = ModelSelectField(queryset=Territory.objects.all(), empty_label="All")
+
+    class PlainForm(forms.Form):
+        territory = forms.ModelChoiceField(queryset=Territory.objects.all(), empty_label="All")
+
+    with CaptureQueriesContext(connection) as queries:
+        html = str(Form(initial={"territory": "T1"})["territory"])
+    assert len(queries) == 1
+    assert "DECLARE" not in queries[0]["sql"]  # no server-side cursor on PostgreSQL
+    assert html == str(PlainForm(initial={"territory": "T1"})["territory"])
+    assert '<option value="T1" selected>' in html
+
+    bound = Form(data={"territory": "T2"})
+    assert bound.is_valid()
+    assert bound.cleaned_data["territory"].code == "T2"
+    assert not Form(data={"territory": "nope"}).is_valid()
