@@ -281,6 +281,17 @@ def _chunks(items: list, size: int = _CHUNK):
         yield items[start : start + size]
 
 
+_TYPES = frozenset(Contact.Type.values)
+
+
+def _code_label(column: str) -> str:
+    return {
+        "language_code": _("language"),
+        "territory_code": _("territory"),
+        "salesperson_code": _("salesperson"),
+    }[column]
+
+
 class _Checker:
     def __init__(
         self,
@@ -302,6 +313,7 @@ class _Checker:
         #: (column, code) -> the lines that use it (which codes good rows need).
         self.missing_lines: dict[tuple[str, str], array] = {}
         self.lengths = _max_lengths()
+        self._countries: dict[str, bool] = {}
         self.codes = {
             column: set(model.objects.values_list("pk", flat=True))
             for column, (model, _attr) in CODE_COLUMNS.items()
@@ -358,7 +370,38 @@ class _Checker:
             return value.upper()
         return None
 
+    def normalise(self, row: _Row) -> None:
+        """The values as `check` leaves them (type, country, codes), without checking:
+        for the passes after the check pass, which know the errors (15.4: the write
+        pass does not validate every row a second time)."""
+        v = row.values
+        v["type"] = columns.contact_type(v["type"]) or v["type"].lower()
+        v["country_region_code"] = self.mapped(
+            "country_region_code", v["country_region_code"]
+        ).upper()
+        for column in CODE_COLUMNS:
+            if v[column]:
+                v[column] = self.mapped(column, v[column])
+                code = self.code(column, v[column])
+                if code is None:
+                    missing = v[column].upper()
+                    if self.creates(column, missing) and len(missing) <= self.code_lengths[column]:
+                        v[column] = missing  # created in the write step
+                elif not (column == "salesperson_code" and code in self.blocked_salespeople):
+                    v[column] = code
+
+    def country_known(self, code: str) -> bool:
+        """`code in countries`, remembered per code (a file has few of them, and
+        django-countries' look-up is slow for a million rows)."""
+        known = self._countries.get(code)
+        if known is None:
+            known = self._countries[code] = code in countries
+        return known
+
     def check(self, row: _Row) -> None:
+        if self.quiet:
+            self.normalise(row)
+            return
         v = row.values
         if row.extra:
             # Most often an unquoted comma (or semicolon) inside a value.
@@ -373,7 +416,7 @@ class _Checker:
                 _("More values than the header has columns"),
             )
         kind = columns.contact_type(v["type"]) or v["type"].lower()
-        if kind not in Contact.Type.values:
+        if kind not in _TYPES:
             self.error(
                 row,
                 "type",
@@ -409,7 +452,7 @@ class _Checker:
                     _("A phone number must not contain letters"),
                 )
         country = self.mapped("country_region_code", v["country_region_code"]).upper()
-        if country and country not in countries:
+        if country and not self.country_known(country):
             self.count_missing("country_region_code", country, row.line)
             self.error(
                 row,
@@ -418,21 +461,12 @@ class _Checker:
                 _("Unknown country/region code"),
             )
         v["country_region_code"] = country
-        if (
-            v["vat_registration_no"]
-            and not self.quiet
-            and vat_fails_check(v["vat_registration_no"], country)
-        ):
+        if v["vat_registration_no"] and vat_fails_check(v["vat_registration_no"], country):
             self.warnings.append(
                 RowError(
                     row.line, "vat_registration_no", vat_check_message(v["vat_registration_no"])
                 )
             )
-        labels = {
-            "language_code": _("language"),
-            "territory_code": _("territory"),
-            "salesperson_code": _("salesperson"),
-        }
         for column in CODE_COLUMNS:
             if v[column]:
                 v[column] = self.mapped(column, v[column])
@@ -447,8 +481,8 @@ class _Checker:
                         row,
                         column,
                         _("Unknown %(what)s code “%(code)s”.")
-                        % {"what": labels[column], "code": v[column]},
-                        _("Unknown %(what)s code") % {"what": labels[column]},
+                        % {"what": _code_label(column), "code": v[column]},
+                        _("Unknown %(what)s code") % {"what": _code_label(column)},
                     )
                 elif column == "salesperson_code" and code in self.blocked_salespeople:
                     self.error(
@@ -744,11 +778,37 @@ def _draw_numbers(code: str, count: int) -> list[str]:
     numbers: list[str] = []
     while len(numbers) < count:
         drawn = numbering_services.series_draw_many(code, count - len(numbers))
-        taken: set[str] = set()
-        for chunk in _chunks(drawn):
-            taken.update(Contact.objects.filter(no__in=chunk).values_list("no", flat=True))
+        taken = _numbers_taken(drawn)
         numbers.extend(n for n in drawn if n not in taken)
     return numbers
+
+
+def _numbers_taken(numbers: list[str]) -> set[str]:
+    """Which of `numbers` contacts have: one statement on PostgreSQL (an array
+    parameter; this runs under the series lock), in chunks elsewhere."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('no')} FROM {quote(Contact._meta.db_table)} "
+                f"WHERE {quote('no')} = ANY(%s::text[])",
+                [numbers],
+            )
+            return {no for (no,) in cursor.fetchall()}
+    taken: set[str] = set()
+    for chunk in _chunks(numbers):
+        taken.update(Contact.objects.filter(no__in=chunk).values_list("no", flat=True))
+    return taken
+
+
+def _check_deferred_constraints() -> None:
+    """Run the checks of the deferred constraints now (PostgreSQL: `SET CONSTRAINTS ALL
+    IMMEDIATE` checks the rows written so far at once, and later ones per statement)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 _RENUMBER_CHUNK = 50_000
@@ -1275,8 +1335,13 @@ def _import(
     def rows() -> Iterator[_Row]:
         """The file's rows, read from its start (each pass calls it again)."""
         for line, raw, extra in opened.rows():
-            # cell_unescape: the apostrophe an export puts before a formula-like value.
-            values = {c: cell_unescape(raw.get(c) or "").strip() for c in HEADER}
+            values = {}
+            for column in HEADER:
+                value = raw.get(column) or ""
+                if value[:1] == "'":
+                    # The apostrophe an export puts before a formula-like value.
+                    value = cell_unescape(value)
+                values[column] = value.strip()
             if not any(values.values()):
                 continue  # a row of bare separators (spreadsheets save them), not a contact
             values["no"] = normalise_number(values["no"])
@@ -1391,7 +1456,10 @@ def _import(
         contacts_bulk_created.send(sender=Contact, contact_ids=created_ids)
         del created_ids
         # 3. The final step: numbers from the series (its lock is held from here to the
-        # commit, a short time).
+        # commit, a short time). PostgreSQL checks the new rows' deferred foreign keys
+        # (company, salesperson, territory, language, salutation) now, not at the commit
+        # under the lock (13.4).
+        _check_deferred_constraints()
         writer.finish()
         # Statistics for the planner once committed (15.5): the tables this import filled.
         analyze_after_bulk_write(len(writer.created_ids), Contact, Change)

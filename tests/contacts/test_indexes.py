@@ -89,3 +89,32 @@ def test_company_change_reaches_its_persons_in_a_constant_number_of_queries(setu
         return len(ctx.captured_queries)
 
     assert queries_for(3) == queries_for(60)
+
+
+def test_large_import_analyzes_every_table_it_filled(
+    setup_with_series, monkeypatch, django_capture_on_commit_callbacks
+):
+    from contacts.importing import import_contacts
+
+    setup_with_series.maintain_search_strings = True
+    # As for a large import: strings and keys only, no search per company.
+    setup_with_series.autosearch_for_duplicates = False
+    setup_with_series.save()
+    monkeypatch.setattr(maintenance, "LARGE_WRITE_ROWS", 2)
+    rows = [{"type": "company", "no": f"C{i}", "name": f"Fjord {i} AS"} for i in range(3)]
+    with (
+        CaptureQueriesContext(connection) as ctx,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert import_contacts(rows).created == 3
+    analyzed = {
+        q["sql"].split()[1].strip('"`')
+        for q in ctx.captured_queries
+        if q["sql"].startswith("ANALYZE")
+    }
+    assert analyzed == {
+        "contacts_contact",
+        "history_change",
+        "duplicates_contactsearchstring",
+        "duplicates_contactmatchkey",
+    }
