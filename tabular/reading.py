@@ -167,6 +167,41 @@ def _check_header(header: list[str]) -> list[str]:
 # --- CSV ----------------------------------------------------------------------------
 
 
+def _nul_error(line: int) -> TableError:
+    return TableError(
+        _(
+            "The file contains a NUL character: it is not a text file (binary data, "
+            "or text saved as UTF-16 without a byte-order mark). Save it as CSV."
+        ),
+        line,
+    )
+
+
+def _check_utf16(handle: IO[bytes]) -> None:
+    """A file with a UTF-16 byte-order mark decodes as UTF-16 to its end, without NUL
+    characters (a NUL would reach the database, which refuses it)."""
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    lines = 1
+    try:
+        while chunk := handle.read(_CHUNK):
+            text = decoder.decode(chunk)
+            nul = text.find("\x00")
+            if nul >= 0:
+                raise _nul_error(lines + text.count("\n", 0, nul))
+            lines += text.count("\n")
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise TableError(
+            _(
+                "The file starts with a UTF-16 byte-order mark but is not UTF-16 text. "
+                "Save it as CSV (UTF-8) or as an Excel workbook."
+            ),
+            lines,
+        ) from None
+    finally:
+        handle.seek(0)
+
+
 def _detect_encoding(handle: IO[bytes]) -> str:
     """UTF-8 (-sig), UTF-16 (with BOM) or Windows-1252, judged over the whole file.
     Raises TableError for NUL characters (binary data) and undecodable bytes."""
@@ -174,6 +209,7 @@ def _detect_encoding(handle: IO[bytes]) -> str:
     start = handle.read(4)
     handle.seek(0)
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        _check_utf16(handle)
         return "utf-16"
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8 = True
@@ -181,13 +217,7 @@ def _detect_encoding(handle: IO[bytes]) -> str:
     while chunk := handle.read(_CHUNK):
         nul = chunk.find(b"\x00")
         if nul >= 0:
-            raise TableError(
-                _(
-                    "The file contains a NUL character: it is not a text file (binary data, "
-                    "or text saved as UTF-16 without a byte-order mark). Save it as CSV."
-                ),
-                lines + chunk.count(b"\n", 0, nul),
-            )
+            raise _nul_error(lines + chunk.count(b"\n", 0, nul))
         if is_utf8:
             try:
                 utf8.decode(chunk)

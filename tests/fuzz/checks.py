@@ -50,7 +50,8 @@ def _digest(tables) -> dict[str, str]:
 
 
 class WriteWatch:
-    """`before()` a request, `changed_tables()` after it: the data tables whose rows differ."""
+    """`before()` a request, `changed_tables()` after it: the data tables whose rows differ.
+    After a rollback to the state `before()` saw, `rolled_back()` stands for `before()`."""
 
     def __init__(self) -> None:
         self._tables = _tables()
@@ -67,6 +68,7 @@ class WriteWatch:
         )
 
     def before(self) -> None:
+        """Before a request: the digests of the tables written since the last call."""
         counts = _change_counts()
         if not self._digests:
             self._digests = _digest(self._tables)
@@ -74,10 +76,11 @@ class WriteWatch:
             self._digests.update(_digest(self._moved(counts)))
         self._counts = counts
 
+    def rolled_back(self) -> None:
+        """After a rollback to the state of `before()`: the digests hold, the counts moved."""
+        self._counts = _change_counts()
+
     def changed_tables(self) -> list[str]:
-        counts = _change_counts()
-        now = _digest(self._moved(counts))
-        changed = sorted(table for table, digest in now.items() if self._digests[table] != digest)
-        self._digests.update(now)
-        self._counts = counts
-        return changed
+        """The tables whose rows differ from what `before()` saw."""
+        now = _digest(self._moved(_change_counts()))
+        return sorted(table for table, digest in now.items() if self._digests[table] != digest)

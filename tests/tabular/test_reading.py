@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 from pathlib import Path
 
@@ -55,6 +56,25 @@ def test_unbalanced_quotes_are_an_error_on_their_line(data, line):
     with pytest.raises(TableError) as excinfo:
         read(data)
     assert excinfo.value.line == line
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "words"),
+    [
+        # A UTF-16 byte-order mark before bytes that are no UTF-16 (found by the fuzz
+        # suite: the import page answered 500).
+        (b"\xff\xfe\x00\x00garbage", 1, "NUL"),
+        (codecs.BOM_UTF16_LE + "a,b\n1,2\n".encode("utf-16-le") + b"\x00", 3, "not UTF-16"),
+        (codecs.BOM_UTF16_BE + b"\xd8\x00\x00a", 1, "not UTF-16"),  # a lone surrogate
+        # A NUL character in UTF-16 text: refused as in UTF-8 text.
+        ("a,b\n1,x\x002\n".encode("utf-16"), 2, "NUL"),
+    ],
+)
+def test_utf16_that_cannot_be_read_is_an_error_on_its_line(data, line, words):
+    with pytest.raises(TableError) as excinfo:
+        read(data)
+    assert excinfo.value.line == line
+    assert words in str(excinfo.value)
 
 
 def test_too_many_columns_in_a_row():
