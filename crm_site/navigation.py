@@ -23,7 +23,21 @@ NAV_ITEMS = [
 
 
 def navigation(request):
-    """Template context: the menu entries this user may open."""
+    """Template context: the menu entries this user may open. Built once per request:
+    every template rendered with the request runs this (the contact card renders each
+    panel on its own: seven times a card, each with a reverse() and a permission check
+    per entry). Built again when the request's user changes (signing in or out)."""
+    user = getattr(request, "user", None)
+    cached = getattr(request, "_crm_navigation", None)
+    if cached is not None and cached[0] is user:
+        return cached[1]
+    built = _navigation(request)
+    if request is not None:
+        request._crm_navigation = (user, built)
+    return built
+
+
+def _navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}

@@ -96,6 +96,33 @@ def test_merge_can_keep_the_other_side(staff_client, setup):
     assert not Contact.objects.filter(pk=kept.pk).exists()
 
 
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_row_answered_alone_is_the_lists_row(staff_client, setup, language):
+    """The list translates the row labels once for all rows; the row the checkbox gets
+    back alone (htmx) translates them itself: the same markup, in the user's language."""
+    import re
+
+    cannon_pair()
+    pair = ContactDuplicate.objects.get()
+    ContactDuplicate.objects.update(separate_contacts=True)
+    listed = staff_client.get(reverse("duplicates:list"), HTTP_ACCEPT_LANGUAGE=language)
+    alone = staff_client.post(
+        reverse("duplicates:separate", args=[pair.pk]),
+        {"separate": "on"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    row = re.compile(r'<tr id="pair-.*?</tr>', re.S)
+
+    def without_token(html: str) -> str:
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    listed_row = row.search(listed.content.decode()).group()
+    assert without_token(row.search(alone.content.decode()).group()) == without_token(listed_row)
+    label = "Separate contacts" if language == "en" else "Separate kontakter"
+    assert f'data-label="{label}"' in listed_row
+
+
 def test_separate_pair_cannot_be_merged(staff_client, setup):
     _kept, other = cannon_pair()
     pair = ContactDuplicate.objects.get()
