@@ -85,25 +85,29 @@ def scaled_rows(n: int) -> Iterator[dict[str, str]]:
         copy += 1
 
 
-def write_files(n: int, folder: Path) -> tuple[Path, Path]:
-    """The rows as CSV and XLSX, streamed (neither file is held)."""
+def write_files(n: int, folder: Path, *, xlsx: bool = True) -> tuple[Path, Path]:
+    """The rows as CSV and (unless not `xlsx`) XLSX, streamed (neither file is held)."""
     from openpyxl import Workbook
 
     rows = scaled_rows(n)
     first = next(rows)
     header = list(first)
     csv_path = folder / "contacts.csv"
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(header)
+    xlsx_path = folder / "contacts.xlsx"
+    sheet = None
+    if xlsx:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(header)
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         for row in itertools.chain([first], rows):
             writer.writerow(row)
-            sheet.append([row[c] for c in header])
-    xlsx_path = folder / "contacts.xlsx"
-    book.save(xlsx_path)
+            if sheet is not None:
+                sheet.append([row[c] for c in header])
+    if sheet is not None:
+        book.save(xlsx_path)
     return csv_path, xlsx_path
 
 
@@ -293,8 +297,10 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = folder / "contacts.csv", folder / "contacts.xlsx"
     started = time.perf_counter()
-    if not (args.keep_files and csv_path.exists() and xlsx_path.exists()):
-        csv_path, xlsx_path = write_files(args.rows, folder)
+    modes = args.modes.split(",")
+    xlsx = "xlsx" in modes
+    if not (args.keep_files and csv_path.exists() and (xlsx_path.exists() or not xlsx)):
+        csv_path, xlsx_path = write_files(args.rows, folder, xlsx=xlsx)
     with csv_path.open("rb") as handle:
         rows = sum(1 for _ in handle) - 1
     if rows != args.rows:
@@ -303,13 +309,12 @@ def main() -> None:
     databases.create_template(csv_path)
     print(
         f"{args.rows:,} rows: CSV {csv_path.stat().st_size / 1e6:.1f} MB, "
-        f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB; "
+        f"XLSX {xlsx_path.stat().st_size / 1e6 if xlsx else 0:.1f} MB; "
         f"database {'PostgreSQL' if args.database_url else 'SQLite (file)'}; "
         f"files and template {time.perf_counter() - started:.0f} s; {load()}",
         flush=True,
     )
     figures: dict[str, list[dict]] = {}
-    modes = args.modes.split(",")
     try:
         for _round in range(args.repeat):
             for mode in modes:

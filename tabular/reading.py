@@ -13,6 +13,9 @@
   that is never closed, or one that swallows the following rows, is an error on the line
   where it opens, never a silently merged row.
 - XLSX: the first sheet, streamed with openpyxl's read-only mode (rows are not held).
+  Parsing the sheet's XML is the slow part, so the first complete read also writes the
+  rows to an anonymous temporary file (marshal, in blocks) that later reads stream
+  from instead (an import reads a file twice); `Table.close()` removes it.
 - Rows are streamed: a file of a million rows is never held in memory. `line` is the
   row's first line in the file (header = 1), for messages.
 - Files that are not tables (binary data, empty, a header only, NUL characters, too many
@@ -31,6 +34,9 @@ import contextlib
 import csv
 import datetime
 import io
+import marshal
+import os
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -77,9 +83,13 @@ class Table:
     _rows: Any = field(default=None, repr=False)
     _handle: Any = field(default=None, repr=False)
     _owned: bool = False
+    #: The rows of a workbook once read (_Spool), for the reads after the first.
+    _spool: Any = field(default=None, repr=False)
 
     def close(self) -> None:
-        """Closes the file when open_table opened it (a path)."""
+        """Closes the file when open_table opened it (a path), and the spooled rows."""
+        if self._spool is not None:
+            self._spool.close()
         if self._owned and self._handle is not None:
             self._handle.close()
 
@@ -408,6 +418,58 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+_SPOOL_BLOCK = 1000  # rows per marshal block
+
+
+class _Spool:
+    """The rows of one complete read of a sheet in an anonymous temporary file, read
+    again by any number of readers at once (each with its own offset: os.pread)."""
+
+    def __init__(self):
+        self.file: IO[bytes] | None = None
+
+    def write(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+        """Pass `rows` through, keeping them; kept only when read to the end."""
+        # Not a with block: a complete file is kept (closed by close()).
+        file = tempfile.TemporaryFile(prefix="crm-table-")  # noqa: SIM115
+        try:
+            block: list[tuple[int, list[str]]] = []
+            for row in rows:
+                block.append(row)
+                if len(block) >= _SPOOL_BLOCK:
+                    self._write_block(file, block)
+                    block = []
+                yield row
+            self._write_block(file, block)
+            file.flush()
+            if self.file is None:
+                self.file, file = file, None
+        finally:
+            if file is not None:
+                file.close()
+
+    @staticmethod
+    def _write_block(file: IO[bytes], block: list) -> None:
+        if block:
+            data = marshal.dumps(block)
+            file.write(len(data).to_bytes(8, "little"))
+            file.write(data)
+
+    def read(self) -> Iterator[tuple[int, list[str]]]:
+        fd = self.file.fileno()
+        offset = 0
+        while size_bytes := os.pread(fd, 8, offset):
+            size = int.from_bytes(size_bytes, "little")
+            data = os.pread(fd, size, offset + 8)
+            offset += 8 + size
+            yield from marshal.loads(data)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
 def _open_xlsx(handle: IO[bytes]) -> Table:
     import openpyxl  # only when a workbook is read
     from openpyxl.utils.exceptions import InvalidFileException
@@ -427,7 +489,7 @@ def _open_xlsx(handle: IO[bytes]) -> Table:
     def raw_rows():
         try:
             for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                values = [_cell_text(v) for v in cells]
+                values = [v.strip() if type(v) is str else _cell_text(v) for v in cells]
                 while values and not values[-1]:
                     values.pop()
                 if len(values) > MAX_COLUMNS:
@@ -443,14 +505,28 @@ def _open_xlsx(handle: IO[bytes]) -> Table:
         raise TableError(_("The file is empty."))
     header = _check_header(first[1])
 
-    def rows():
+    spool = _Spool()
+
+    def parsed():
         it = raw_rows()
         next(it, None)
         for line, values in it:
             if any(values):
                 yield line, values
 
+    def rows():
+        if spool.file is not None:
+            return spool.read()
+        return spool.write(parsed())
+
     estimate = max((getattr(sheet, "max_row", None) or 1) - 1, 0)
-    table = Table(format="xlsx", header=header, rows_estimate=estimate, _rows=rows, _handle=handle)
+    table = Table(
+        format="xlsx",
+        header=header,
+        rows_estimate=estimate,
+        _rows=rows,
+        _handle=handle,
+        _spool=spool,
+    )
     _require_rows(table)
     return table

@@ -97,6 +97,31 @@ def test_xlsx_cells_become_text():
     assert rows == [(2, ["company", "4722334455", "1.5"]), (4, ["person", "+47 22 33 44 55"])]
 
 
+def test_workbook_read_again_gives_the_same_rows_after_a_partial_read():
+    """The second complete read comes from the rows kept by the first (the sheet is
+    not parsed again); a read that stopped early keeps nothing."""
+    book = openpyxl.Workbook()
+    book.active.append(["type", "name"])
+    for i in range(2500):  # more than one kept block
+        book.active.append(["company", f"Fjord {i}" if i % 7 else None])
+    data = io.BytesIO()
+    book.save(data)
+    table = open_table(io.BytesIO(data.getvalue()), name="x.xlsx")
+    partial = table.rows()
+    assert next(partial) == (2, ["company"])
+    partial.close()
+    first = list(table.rows())
+    assert len(first) == 2500 and first[1] == (3, ["company", "Fjord 1"])
+    table._handle.seek(0)  # the workbook is not read any more
+    table._handle.truncate()
+    again, interleaved = table.rows(), table.rows()
+    assert next(interleaved) == first[0]
+    assert list(again) == first
+    assert [first[0], *interleaved] == first
+    table.close()
+    assert table._spool.file is None
+
+
 def test_a_workbook_named_csv_is_read_as_a_workbook():
     book = openpyxl.Workbook()
     book.active.append(["type"])
