@@ -29,7 +29,7 @@ done
 $DJ collectstatic --noinput -v0
 
 step "tests on ${DATABASE_URL%%:*}"
-$PY -m pytest -q -p no:cacheprovider -m "not browser"
+bash scripts/suite.sh
 step "browser tests on ${DATABASE_URL%%:*}"
 bash scripts/browser_tests.sh
 step "done"

@@ -23,6 +23,34 @@ settings.register_profile(
 )
 settings.load_profile("crm")
 
+# Tests that start real OS processes (workers, gunicorn, manage.py, concurrent users) or a
+# live server. scripts/suite.sh runs them one at a time, after the in-process tests that
+# it spreads over the cores with pytest-xdist: side by side they compete for the CPU with
+# the processes they time and wait for, and each xdist worker would migrate their file
+# databases again.
+PROCESS_FIXTURES = {"workers", "live_server"}
+PROCESS_MODULES = {  # modules, or single tests by node id
+    "tests/crm_site/test_concurrent_users.py",
+    "tests/crm_site/test_database_down.py",
+    "tests/crm_site/test_deploy_check.py",
+    "tests/crm_site/test_settings_env.py",
+    "tests/crm_site/test_vanished_rows.py",
+    "tests/duplicates/test_merge_race.py",
+    "tests/numbering/test_concurrency.py",
+    "tests/relations/test_concurrency.py",
+    "tests/scripts/test_audit.py",
+    "tests/api/test_webhooks.py::test_a_real_worker_retries_with_back_off",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        module = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        named = module in PROCESS_MODULES or item.nodeid in PROCESS_MODULES
+        if named or PROCESS_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.processes)
+
 
 def _user_in(django_user_model, username: str, group: str | None):
     user = django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD)
