@@ -2,8 +2,9 @@
 
 `forms(html, page)` reads every <form> with its fields (inputs, selects, text areas,
 named submit buttons) and what a browser would send untouched: the values typed in,
-the checked boxes, the selected options. `Form.submission(changes)` applies the fuzzer's
-changes to that (a value per field, or MISSING to leave a field out).
+the checked boxes, the selected options, the first submit button. `Form.submission(changes)`
+applies the fuzzer's changes to that (a value per field, MISSING to leave a field out,
+and under SUBMIT the button pressed).
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 MISSING = object()
+#: The field of the changes that says which submit button was pressed (name, value).
+SUBMIT = "(submit)"
 NOT_SENT = {"reset", "button", "image"}
 
 
 @dataclass
 class Field:
     name: str
-    kind: str  # text, number, date, email, hidden, checkbox, radio, select, textarea, file, submit
+    kind: str  # text, number, date, email, hidden, checkbox, radio, select, textarea, file
     value: str | None  # what a browser sends untouched (None: nothing)
-    options: list[str] = field(default_factory=list)  # select, radio, submit: the values offered
+    options: list[str] = field(default_factory=list)  # select, radio: the values offered
     multiple: bool = False
 
 
@@ -32,6 +35,8 @@ class Form:
     method: str  # get or post
     multipart: bool
     fields: dict[str, Field]
+    #: The named submit buttons, (name, value): a browser sends the one pressed.
+    submits: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def key(self) -> tuple:
@@ -39,14 +44,18 @@ class Form:
 
     def submission(self, changes: dict | None = None) -> dict[str, list]:
         """name -> list of values (a QueryDict's lists), with the changes applied."""
+        changes = changes or {}
         data: dict[str, list] = {}
         for name, item in self.fields.items():
             if item.kind == "file":
                 continue
-            value = (changes or {}).get(name, item.value)
+            value = changes.get(name, item.value)
             if value is MISSING or value is None:
                 continue
             data[name] = value if isinstance(value, list) else [value]
+        if self.submits:
+            name, value = changes.get(SUBMIT, self.submits[0])
+            data.setdefault(name, []).append(value)
         return data
 
 
@@ -82,7 +91,9 @@ class _Parser(HTMLParser):
             if kind in NOT_SENT:
                 return
             value = a.get("value", "" if kind != "checkbox" else "on")
-            if kind in ("submit", "radio", "checkbox"):
+            if kind == "submit":
+                self.form.submits.append((name, value))
+            elif kind in ("radio", "checkbox"):
                 item = self.form.fields.setdefault(name, Field(name, kind, None))
                 item.options.append(value)
                 if kind == "checkbox" and len(item.options) > 1:
@@ -142,9 +153,4 @@ def forms(html: str, page: str) -> list[Form]:
     parser = _Parser(page)
     parser.feed(html)
     parser.close()
-    for form in parser.forms:
-        # Of several submit buttons a browser sends the one clicked: the first, untouched.
-        for item in form.fields.values():
-            if item.kind == "submit" and item.value is None:
-                item.value = item.options[0]
     return parser.forms

@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass
 
 from django.urls import resolve
+from hypothesis import strategies as st
 
 from tests.crm_site.test_security import _values
+from tests.fuzz.hostile import hostile_json, hostile_text
 
 PARAM = re.compile(r"\{(\w+)\}")
 #: A value of the right form for each kind of parameter, to find the route's name.
@@ -112,3 +114,50 @@ def body_with(path: tuple, value) -> dict:
     for key in reversed(path):
         value = [value] if isinstance(key, int) else {key: value}
     return value
+
+
+OMIT = object()
+
+
+def _enum(schema: dict, node: dict) -> list:
+    node = resolve_ref(schema, node)
+    values = list(node.get("enum", []))
+    for part in node.get("allOf", []) + node.get("oneOf", []) + node.get("anyOf", []):
+        values += _enum(schema, part)
+    return values
+
+
+def value_strategy(schema: dict, node: dict, depth: int = 0) -> st.SearchStrategy:
+    """A hostile value for a property: of the wrong type, hostile text, one of its enum
+    values, or (objects and lists of them) a body of its own with hostile values."""
+    node = resolve_ref(schema, node)
+    choices = [hostile_json]
+    if values := _enum(schema, node):
+        choices.append(st.sampled_from(values))
+    if depth < 2 and (node.get("type") == "object" or "properties" in node):
+        choices.append(body_strategy(schema, node, depth + 1))
+    elif depth < 2 and node.get("type") == "array":
+        items = value_strategy(schema, node.get("items", {}), depth + 1)
+        choices.append(st.lists(items, min_size=1, max_size=3))
+    return st.one_of(*choices)
+
+
+def body_strategy(schema: dict, node: dict, depth: int = 0) -> st.SearchStrategy:
+    """A JSON object for a request body: each writable property missing or hostile."""
+    node = resolve_ref(schema, node)
+    properties = {
+        name: st.one_of(st.just(OMIT), value_strategy(schema, prop, depth))
+        for name, prop in node.get("properties", {}).items()
+        if not resolve_ref(schema, prop).get("readOnly")
+    }
+    return st.fixed_dictionaries(properties).map(
+        lambda body: {key: value for key, value in body.items() if value is not OMIT}
+    )
+
+
+def query_strategy(operation: Operation) -> st.SearchStrategy:
+    """Query parameters, each missing or hostile text (cursors and page sizes included)."""
+    names = [p["name"] for p in operation.spec.get("parameters", []) if p["in"] == "query"]
+    return st.fixed_dictionaries(
+        {name: st.one_of(st.just(OMIT), hostile_text) for name in names}
+    ).map(lambda query: {key: value for key, value in query.items() if value is not OMIT})

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.checks import WriteWatch
 from tests.fuzz.hostile import hostile_text
-from tests.fuzz.html_forms import MISSING, Field, Form, forms
+from tests.fuzz.html_forms import MISSING, SUBMIT, Field, Form, forms
 
 #: Kept untouched: the test client does not check CSRF, and a wrong token is Django's.
 UNTOUCHED = {"csrfmiddlewaretoken"}
@@ -33,7 +33,7 @@ FILES = (
     b"\xff\xfe\x00\x00garbage",
     b"",
 )
-ERROR_MARKS = (b'class="errorlist', b'role="alert"', b'class="error"')
+ERROR_MARKS = (b'class="errorlist', b'class="errornote', b'role="alert"', b'class="error"')
 
 
 #: The fields a form of a POST-only view without a page form gets (what such views read).
@@ -76,10 +76,11 @@ def form_examples(form: Form) -> st.SearchStrategy:
     (hypothesis' first) is the untouched submission."""
     names = [name for name in form.fields if name not in UNTOUCHED]
     files = [name for name in names if form.fields[name].kind == "file"]
-    return st.fixed_dictionaries(
-        {name: _field_values(form.fields[name]) for name in names if name not in files}
-        | {name: st.sampled_from(FILES) for name in files}
-    )
+    strategies = {name: _field_values(form.fields[name]) for name in names if name not in files}
+    strategies |= {name: st.sampled_from(FILES) for name in files}
+    if len(form.submits) > 1:
+        strategies[SUBMIT] = st.sampled_from(form.submits)
+    return st.fixed_dictionaries(strategies)
 
 
 def _refused(response) -> bool:
@@ -92,31 +93,21 @@ def _refused(response) -> bool:
     return False
 
 
-def submit(client, form: Form, changes: dict, watch: WriteWatch) -> str | None:
-    """Send one example; what was wrong with the answer (None: nothing). `watch.before()`
-    must have been called since the last request that did not come through here."""
-    data = form.submission({k: v for k, v in changes.items() if form.fields[k].kind != "file"})
+def attempt(client, send, watch: WriteWatch, *, reads_only: bool = False, refused=None):
+    """Send one request (`send()`) in a savepoint that is rolled back; what was wrong with
+    the answer (None: nothing). `watch.before()` must have been called since the last
+    request that did not come through here. `refused(response)`: the answer says no
+    (default: a 4xx, a form sent back with errors, an error message); a request that
+    `reads_only` must never write."""
     cookies = copy.deepcopy(client.cookies)
     try:
         with transaction.atomic():
-            if form.method == "get":
-                response = client.get(form.action, data)
-            elif form.multipart:
-                for name, item in form.fields.items():
-                    if item.kind == "file":
-                        data[name] = SimpleUploadedFile("fuzz.csv", changes[name])
-                response = client.post(form.action, data)
-            else:
-                response = client.post(
-                    form.action,
-                    urlencode(data, doseq=True),
-                    content_type="application/x-www-form-urlencoded",
-                )
+            response = send()
             problem = None
             if response.status_code >= 500:
                 error = response.exc_info[1] if response.exc_info else None
                 problem = f"{response.status_code}: {error!r}"[:500]
-            elif (form.method == "get" or _refused(response)) and (
+            elif (reads_only or (refused or _refused)(response)) and (
                 changed := watch.changed_tables()
             ):
                 problem = f"{response.status_code}, refused, but wrote {changed}"
@@ -127,7 +118,27 @@ def submit(client, form: Form, changes: dict, watch: WriteWatch) -> str | None:
     return problem
 
 
-def _shown(changes: dict) -> dict:
+def submit(client, form: Form, changes: dict, watch: WriteWatch) -> str | None:
+    """Send one example of a form (see `attempt`)."""
+    files = {name for name, item in form.fields.items() if item.kind == "file"}
+    data = form.submission({k: v for k, v in changes.items() if k not in files})
+
+    def send():
+        if form.method == "get":
+            return client.get(form.action, data)
+        if form.multipart:
+            uploads = {name: SimpleUploadedFile("fuzz.csv", changes[name]) for name in files}
+            return client.post(form.action, {**data, **uploads})
+        return client.post(
+            form.action,
+            urlencode(data, doseq=True),
+            content_type="application/x-www-form-urlencoded",
+        )
+
+    return attempt(client, send, watch, reads_only=form.method == "get")
+
+
+def shown(changes: dict) -> dict:
     return {
         key: (value[:40] + "…" if isinstance(value, str | bytes) and len(value) > 40 else value)
         for key, value in changes.items()
@@ -135,21 +146,24 @@ def _shown(changes: dict) -> dict:
     }
 
 
-def fuzz_form(client, form: Form, watch: WriteWatch, failures: list, *, examples: int) -> None:
-    """`examples` examples of `form` (a fixed seed); each problem is added to `failures`."""
-    watch.before()
-
-    @settings(
+def run_examples(strategy, examples: int, check) -> None:
+    """`check(example)` for `examples` examples of `strategy`, the same on every run."""
+    settings(
         max_examples=examples,
         derandomize=True,
         database=None,
         deadline=None,
         phases=[Phase.generate],  # no shrinking: each example is a request
         suppress_health_check=list(HealthCheck),
-    )
-    @given(changes=form_examples(form))
+    )(given(strategy)(check))()
+
+
+def fuzz_form(client, form: Form, watch: WriteWatch, failures: list, *, examples: int) -> None:
+    """`examples` examples of `form` (a fixed seed); each problem is added to `failures`."""
+    watch.before()
+
     def check(changes):
         if problem := submit(client, form, changes, watch):
-            failures.append(f"{form.method.upper()} {form.action} {_shown(changes)}: {problem}")
+            failures.append(f"{form.method.upper()} {form.action} {shown(changes)}: {problem}")
 
-    check()
+    run_examples(form_examples(form), examples, check)
