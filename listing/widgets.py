@@ -77,20 +77,37 @@ class QuickSelect(forms.Select):
 
 
 class OneQueryChoiceIterator(ModelChoiceIterator):
-    """The choices read with one plain query. Django's iterator() uses a server-side
-    cursor on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips) to save memory on
-    long lists, which a select's few rows do not need."""
+    """The choices read with one plain query, once for both the length and the options
+    (a template's {% for %} asks for the length first: Django counts them with a
+    COUNT(*) of its own). Django's iterator() uses a server-side cursor on PostgreSQL
+    (DECLARE, FETCH, CLOSE: three round trips) to save memory on long lists, which a
+    select's few rows do not need."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self._objects = None
+
+    def _rows(self) -> list:
+        if self._objects is None:
+            self._objects = list(self.queryset.all())
+        return self._objects
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
+        for obj in self._rows():
             yield self.choice(obj)
+
+    def __len__(self):
+        return len(self._rows()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self._rows())
 
 
 class ModelSelectField(forms.ModelChoiceField):
-    """A ModelChoiceField over a short table (salespeople, territories, languages):
-    one query for its options, rendered by QuickSelect."""
+    """A ModelChoiceField over a short table (salespeople, territories, languages,
+    business relations): one query for its options, rendered by QuickSelect."""
 
     iterator = OneQueryChoiceIterator
     widget = QuickSelect

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from listing.widgets import ModelSelectField
 from marketing_setup.models import BusinessRelation
 from relations.models import BankAccount, Customer, SyncedEntity, Vendor
 
@@ -75,6 +76,6 @@ FORMS: dict[type[SyncedEntity], type[_EntityForm]] = {
 
 
 class BusinessRelationAddForm(forms.Form):
-    business_relation = forms.ModelChoiceField(
+    business_relation = ModelSelectField(
         queryset=BusinessRelation.objects.all(), label=_("Business relation")
     )

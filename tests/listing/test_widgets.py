@@ -50,3 +50,24 @@ def test_model_select_field_reads_its_options_in_one_query():
     assert bound.is_valid()
     assert bound.cleaned_data["territory"].code == "T2"
     assert not Form(data={"territory": "nope"}).is_valid()
+
+
+@pytest.mark.django_db
+def test_options_listed_by_a_template_loop_cost_one_query():
+    """{% for %} asks for the length before it loops (Django's iterator counts with a
+    query of its own): both come from the one read."""
+    from django.template import Context, Template
+
+    Territory.objects.bulk_create(Territory(code=f"T{i}", description=f"T {i}") for i in range(3))
+
+    class Form(forms.Form):
+        territory = ModelSelectField(queryset=Territory.objects.all(), empty_label="All")
+
+    template = Template(
+        "{% for value, label in form.fields.territory.choices %}"
+        "{{ forloop.revcounter }}:{{ value }};{% endfor %}"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        html = template.render(Context({"form": Form()}))
+    assert len(queries) == 1
+    assert html == "4:;3:T0;2:T1;1:T2;"
