@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from duplicates.models import (
     ContactDuplicate,
     ContactMatchKey,
+    ContactMatchProfile,
     ContactMerge,
     ContactSearchString,
     DuplicateSearchStringSetup,
@@ -58,6 +59,15 @@ class ContactMatchKeyAdmin(admin.ModelAdmin):
     search_fields = ("contact__no", "key")
     list_select_related = ("contact",)
     raw_id_fields = ("contact",)
+
+
+@admin.register(ContactMatchProfile)
+class ContactMatchProfileAdmin(admin.ModelAdmin):
+    list_display = ("contact", "fingerprint")
+    search_fields = ("contact__no",)
+    list_select_related = ("contact",)
+    raw_id_fields = ("contact",)
+    readonly_fields = ("fingerprint", "data")
 
 
 @admin.register(ContactDuplicate)

@@ -18,6 +18,7 @@ blank); `no` identifies it.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import sys
@@ -255,6 +256,113 @@ class Profile:
             "address": f"{self.address_key}@{self.place}" if self.address_key else "",
             "city": self.city,
         }
+
+
+# --- Our method: stored profiles ----------------------------------------------------------
+
+#: The record fields a profile is made of (besides `no`, which is set when it is loaded).
+PROFILE_SOURCE = (
+    "name",
+    "name_2",
+    "address",
+    "address_2",
+    "post_code",
+    "city",
+    "country",
+    "phone_no",
+    "mobile_phone_no",
+    "email",
+    "vat_registration_no",
+)
+#: Raise when `Profile.of` or the normalisation changes: stored profiles of another
+#: version no longer match their records' fingerprints and are made again.
+PROFILE_VERSION = 1
+
+
+def profile_fingerprint(record: Mapping) -> int:
+    """A signed 64-bit digest of the values a profile is made of (and its version):
+    a stored profile is used only while its record still has this fingerprint."""
+    return profile_fingerprint_of([record.get(name) for name in PROFILE_SOURCE])
+
+
+def profile_fingerprint_of(values: Sequence[object]) -> int:
+    """`profile_fingerprint` of the PROFILE_SOURCE values in that order."""
+    text = "\x1f".join([str(value or "") for value in values])
+    digest = hashlib.blake2b(f"{PROFILE_VERSION}\x1e{text}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+_FIELD = "\x1f"  # between a stored profile's fields
+_ITEM = "\x1e"  # between the items of one field
+_VALID = {"": None, "1": True, "0": False}
+
+
+def _items(values: Iterable[str]) -> str:
+    return _ITEM.join(values)
+
+
+def profile_dump(profile: Profile) -> str:
+    """A profile as text (without its `no`) for `profile_load`: fields and their items
+    separated by control characters. "" (stored as no profile) when the text would not
+    load as the same profile (a value holding one of those characters)."""
+    text = _dump(profile)
+    try:
+        same = profile_load(text, profile.no) == profile
+    except (ValueError, KeyError):
+        same = False
+    return text if same else ""
+
+
+def _dump(profile: Profile) -> str:
+    p, vat = profile, profile.vat
+    if vat is None:
+        vat_text = ""
+    else:
+        valid = "" if vat.valid is None else str(int(vat.valid))
+        vat_text = _items((vat.country, vat.kind, vat.core, valid))
+    return _FIELD.join(
+        (
+            p.name, p.name_key, _items(sorted(p.legal)), _items(sorted(p.entity)), p.address,
+            p.address_key, _items(sorted(p.house)), p.post_code, p.city, p.country,
+            _items(p.phones), vat_text, _items(p.emails), _items(p.domains),
+        )
+    )  # fmt: skip
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(_ITEM)) if text else ()
+
+
+def profile_load(text: str, no: str) -> Profile | None:
+    """The profile `profile_dump` wrote, as record `no`: equal to `Profile.of` of the
+    record (None for "", no stored profile)."""
+    if not text:
+        return None
+    (name, name_key, legal, entity, address, address_key, house, post_code, city, country,
+     phones, vat, emails, domains) = text.split(_FIELD)  # fmt: skip
+    if vat:
+        vat_country, kind, core, valid = vat.split(_ITEM)
+        number = VatNumber(vat_country, kind, core, _VALID[valid])
+    else:
+        number = None
+    return Profile(
+        no,
+        name,
+        name_key,
+        tuple(name.split()),
+        frozenset(_split(legal)),
+        frozenset(_split(entity)),
+        address,
+        address_key,
+        frozenset(_split(house)),
+        _intern(post_code),
+        _intern(city),
+        _intern(country),
+        _split(phones),
+        number,
+        _split(emails),
+        _split(domains),
+    )
 
 
 # --- Our method: comparisons -----------------------------------------------------------------

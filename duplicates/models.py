@@ -124,6 +124,32 @@ class ContactMatchKey(models.Model):
         return f"{self.contact_id}: {self.key}"
 
 
+class ContactMatchProfile(models.Model):
+    """A company's normalised values for our matching, made once (`matching.Profile`).
+
+    A cache beside the search strings and keys, kept by the same paths: the full
+    search uses it only while the company's values still have `fingerprint`, and
+    makes the profile again otherwise.
+    """
+
+    contact = models.OneToOneField(
+        Contact,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="duplicate_match_profile",
+        verbose_name=_("contact"),
+    )
+    fingerprint = models.BigIntegerField(_("fingerprint"))
+    data = models.TextField(_("profile"))
+
+    class Meta:
+        verbose_name = _("contact match profile")
+        verbose_name_plural = _("contact match profiles")
+
+    def __str__(self) -> str:
+        return str(self.contact_id)
+
+
 class ContactDuplicateQuerySet(models.QuerySet):
     def open(self):
         """Pairs not marked as separate contacts."""

@@ -11,6 +11,7 @@ from duplicates import matching
 from duplicates.models import (
     ContactDuplicate,
     ContactMatchKey,
+    ContactMatchProfile,
     ContactSearchString,
     DuplicateSearchStringSetup,
     SearchField,
@@ -146,16 +147,35 @@ def contact_watched_values(contact: Contact) -> dict | None:
 
 def _index_tuples(
     records: Iterable[Mapping], lines: list[matching.Line]
-) -> tuple[list[tuple], list[tuple]]:
-    """(contact_id, field, part, string) and (contact_id, key) rows for the records."""
-    strings, keys = [], []
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """(contact_id, field, part, string), (contact_id, key) and (contact_id,
+    fingerprint, profile) rows for the records."""
+    strings, keys, profiles = [], [], []
     for record in records:
         contact_id = record["id"]
         for (field_name, part), string in matching.search_strings(record, lines).items():
             strings.append((contact_id, field_name, part, string))
-        for key in matching.index_keys(matching.Profile.of(record)):
+        profile = matching.Profile.of(record)
+        for key in matching.index_keys(profile):
             keys.append((contact_id, key))
-    return strings, keys
+        profiles.append(profile_row(contact_id, record, profile))
+    return strings, keys, profiles
+
+
+PROFILE_COLUMNS = ("contact", "fingerprint", "data")
+
+
+def profile_row(contact_id: int, record: Mapping, profile: matching.Profile) -> tuple:
+    """The stored profile of a company: (contact_id, fingerprint, data)."""
+    return (contact_id, matching.profile_fingerprint(record), matching.profile_dump(profile))
+
+
+def profiles_store(rows: list[tuple]) -> None:
+    """Replace the stored profiles of these (contact_id, fingerprint, data) rows."""
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        ContactMatchProfile.objects.filter(contact_id__in=[row[0] for row in chunk]).delete()
+        _insert(ContactMatchProfile, PROFILE_COLUMNS, chunk)
 
 
 def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -199,17 +219,20 @@ def search_strings_build(
     strings: Mapping[tuple[str, str], str] | None = None,
     keys: Iterable[str] | None = None,
     replace: bool = True,
+    record: Mapping | None = None,
+    profile: matching.Profile | None = None,
 ) -> None:
-    """Replace one company's search strings and match keys (4.4 steps 1-2).
+    """Replace one company's search strings, match keys and profile (4.4 steps 1-2).
 
-    `strings` and `keys` may be given when the caller computed them already;
-    `replace` off for a company that has none stored yet (just created).
+    `strings`, `keys`, `record` and `profile` may be given when the caller computed
+    them already; `replace` off for a company that has none stored yet (just created).
     """
     lines = setup_lines() if lines is None else lines
-    if strings is None or keys is None:
+    if strings is None or keys is None or record is None or profile is None:
         record = contact_record(contact, lines)
+        profile = matching.Profile.of(record)
         strings = matching.search_strings(record, lines)
-        keys = matching.index_keys(matching.Profile.of(record))
+        keys = matching.index_keys(profile)
     if replace:
         ContactSearchString.objects.filter(contact=contact).delete()
         ContactMatchKey.objects.filter(contact=contact).delete()
@@ -221,6 +244,18 @@ def search_strings_build(
     _insert_one_statement(
         ContactMatchKey, ("contact", "key"), [(contact.pk, key) for key in sorted(keys)]
     )
+    _contact_id, fingerprint, data = profile_row(contact.pk, record, profile)
+    if replace:  # one statement, whether the company had a profile or not
+        ContactMatchProfile.objects.bulk_create(
+            [ContactMatchProfile(contact_id=contact.pk, fingerprint=fingerprint, data=data)],
+            update_conflicts=True,
+            unique_fields=["contact"],
+            update_fields=["fingerprint", "data"],
+        )
+    else:
+        _insert_one_statement(
+            ContactMatchProfile, PROFILE_COLUMNS, [(contact.pk, fingerprint, data)]
+        )
 
 
 @transaction.atomic
@@ -239,6 +274,7 @@ def search_strings_rebuild(
     if contacts is None:
         ContactSearchString.objects.all().delete()
         ContactMatchKey.objects.all().delete()
+        ContactMatchProfile.objects.all().delete()
     fields = record_fields(lines)
     done = 0
     last_id = 0
@@ -251,14 +287,16 @@ def search_strings_rebuild(
         if contacts is not None:
             ContactSearchString.objects.filter(contact_id__in=ids).delete()
             ContactMatchKey.objects.filter(contact_id__in=ids).delete()
+            ContactMatchProfile.objects.filter(contact_id__in=ids).delete()
         records = [
             {k: v or "" for k, v in record.items()} | {"id": record["id"]} for record in chunk
         ]
         for record in records:
             record["country"] = str(record.get("country") or "")
-        strings, keys = _index_tuples(records, lines)
+        strings, keys, profiles = _index_tuples(records, lines)
         _insert(ContactSearchString, ("contact", "field", "part", "string"), strings)
         _insert(ContactMatchKey, ("contact", "key"), keys)
+        _insert(ContactMatchProfile, PROFILE_COLUMNS, profiles)
         done += len(chunk)
         if progress:
             progress(len(chunk))
@@ -274,7 +312,9 @@ def companies_count() -> int:
 
 
 def contact_unindex(*, contact: Contact) -> None:
-    """Remove a contact's strings, keys and every pair, separate ones too (person, 4.7)."""
+    """Remove a contact's strings, keys, profile and every pair, separate ones too
+    (person, 4.7)."""
     ContactSearchString.objects.filter(contact=contact).delete()
     ContactMatchKey.objects.filter(contact=contact).delete()
+    ContactMatchProfile.objects.filter(contact=contact).delete()
     ContactDuplicate.objects.involving(contact).delete()

@@ -18,6 +18,7 @@ from contacts.searchkeys import KEY_FIELDS, apply_search_keys
 from duplicates.models import (
     ContactDuplicate,
     ContactMatchKey,
+    ContactMatchProfile,
     ContactMerge,
     ContactSearchString,
 )
@@ -65,7 +66,7 @@ KEEP = "keep"
 MERGE = "merge"
 
 # Rows of this app that describe a contact rather than belong to it: rebuilt, not moved.
-_REBUILT = (ContactSearchString, ContactMatchKey, ContactDuplicate)
+_REBUILT = (ContactSearchString, ContactMatchKey, ContactMatchProfile, ContactDuplicate)
 
 
 def _relations() -> list:

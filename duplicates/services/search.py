@@ -35,6 +35,7 @@ from duplicates.services.index import (
     Progress,
     contact_record,
     contact_unindex,
+    profiles_store,
     record_fields,
     search_strings_build,
     search_strings_rebuild,
@@ -344,7 +345,13 @@ def contact_index(
     lines = setup_lines()
     own = _own(contact, lines)
     search_strings_build(
-        contact=contact, lines=lines, strings=own.strings, keys=own.keys, replace=not new
+        contact=contact,
+        lines=lines,
+        strings=own.strings,
+        keys=own.keys,
+        replace=not new,
+        record=own.record,
+        profile=own.profile,
     )
     if not search:
         return []
@@ -485,9 +492,64 @@ def _all_records(lines: list[matching.Line], progress: Progress | None) -> list[
     return records
 
 
+def _all_profiles(
+    progress: Progress | None, *, store: bool = False
+) -> tuple[list[matching.Profile], list[int]]:
+    """The profiles of all companies and their ids (in id order), read in chunks.
+
+    A stored profile is used while the company's values still have its fingerprint;
+    the others are made from the values (and, with `store`, stored for next time).
+    The values themselves are not kept: only the profiles.
+    """
+    source = matching.PROFILE_SOURCE
+    columns = (
+        "id",
+        "no",
+        *source,
+        "duplicate_match_profile__fingerprint",
+        "duplicate_match_profile__data",
+    )
+    width = len(source)
+    fingerprint_of, load, make = (
+        matching.profile_fingerprint_of,
+        matching.profile_load,
+        matching.Profile.of,
+    )
+    profiles: list[matching.Profile] = []
+    ids: list[int] = []
+    stale: list[tuple] = []
+    companies = Contact.objects.filter(type=Contact.Type.COMPANY)
+    last_id = 0
+    while True:
+        chunk = companies.filter(id__gt=last_id).order_by("id").values_list(*columns)[:CHUNK]
+        chunk = list(chunk)
+        if not chunk:
+            break
+        last_id = chunk[-1][0]
+        for row in chunk:
+            values = row[2 : 2 + width]
+            fingerprint = fingerprint_of(values)
+            no = row[1] or ""
+            profile = load(row[-1], str(no)) if row[-2] == fingerprint and row[-1] else None
+            if profile is None:
+                record = {name: value or "" for name, value in zip(source, values, strict=True)}
+                record["country"] = str(record["country"])
+                record["no"] = no
+                profile = make(record)
+                if store:
+                    stale.append((row[0], fingerprint, matching.profile_dump(profile)))
+            profiles.append(profile)
+            ids.append(row[0])
+        if progress:
+            progress(len(chunk))
+    if stale:
+        profiles_store(stale)
+    return profiles, ids
+
+
 def company_profiles(progress: Progress | None = None) -> list[matching.Profile]:
     """The profiles of all companies (for estimating the model)."""
-    return [matching.Profile.of(r) for r in _all_records(setup_lines(), progress)]
+    return _all_profiles(progress)[0]
 
 
 def pairs_find(
@@ -519,6 +581,25 @@ def pairs_find(
     return result
 
 
+def _with_matching_strings(
+    pairs: Mapping[tuple[str, str], matching.Match],
+    id_of: Mapping[str, int],
+    lines: list[matching.Line],
+) -> dict[tuple[str, str], tuple[int, matching.Match]]:
+    """{pair: (matching search strings, match)}: the strings of the companies in pairs
+    only, read by id."""
+    wanted = {id_of[no] for pair in pairs for no in pair}
+    strings = {
+        record["no"]: matching.search_strings(record, lines)
+        for record in companies_values(wanted, record_fields(lines))
+    }
+    found = {}
+    for (a, b), match in pairs.items():
+        sa, sb = strings[a], strings[b]
+        found[(a, b)] = (sum(1 for key, s in sa.items() if sb.get(key) == s), match)
+    return found
+
+
 #: How many uncertain pairs the full search leaves for the review queue.
 REVIEW_QUESTIONS = 50
 
@@ -536,15 +617,20 @@ def duplicates_find_all(
     setup = MarketingSetup.get()
     method = method_of(setup, method)
     lines = setup_lines()
-    records = _all_records(lines, progress)
-    id_of = {r["no"]: r["id"] for r in records}
     ContactDuplicate.objects.open().filter(kind=Contact.Type.COMPANY).delete()
     model = None
     questions = 0
     if method == REFERENCE:
+        records = _all_records(lines, progress)
+        id_of = {r["no"]: r["id"] for r in records}
+        companies = len(records)
         found = pairs_find(records, lines=lines, hit_pct=setup.search_hit_pct, method=method)
+        del records
     else:
-        profiles = [matching.Profile.of(r) for r in records]
+        profiles, ids = _all_profiles(progress, store=setup.maintain_search_strings)
+        id_of = {p.no: pk for p, pk in zip(profiles, ids, strict=True)}
+        companies = len(profiles)
+        del ids
         estimate = learning.model_needs_estimate(len(profiles))
         result = matching.find_pairs(
             profiles,
@@ -553,17 +639,13 @@ def duplicates_find_all(
             decisions=learning.decisions_data() if estimate else (),
             uncertain=REVIEW_QUESTIONS,
         )
+        del profiles
         model = result.model
-        if (estimate and len(profiles) >= linkage.MIN_COMPANIES_TO_ESTIMATE) or (
+        if (estimate and companies >= linkage.MIN_COMPANIES_TO_ESTIMATE) or (
             estimate and model.labelled_pairs
         ):
-            learning.model_store(model, companies=len(profiles))
-        by_no = {r["no"]: r for r in records}
-        found = {}
-        for (a, b), match in result.pairs.items():
-            sa = matching.search_strings(by_no[a], lines)
-            sb = matching.search_strings(by_no[b], lines)
-            found[(a, b)] = (sum(1 for key, s in sa.items() if sb.get(key) == s), match)
+            learning.model_store(model, companies=companies)
+        found = _with_matching_strings(result.pairs, id_of, lines)
         questions = review_questions_replace(
             [(id_of[a], id_of[b], match) for a, b, match in result.uncertain]
         )
@@ -579,7 +661,7 @@ def duplicates_find_all(
 
         person_count, result_persons = persons_find_all(hit_pct=setup.search_hit_pct)
     return SearchResult(
-        companies=len(records),
+        companies=companies,
         pairs=pairs,
         stored=len(stored),
         method=method,

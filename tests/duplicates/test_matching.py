@@ -244,3 +244,37 @@ def test_ours_beats_reference_on_the_sample_file():
     # pairs for a third more true ones, and must still be better overall.
     assert ours.false_positives <= reference.false_positives + 0.02 * reference.truth
     assert ours.f1 > reference.f1 + 0.15
+
+
+def test_a_stored_profile_loads_as_the_profile_its_record_makes():
+    import importlib.util
+    import sys
+
+    root = Path(__file__).resolve().parents[2] / "benchmarks"
+    for name in ("dupl_generate", "dupl_generate2"):
+        spec = importlib.util.spec_from_file_location(f"_test_{name}", root / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+        records, _truth = module.generate(400, seed=5)
+        for record in records:
+            profile = m.Profile.of(record)
+            text = m.profile_dump(profile)
+            assert text
+            assert m.profile_load(text, profile.no) == profile
+
+
+def test_a_profile_that_would_not_load_the_same_is_not_stored():
+    profile = m.Profile.of({"no": "C1", "name": "Cannon", "email": "post@cannon.no"})
+    odd = m.Profile.of({"no": "C2", "name": "Cannon", "country": "N\x1fO"})
+    assert m.profile_load(m.profile_dump(profile), "C1") == profile
+    assert m.profile_dump(odd) == ""
+    assert m.profile_load("", "C2") is None
+
+
+def test_the_fingerprint_follows_the_values_a_profile_is_made_of():
+    record = {"no": "C1", "name": "Cannon", "city": "Oslo", "country": "NO"}
+    same = m.profile_fingerprint(record)
+    assert m.profile_fingerprint({**record, "no": "C9", "salesperson": "X"}) == same
+    assert m.profile_fingerprint({**record, "city": "Bergen"}) != same
+    assert m.profile_fingerprint({**record, "name_2": "Oslo"}) != same

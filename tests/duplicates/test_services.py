@@ -329,3 +329,41 @@ def test_saving_a_company_searches_in_the_same_statements_however_many_candidate
     assert with_many == with_one
     pairs = ContactDuplicate.objects.involving(many)
     assert pairs.count() > 1  # several of the 20 candidates are found, from one search
+
+
+def test_the_full_search_uses_a_stored_profile_only_while_the_values_match(setup):
+    """Profiles are kept on save; a company changed without a save signal (a plain
+    update) is matched on its new values, and its profile is stored again."""
+    from duplicates.models import ContactMatchProfile
+
+    kept, other = cannon_pair()
+    stored = ContactMatchProfile.objects.get(contact=other)
+    assert stored.data
+    services.duplicates_find_all()
+    assert _pairs() == {(kept.pk, other.pk)}
+
+    Contact.objects.filter(pk=other.pk).update(
+        name="Anvil Verksted", phone_no="99 88 77 66", vat_registration_no=""
+    )
+    services.duplicates_find_all()
+    assert _pairs() == set()
+    assert ContactMatchProfile.objects.get(contact=other).fingerprint != stored.fingerprint
+
+    Contact.objects.filter(pk=other.pk).update(
+        name="Cannon Group A/S", phone_no="+47 22 33 44 55", vat_registration_no="912345678"
+    )
+    ContactMatchProfile.objects.filter(contact=other).delete()
+    services.duplicates_find_all()
+    assert _pairs() == {(kept.pk, other.pk)}
+    assert ContactMatchProfile.objects.filter(contact=other).exists()
+
+
+def test_profiles_follow_rebuild_and_type_change(setup):
+    from duplicates.models import ContactMatchProfile
+
+    company = CompanyFactory(name="Alpha Bygg AS")
+    ContactMatchProfile.objects.all().delete()
+    services.search_strings_rebuild()
+    assert ContactMatchProfile.objects.filter(contact=company).exists()
+    services.contact_unindex(contact=company)
+    assert not ContactMatchProfile.objects.filter(contact=company).exists()
