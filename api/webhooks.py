@@ -362,7 +362,7 @@ def deliveries_create(*, event_id: int) -> list[WebhookDelivery]:
         return []
     entries = _Entries(event)
     changes = Change.objects.filter(event=event, content_type_id=_contact_ct_id()).order_by("id")
-    for change in changes.iterator(chunk_size=2000):
+    for change in changes.per_object(chunk_size=2000):
         entries.add(change)
     kinds = entries.by_kind()
     created = []
@@ -414,9 +414,7 @@ def deliveries_erase_anonymised(sender, contact_ids, contact_nos, fields, **kwar
     changed."""
     nos = set(contact_nos)
     names = set(fields)
-    events = Change.objects.filter(
-        content_type_id=_contact_ct_id(), object_id__in=[str(pk) for pk in contact_ids]
-    ).values("event_id")
+    events = Change.objects.for_objects(_contact_ct_id(), contact_ids).values("event_id")
     changed = []
     for delivery in WebhookDelivery.objects.filter(history_event_id__in=events):
         before = json.dumps(delivery.payload, sort_keys=True)

@@ -215,15 +215,25 @@ def push_company_fields(
         if "county" in address_changes:
             any_q |= county_q
         affected.extend(persons.filter(any_q).values_list("pk", flat=True))
+    # Each filter keeps the persons that hold the company's old value, so the change log
+    # writes one shared row per field for all of them (HistoryQuerySet.update_known).
     updated = 0
     for field, q in following.items():
         values = {attname(field): changed[field]}
         # The search keys follow the value (phone no. → phone key, e-mail → domain).
-        updated += persons.filter(q).update(**values, **key_updates(values), updated_at=now)
+        updated += persons.filter(q).update_known(
+            {attname(field): old_values[field]}, **values, **key_updates(values), updated_at=now
+        )
     if "county" in address_changes:  # first: the block filter reads the old block
-        updated += persons.filter(county_q).update(county=address_changes["county"], updated_at=now)
+        updated += persons.filter(county_q).update_known(
+            {"county": old_values.get("county", "")},
+            county=address_changes["county"],
+            updated_at=now,
+        )
     if block_changes:
-        updated += persons.filter(same_block).update(**block_changes, updated_at=now)
+        updated += persons.filter(same_block).update_known(
+            {f: old_values.get(f, "") for f in block_changes}, **block_changes, updated_at=now
+        )
     return updated
 
 

@@ -93,11 +93,7 @@ def person_anonymise(*, person: Contact) -> AnonymiseResult:
                 if name_field in {f.name for f in model._meta.concrete_fields}:
                     registration = tracked(model)
                     if registration is not None:
-                        Change.objects.filter(
-                            content_type=ContentType.objects.get_for_model(model),
-                            object_id__in=[str(pk) for pk in rows.values_list("pk", flat=True)],
-                            field=name_field,
-                        ).update(old=None, new=None, erased=True)
+                        erase_values(model, rows.values_list("pk", flat=True), [name_field])
                     rows.update(**{name_field: ""})
                 if tracked(model) is None:
                     continue

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from history.models import Change, Event
+from history.models import Change, ChangeObject, Event
 from history.registry import tracked
 from history.selectors import object_history
 
@@ -53,7 +53,7 @@ class ChangeAdmin(_ReadOnly):
         "id",
         "event",
         "content_type",
-        "object_repr",
+        "object_label",
         "action",
         "field",
         "old",
@@ -64,6 +64,26 @@ class ChangeAdmin(_ReadOnly):
     search_fields = ("object_repr", "object_id", "field")
     list_select_related = ("event", "content_type")
     show_full_result_count = False  # COUNT(*) over millions of rows on every page
+
+    @admin.display(description=_("object"))
+    def object_label(self, obj):
+        if not obj.is_shared:
+            return obj.object_repr or obj.object_id
+        url = (
+            reverse("admin:history_changeobject_changelist")
+            + f"?change__id__exact={obj.object_set_id}"
+        )
+        return format_html('<a href="{}">{}</a>', url, _("the objects it changed"))
+
+
+@admin.register(ChangeObject)
+class ChangeObjectAdmin(_ReadOnly):
+    """The objects of shared change rows (a company's change passed on to its persons)."""
+
+    list_display = ("change", "object_id", "object_repr", "erased")
+    search_fields = ("object_repr",)
+    list_select_related = ("change",)
+    show_full_result_count = False
 
 
 class HistoryAdminMixin:

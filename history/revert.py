@@ -112,13 +112,14 @@ def _later_changes(objects: dict[Key, _Object], event_ids: set[int]) -> list[Cha
     later = []
     for ct_id, ids in by_type.items():
         for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
             later.extend(
-                Change.objects.filter(
-                    content_type_id=ct_id, object_id__in=ids[start : start + _CHUNK], id__gt=min_id
-                )
+                Change.objects.for_objects(ct_id, chunk)
+                .filter(id__gt=min_id)
                 .exclude(event_id__in=event_ids)
                 .select_related("event", "event__user")
                 .order_by("id")
+                .per_object(object_ids=chunk)
             )
     return later
 
@@ -358,7 +359,9 @@ def restore_changes(deletion: Change) -> list[Change]:
     deletion, the deletions of rows that pointed at it (what the delete rules removed
     with it, and in turn what pointed at those) and the rows moved off it (a deleted
     person's interactions moved to its company)."""
-    event_changes = list(Change.objects.filter(event_id=deletion.event_id).order_by("id"))
+    event_changes = list(
+        Change.objects.filter(event_id=deletion.event_id).order_by("id").per_object()
+    )
     relations: dict[int, list[tuple[models.Field, int]]] = {}
 
     def pointing(ct_id: int) -> list[tuple[models.Field, int]]:
@@ -374,12 +377,12 @@ def restore_changes(deletion: Change) -> list[Change]:
         return relations[ct_id]
 
     wanted = {(deletion.content_type_id, deletion.object_id)}
-    chosen = {deletion.pk}
+    chosen = {(deletion.pk, deletion.object_id)}  # a shared row stands for many objects
     grown = True
     while grown:
         grown = False
         for change in event_changes:
-            if change.pk in chosen:
+            if (change.pk, change.object_id) in chosen:
                 continue
             targets = set()
             if change.action == Action.DELETE:
@@ -392,11 +395,11 @@ def restore_changes(deletion: Change) -> list[Change]:
                     if change.field in (f.name, f.attname):
                         targets.add((target_ct, change.old))
             if targets & wanted:
-                chosen.add(change.pk)
+                chosen.add((change.pk, change.object_id))
                 if change.action == Action.DELETE:
                     wanted.add((change.content_type_id, change.object_id))
                 grown = True
-    return [c for c in event_changes if c.pk in chosen]
+    return [c for c in event_changes if (c.pk, c.object_id) in chosen]
 
 
 def restore_check(deletion: Change) -> list[str]:
@@ -422,7 +425,9 @@ def restore_deleted(deletion: Change) -> RevertResult:
         if locked.reverted_by_id:
             raise ValidationError(_("This deletion has been undone already."), code="undone")
         changes = restore_changes(deletion)
-        whole = len(changes) == Change.objects.filter(event_id=deletion.event_id).count()
+        whole = len(changes) == (
+            Change.objects.filter(event_id=deletion.event_id).count_per_object()
+        )
         result = revert(
             changes,
             cause=Cause.RESTORE,

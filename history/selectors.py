@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from history import values
-from history.models import Action, Cause, Change, Event, Source
+from history.models import Action, Cause, Change, ChangeObject, Event, Source
 from history.registry import TrackedModel, for_label, tracked
 
 # (model, object id) -> URL of an object that is the cause of an event but has no
@@ -299,6 +301,12 @@ def _grouped(changes: list[Change], rows: list[HistoryRow]):
     return grouped
 
 
+def _int_key(object_id: Any) -> int:
+    """The key as ChangeObject holds it (-1: not an integer key, never there)."""
+    text = str(object_id)
+    return int(text) if text.isdecimal() and len(text) < 19 else -1
+
+
 def object_history(
     obj: models.Model | None = None,
     *,
@@ -317,7 +325,7 @@ def object_history(
         model, object_id = type(obj), obj.pk
     content_type = _model_ct(model)
     registration = tracked(model)
-    base = Change.objects.filter(content_type=content_type, object_id=str(object_id))
+    base = Change.objects.for_objects(content_type.pk, [object_id])
     fields = sorted(
         set(base.exclude(field="").values_list("field", flat=True).distinct()),
         key=lambda name: _field_label(registration, name).lower(),
@@ -327,7 +335,26 @@ def object_history(
         queryset = queryset.filter(field=field)
     if before:
         queryset = queryset.filter(id__lt=before)
-    changes = list(queryset.select_related("event", "event__user").order_by("-id")[: limit + 1])
+    # A shared row (a change of many objects) as this object's own row.
+    member = ChangeObject.objects.filter(
+        change_id=Coalesce(
+            models.OuterRef("objects_of"),
+            models.OuterRef("pk"),
+            output_field=models.BigIntegerField(),
+        ),
+        object_id=_int_key(object_id),
+    )
+    changes = [
+        change.for_object(object_id, change.member_repr or "", erased=change.member_erased)
+        if change.is_shared
+        else change
+        for change in queryset.select_related("event", "event__user")
+        .annotate(
+            member_repr=models.Subquery(member.values("object_repr")[:1]),
+            member_erased=models.Subquery(member.values("erased")[:1]),
+        )
+        .order_by("-id")[: limit + 1]
+    ]
     has_more = len(changes) > limit
     changes = changes[:limit]
     rows = _rows(changes)
@@ -344,11 +371,8 @@ def object_history(
 
 def event_changes(event: Event, *, limit: int = 200, offset: int = 0) -> list[HistoryRow]:
     """A page of an event's changes (with the objects they concern), in written order."""
-    changes = list(
-        Change.objects.filter(event=event)
-        .select_related("event")
-        .order_by("id")[offset : offset + limit]
-    )
+    rows = Change.objects.filter(event=event).select_related("event").order_by("id")
+    changes = list(islice(rows.per_object(), offset, offset + limit))
     return _rows(changes, with_objects=True)
 
 
@@ -356,12 +380,13 @@ def changed_objects(event: Event) -> dict[str, dict[str, list[str]]]:
     """{model label: {object id: [fields changed, "" for created/deleted]}} of an event."""
     result: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     labels = {}
-    for ct_id, object_id, name in (
+    rows = (
         Change.objects.filter(event=event)
         .order_by("id")
-        .values_list("content_type_id", "object_id", "field")
-        .iterator(chunk_size=5000)
-    ):
+        .only("id", "content_type_id", "object_id", "field")
+    )
+    for change in rows.per_object(chunk_size=5000):
+        ct_id, object_id, name = change.content_type_id, change.object_id, change.field
         if ct_id not in labels:
             model = ContentType.objects.get_for_id(ct_id).model_class()
             labels[ct_id] = model._meta.label_lower if model else str(ct_id)

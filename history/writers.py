@@ -29,10 +29,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router
 from django.db.models import BigIntegerField, F, IntegerField, TextField, Value
-from django.db.models.functions import Cast, Substr
+from django.db.models.functions import Cast, Coalesce, Substr
 
 from history import context, values
-from history.models import Action, Change, Event
+from history.models import Action, Change, ChangeObject, Event
 from history.registry import TrackedModel, tracked
 
 _MISSING = object()
@@ -351,6 +351,96 @@ def record_update(queryset: models.QuerySet, updates: dict[str, Any]) -> None:
     _insert_select(branches, using)
 
 
+def record_update_shared(
+    queryset: models.QuerySet, updates: dict[str, Any], old: dict[str, Any]
+) -> bool:
+    """Before ``queryset.update(**updates)`` of rows that all hold the `old` values and
+    point at the current `via` object (the caller's filter says so: the persons following
+    a company, inside `history.context.via(company)`): ONE shared change row per
+    logged field and the rows' keys (and reprs) in `ChangeObject`, with one INSERT and
+    one INSERT ... SELECT, however many rows. Returns False (nothing written) when this
+    shape does not fit (a logged field without its old value, an expression, keys that
+    are not integers, no via object the rows point at): the caller logs the usual way."""
+    registration = tracked(queryset.model)
+    pk = queryset.model._meta.pk
+    if not isinstance(pk, models.AutoField | models.BigAutoField | models.IntegerField):
+        return False
+    items = []
+    for name, value in updates.items():
+        field = registration.field(name)
+        if field is None:
+            continue
+        if hasattr(value, "resolve_expression") or name not in old:
+            return False
+        before = values.encode(field, values.raw(field, old[name]))
+        after = values.encode(field, values.raw(field, value))
+        if not values.same(field, before, after):
+            items.append((field, before, after))
+    if not items:
+        return True
+    using = queryset.db
+    event = context.current_event(using)
+    via_obj, _via_field = context.current_via()
+    # Readers find a shared row through its via object, which every row must point at
+    # (the persons of the company the change passed on from; the caller's filter).
+    if via_obj is None or not any(
+        f.many_to_one and f.related_model is type(via_obj) for f in registration.fields
+    ):
+        return False
+    via_type, via_id, via_repr = _via_constant(using) if via_obj is not None else (None, "", "")
+    ct_id = _ct_id(queryset.model)
+
+    def row(field, before, after, objects_of=None) -> Change:
+        return Change(
+            event=event,
+            content_type_id=ct_id,
+            object_id="",
+            action=Action.UPDATE,
+            field=field.name,
+            old=before,
+            new=after,
+            via_type_id=via_type,
+            via_id=via_id,
+            via_repr=via_repr,
+            objects_of=objects_of,
+        )
+
+    # The first field's row names the objects; the others' point at it.
+    (lead,) = Change.objects.using(using).bulk_create([row(*items[0])])
+    if lead.pk is None:  # no RETURNING on this database: read the key back
+        lead.pk = (
+            Change.objects.using(using)
+            .filter(event=event, object_id="", field=lead.field)
+            .order_by("-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    if len(items) > 1:
+        Change.objects.using(using).bulk_create([row(*item, lead.pk) for item in items[1:]])
+    repr_expr = (
+        Substr(Cast(F(registration.repr_field), TextField()), 1, 100)
+        if registration.repr_field
+        else Value("")
+    )
+    members = queryset.order_by().annotate(
+        h_change=Cast(Value(lead.pk), BigIntegerField()), h_oid=F("pk"), h_repr=repr_expr
+    )
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    sql, params = (
+        members.values_list("h_change", "h_oid", "h_repr").query.get_compiler(using).as_sql()
+    )
+    table = qn(ChangeObject._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({qn('change_id')}, {qn('object_id')}, {qn('object_repr')}) "
+            f"SELECT {qn('h_change')}, {qn('h_oid')}, {qn('h_repr')} FROM ({sql}) hsub",
+            params,
+        )
+    context.written(using)
+    return True
+
+
 def record_created_rows(queryset: models.QuerySet) -> None:
     """One "create" row for each row of `queryset` (rows just inserted in bulk)."""
     registration = tracked(queryset.model)
@@ -400,10 +490,19 @@ def erase_values(model: type[models.Model], object_ids: Iterable, fields: Sequen
     if registration is None:
         return 0
     names = set(fields) | {model._meta.get_field(name).attname for name in fields}
-    rows = Change.objects.filter(
-        content_type_id=_ct_id(model), object_id__in=[str(pk) for pk in object_ids]
+    object_ids = [str(pk) for pk in object_ids]
+    rows = Change.objects.for_objects(_ct_id(model), object_ids)
+    erased = (
+        rows.exclude(object_id="").filter(field__in=names).update(old=None, new=None, erased=True)
     )
-    erased = rows.filter(field__in=names).update(old=None, new=None, erased=True)
+    # A shared row keeps its values for its other objects: erased for these only.
+    shared = rows.filter(object_id="", field__in=names)
+    erased += ChangeObject.objects.filter(
+        change__in=shared.annotate(
+            h_set=Coalesce("objects_of", "pk", output_field=models.BigIntegerField())
+        ).values("h_set"),
+        object_id__in=[int(pk) for pk in object_ids if pk.isdecimal() and len(pk) < 19],
+    ).update(erased=True)
     deleted = []
     for change in rows.filter(action=Action.DELETE).exclude(old=None).only("pk", "old"):
         snapshot = values.loads(change.old)

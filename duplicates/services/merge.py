@@ -385,7 +385,7 @@ def merge_undo_check(*, record: ContactMerge) -> list[str]:
     event = merge_event(record)
     if event is None:
         return [_("This merge was made before changes were logged; it cannot be undone.")]
-    changes = list(Change.objects.filter(event=event))
+    changes = list(Change.objects.filter(event=event).per_object())
     return revert_check(changes, strict=_moved_keys(record, changes))
 
 
@@ -430,7 +430,7 @@ def merge_undo(*, record: ContactMerge, user=None) -> Contact:
             _("This merge was made before changes were logged; it cannot be undone."),
             code="not_logged",
         )
-    changes = list(Change.objects.filter(event=event))
+    changes = list(Change.objects.filter(event=event).per_object())
     try:
         result = revert(
             changes,

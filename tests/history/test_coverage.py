@@ -48,7 +48,7 @@ def _name(model, attname: str) -> str:
 
 def _missing(before: dict, after: dict, since: int) -> list[str]:
     logged: dict = {}
-    for change in Change.objects.filter(id__gt=since).order_by("id"):
+    for change in Change.objects.filter(id__gt=since).order_by("id").per_object():
         entry = logged.setdefault((change.content_type_id, change.object_id), {"fields": {}})
         if change.action == Action.UPDATE:
             entry["fields"][change.field] = change.new

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
 
@@ -61,11 +62,13 @@ def test_admin_edit_is_logged_as_the_administration(admin_client, firm):
 def test_a_company_change_reaches_its_persons_with_the_company_as_cause(firm):
     with history.operation(Cause.EDIT):
         contact_update(contact=firm, data={"city": "Bergen", "address": "Bryggen 1"})
-    persons = list(Contact.objects.filter(company=firm))
-    rows = Change.objects.filter(
-        content_type__model="contact", object_id__in=[str(p.pk) for p in persons], field="city"
+    persons = [p.pk for p in Contact.objects.filter(company=firm)]
+    rows = list(
+        Change.objects.for_objects(ContentType.objects.get_for_model(Contact).pk, persons)
+        .filter(field="city")
+        .per_object(object_ids=persons)
     )
-    assert rows.count() == 3
+    assert sorted(int(r.object_id) for r in rows) == sorted(persons)
     assert {(r.old, r.new, r.via_id, r.via_repr) for r in rows} == {
         ("Oslo", "Bergen", str(firm.pk), firm.no)
     }
