@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from django.db import connections, models, router, transaction
 
@@ -142,6 +142,29 @@ def contact_watched_values(contact: Contact) -> dict | None:
     return Contact.objects.filter(pk=contact.pk).values(*WATCHED_FIELDS).first()
 
 
+def id_chunks(
+    contacts: models.QuerySet, columns: Iterable[str], *, kind: str, size: int = CHUNK
+) -> Iterator[list[tuple]]:
+    """The `kind` contacts of `contacts` in id order, `size` contacts read a statement,
+    as (id, *columns) tuples.
+
+    Read by primary-key range, the type checked here: with a type condition in the
+    statement SQLite reads the type index and sorts every contact of that type again
+    for each chunk (a quadratic cost at 100,000 companies)."""
+    columns = list(columns)
+    last_id = 0
+    while True:
+        rows = list(
+            contacts.filter(id__gt=last_id)
+            .order_by("id")
+            .values_list("id", "type", *columns)[:size]
+        )
+        if not rows:
+            return
+        last_id = rows[-1][0]
+        yield [(row[0], *row[2:]) for row in rows if row[1] == kind]
+
+
 # --- Strings and keys -------------------------------------------------------------
 
 
@@ -268,21 +291,17 @@ def search_strings_rebuild(
     strings without the search). Returns the number of companies processed.
     """
     lines = setup_lines()
-    companies = (contacts if contacts is not None else Contact.objects.all()).filter(
-        type=Contact.Type.COMPANY
-    )
     if contacts is None:
         ContactSearchString.objects.all().delete()
         ContactMatchKey.objects.all().delete()
         ContactMatchProfile.objects.all().delete()
-    fields = record_fields(lines)
+    fields = record_fields(lines)[1:]  # after the id
     done = 0
-    last_id = 0
-    while True:
-        chunk = list(companies.filter(id__gt=last_id).order_by("id").values(*fields)[:CHUNK])
-        if not chunk:
-            break
-        last_id = chunk[-1]["id"]
+    everyone = contacts if contacts is not None else Contact.objects.all()
+    for rows in id_chunks(everyone, fields, kind=Contact.Type.COMPANY):
+        if not rows:
+            continue
+        chunk = [dict(zip(("id", *fields), row, strict=True)) for row in rows]
         ids = [record["id"] for record in chunk]
         if contacts is not None:
             ContactSearchString.objects.filter(contact_id__in=ids).delete()

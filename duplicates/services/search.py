@@ -35,6 +35,7 @@ from duplicates.services.index import (
     Progress,
     contact_record,
     contact_unindex,
+    id_chunks,
     profiles_store,
     record_fields,
     search_strings_build,
@@ -476,18 +477,12 @@ class SearchResult:
 def _all_records(lines: list[matching.Line], progress: Progress | None) -> list[dict]:
     fields = record_fields(lines)
     records: list[dict] = []
-    last_id = 0
-    companies = Contact.objects.filter(type=Contact.Type.COMPANY)
-    while True:
-        chunk = list(companies.filter(id__gt=last_id).order_by("id").values_list(*fields)[:CHUNK])
-        if not chunk:
-            break
-        last_id = chunk[-1][0]
+    for chunk in id_chunks(Contact.objects.all(), fields[1:], kind=Contact.Type.COMPANY):
         records.extend(
             {k: (v or "") if k != "id" else v for k, v in zip(fields, row, strict=True)}
             for row in chunk
         )
-        if progress:
+        if progress and chunk:
             progress(len(chunk))
     return records
 
@@ -503,7 +498,6 @@ def _all_profiles(
     """
     source = matching.PROFILE_SOURCE
     columns = (
-        "id",
         "no",
         *source,
         "duplicate_match_profile__fingerprint",
@@ -518,14 +512,7 @@ def _all_profiles(
     profiles: list[matching.Profile] = []
     ids: list[int] = []
     stale: list[tuple] = []
-    companies = Contact.objects.filter(type=Contact.Type.COMPANY)
-    last_id = 0
-    while True:
-        chunk = companies.filter(id__gt=last_id).order_by("id").values_list(*columns)[:CHUNK]
-        chunk = list(chunk)
-        if not chunk:
-            break
-        last_id = chunk[-1][0]
+    for chunk in id_chunks(Contact.objects.all(), columns, kind=Contact.Type.COMPANY):
         for row in chunk:
             values = row[2 : 2 + width]
             fingerprint = fingerprint_of(values)
@@ -540,7 +527,7 @@ def _all_profiles(
                     stale.append((row[0], fingerprint, matching.profile_dump(profile)))
             profiles.append(profile)
             ids.append(row[0])
-        if progress:
+        if progress and chunk:
             progress(len(chunk))
     if stale:
         profiles_store(stale)
