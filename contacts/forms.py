@@ -269,11 +269,12 @@ class ContactFilterForm(forms.Form):
     territory = ModelSelectField(
         label=_("Territory"), required=False, queryset=Territory.objects.all(), empty_label=_("All")
     )
-    country = forms.ChoiceField(label=_("Country/region"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All")), *countries]
+    # The page writes the options itself (listing_tags.country_options); the list is
+    # only needed to check a submitted value, so it is built then (a callable), not for
+    # every page (about 250 countries in the user's language).
+    country = forms.ChoiceField(
+        label=_("Country/region"), required=False, choices=lambda: [("", _("All")), *countries]
+    )
 
 
 class CompanyNoForm(forms.Form):
@@ -419,11 +420,9 @@ class ContactBulkForm(forms.Form):
     language = ModelSelectField(
         label=_("Language"), required=False, queryset=Language.objects.all()
     )
-    country = forms.ChoiceField(label=_("Country/region"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—"), *countries]
+    country = forms.ChoiceField(  # built when a value is checked (see ContactFilterForm)
+        label=_("Country/region"), required=False, choices=lambda: [("", "—"), *countries]
+    )
 
     def clean(self):
         data = super().clean()

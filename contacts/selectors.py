@@ -182,9 +182,11 @@ def contact_list(
     sort: str | None = None,
     position: int = 0,
     page_size: int = PAGE_SIZE,
+    count: bool = True,
 ) -> ContactPage:
     """One page of the contact list in the order `sort` (see SORTS; default no.), after or
-    before a given no. (keyset), or the last page.
+    before a given no. (keyset), or the last page. `count=False`: no total (None), for
+    callers that show none (the API, the global search).
 
     Four queries or fewer (count, the cursor's sort value, page; nothing per row): the
     company of each person and the salesperson/territory come with the page by joins.
@@ -208,6 +210,7 @@ def contact_list(
         params=clean_params,
         page_class=ContactPage,
         default_sort=DEFAULT_SORT,
+        count=count,
     )
 
 

@@ -50,7 +50,7 @@ def search(request):
     if text and user.has_perm("contacts.view_contact"):
         from contacts.selectors import contact_list
 
-        page = contact_list(params={"q": text}, page_size=SEARCH_LIMIT)
+        page = contact_list(params={"q": text}, page_size=SEARCH_LIMIT, count=False)
         results["contacts"] = page.contacts
         results["contacts_more"] = page.has_next
     if text and user.has_perm("relations.view_customer"):

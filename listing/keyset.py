@@ -42,7 +42,7 @@ class Page:
     rows: list[Any]
     has_next: bool
     has_previous: bool
-    total: int
+    total: int | None  # None: not counted (keyset_page(count=False))
     total_capped: bool
     position: int  # 0-based index of the first row in the whole list
     sort: str
@@ -86,7 +86,7 @@ class Page:
     @property
     def last_position(self) -> int | None:
         """Where the last page starts, when the total is known exactly."""
-        if self.total_capped:
+        if self.total_capped or self.total is None:
             return None
         return max(0, self.total - self.page_size)
 
@@ -166,14 +166,17 @@ def keyset_page(
     params: Mapping[str, str] | None = None,
     page_class: type[Page] = Page,
     default_sort: str = "",
+    count: bool = True,
 ) -> Page:
     """A page of `qs` in the order `sort` (one of `options`, "-" for descending), after or
     before the row whose `tiebreak` value is given, or the last page. Three queries at
     most (the count, the cursor's sort value, the page), one more where a page of a
-    nullable sort runs from the values into the NULLs."""
+    nullable sort runs from the values into the NULLs. With `count=False` the total is
+    not counted (None) for callers that show none: a broad search's capped count reads
+    thousands of rows where the page reads fifty."""
     option = _option(sort, options)
     descending = sort.startswith("-")
-    total, capped = count_capped(qs, cap=count_cap)
+    total, capped = count_capped(qs, cap=count_cap) if count else (None, False)
     cursor_key = before or after
     cursor_value = None
     if cursor_key and option.field != tiebreak:
@@ -203,7 +206,7 @@ def keyset_page(
         rows = list(reversed(rows[:page_size]))
         has_next = bool(before)
         if last:
-            position = max(0, total - len(rows)) if not capped else 0
+            position = max(0, total - len(rows)) if total is not None and not capped else 0
         elif not has_previous:
             position = 0
         else:

@@ -143,6 +143,21 @@ def test_keyset_pagination_walks_forward_and_back():
     assert not back_to_first.has_previous
 
 
+def test_a_page_without_count_has_the_same_rows_and_no_total():
+    Contact.objects.bulk_create(
+        Contact(no=f"K{i:04d}", name=f"Firma {i}", search_name=f"FIRMA {i}") for i in range(60)
+    )
+    counted = selectors.contact_list(params={"q": "firma"}, page_size=50)
+    with CaptureQueriesContext(connection) as ctx:
+        uncounted = selectors.contact_list(params={"q": "firma"}, page_size=50, count=False)
+    assert len(ctx.captured_queries) == 1  # the page; no COUNT
+    assert nos(uncounted) == nos(counted) and uncounted.has_next
+    assert uncounted.total is None and counted.total == 60
+    assert uncounted.last_position is None
+    last = selectors.contact_list(params={}, last=True, page_size=50, count=False)
+    assert nos(last)[-1] == "K0059" and last.position == 0
+
+
 def test_count_is_capped():
     Contact.objects.bulk_create(
         Contact(no=f"K{i:04d}", name=f"Firma {i}", search_name=f"FIRMA {i}") for i in range(7)
