@@ -383,7 +383,7 @@ def changed_objects(event: Event) -> dict[str, dict[str, list[str]]]:
     rows = (
         Change.objects.filter(event=event)
         .order_by("id")
-        .only("id", "content_type_id", "object_id", "field")
+        .only("id", "content_type_id", "object_id", "field", "objects_of")
     )
     for change in rows.per_object(chunk_size=5000):
         ct_id, object_id, name = change.content_type_id, change.object_id, change.field
