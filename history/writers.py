@@ -387,7 +387,9 @@ def record_update_shared(
         f.many_to_one and f.related_model is type(via_obj) for f in registration.fields
     ):
         return False
-    via_type, via_id, via_repr = _via_constant(using) if via_obj is not None else (None, "", "")
+    if not queryset.exists():
+        return True  # no row changes: nothing to log (no shared row without objects)
+    via_type, via_id, via_repr = _via_constant(using)
     ct_id = _ct_id(queryset.model)
 
     def row(field, before, after, objects_of=None) -> Change:

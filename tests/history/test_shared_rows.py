@@ -86,3 +86,10 @@ def test_anonymise_erases_a_shared_change_for_that_person_only(firm):
     assert (city_row(ola).old, city_row(ola).new) == ("Oslo", "Bergen")
     rows = [row for _info, rows in object_history(kari).rows for row in rows]
     assert "Bergen" not in {r.new for r in rows} and "Oslo" not in {r.old for r in rows}
+
+
+def test_a_change_no_person_follows_writes_no_shared_row(firm):
+    Contact.objects.filter(company=firm).update(city="Moss")  # each typed its own city
+    event = _move(firm, "Bergen", "Gate 1")
+    assert not Change.objects.filter(event=event, object_id="").exists()
+    assert not ChangeObject.objects.exists()
