@@ -160,14 +160,18 @@ class ContactBusinessRelationSerializer(ModelSerializer):
         read_only_fields = ("link_to", "no")
 
 
+#: The entity kinds ("(none)" is a plain business relation's, not a kind to create or link).
+ENTITY_KINDS = [(value, label) for value, label in LinkToTable.choices if value]
+
+
 class CreateEntitySerializer(Serializer):
     link_to = serializers.ChoiceField(
-        choices=LinkToTable.choices, help_text=_("What to create from the contact.")
+        choices=ENTITY_KINDS, help_text=_("What to create from the contact.")
     )
 
 
 class LinkEntitySerializer(Serializer):
-    link_to = serializers.ChoiceField(choices=LinkToTable.choices, help_text=_("What to link."))
+    link_to = serializers.ChoiceField(choices=ENTITY_KINDS, help_text=_("What to link."))
     no = serializers.CharField(max_length=20, help_text=_("The existing entity's no."))
     master = serializers.ChoiceField(
         choices=(

@@ -378,6 +378,23 @@ def _target_contact(contact: Contact, link_to: str) -> Contact:
     return contact
 
 
+def _entity_model(link_to: str):
+    """The model of an entity kind ("customer", "vendor", "bank_account"); anything else
+    (the "(none)" choice "", a typo) is a ValidationError on link_to."""
+    model = ENTITY_MODELS.get(link_to)
+    if model is None:
+        raise ValidationError(
+            {
+                "link_to": ValidationError(
+                    _("“%(value)s” is not a customer, vendor or bank account.")
+                    % {"value": link_to},
+                    code="invalid_choice",
+                )
+            }
+        )
+    return model
+
+
 def _ensure_not_linked(contact: Contact, link_to: str) -> None:
     existing = ContactBusinessRelation.objects.filter(contact=contact, link_to=link_to).first()
     if existing is not None:
@@ -396,7 +413,7 @@ def _ensure_not_linked(contact: Contact, link_to: str) -> None:
 def contact_create_entity(*, contact: Contact, link_to: str, user=None) -> SyncedEntity:
     """ "Create as customer/vendor/bank account" (7.5): the entity is created for the
     contact's company (a person's company), linked, and filled from the contact."""
-    model = ENTITY_MODELS[link_to]
+    model = _entity_model(link_to)
     code = setup_code_for(link_to, required=True)
     target = _target_contact(contact, link_to)
     _ensure_not_linked(target, link_to)
@@ -447,7 +464,7 @@ def contact_link_entity(
 ) -> SyncedEntity:
     """ "Link with existing customer/vendor/bank account" (7.5): same checks as "create
     as..."; then the master side's synced fields overwrite the other side's."""
-    model = ENTITY_MODELS[link_to]
+    model = _entity_model(link_to)
     code = setup_code_for(link_to, required=True)
     target = _target_contact(contact, link_to)
     _ensure_not_linked(target, link_to)

@@ -69,6 +69,21 @@ def test_create_as_and_link_existing_from_a_contact(staff_api):
     assert relations == [{"business_relation": "VEND", "link_to": "vendor", "no": vendor["no"]}]
 
 
+@pytest.mark.parametrize(
+    ("action", "body"), [("create-entity", {}), ("link-entity", {"no": "C00010"})]
+)
+def test_create_as_and_link_refuse_the_none_kind(staff_api, action, body):
+    """Found by the fuzz suite: "" (the "(none)" choice) was a 500."""
+    setup_sync()
+    company = contact_services.contact_create(data={"type": "company", "name": "Fjell AS"})
+    response = staff_api.post(
+        f"/api/v1/contacts/{company.no}/{action}/", {"link_to": "", **body}, format="json"
+    )
+    assert response.status_code == 400
+    assert {attr for attr, _code in _errors(response)} == {"link_to"}
+    assert not Customer.objects.exists()
+
+
 def test_plain_business_relations_add_and_remove(staff_api, numbered_setup):
     BusinessRelationFactory(code="PROSPECT")
     company = contact_services.contact_create(data={"type": "company", "name": "Fjell AS"})

@@ -104,3 +104,19 @@ def test_batch_makes_the_contact_name_a_person_and_primary_contact():
     assert customer.primary_contact is not None
     assert customer.primary_contact.name == "Kari Nordmann"
     assert customer.primary_contact.company == company
+
+
+@pytest.mark.parametrize("link_to", ["", "contact", "Customer"])
+def test_create_as_and_link_refuse_what_is_no_entity_kind(link_to):
+    """Found by the fuzz suite: link_to "" (the "(none)" choice) was a KeyError, a 500 at
+    POST /api/v1/contacts/…/create-entity/."""
+    setup_sync()
+    company = CompanyFactory(name="Fjell AS")
+    CustomerFactory(no="C1")
+    with pytest.raises(ValidationError) as create:
+        services.contact_create_entity(contact=company, link_to=link_to)
+    with pytest.raises(ValidationError) as link:
+        services.contact_link_entity(contact=company, link_to=link_to, no="C1")
+    for error in (create.value, link.value):
+        assert list(error.error_dict) == ["link_to"]
+    assert not ContactBusinessRelation.objects.exclude(link_to="").exists()
