@@ -206,19 +206,36 @@ def _key_holders(contact_id: int, keys: Sequence[str]) -> tuple[dict[str, int], 
     return counts, candidates
 
 
-def companies_values(ids: Iterable[int], fields: Sequence[str]) -> list[dict]:
+_PROFILE_COLUMNS = ("duplicate_match_profile__fingerprint", "duplicate_match_profile__data")
+
+
+def companies_values(
+    ids: Iterable[int], fields: Sequence[str], *, profiles: bool = False
+) -> list[dict]:
     """The `fields` of the companies among `ids`, by id (blanks as ""), CHUNK ids a statement.
 
     Looked up by primary key only, the type checked here: with a type condition in
-    the statement SQLite may read the type index, that is every company."""
+    the statement SQLite may read the type index, that is every company. With
+    `profiles`, each record's "_profile" is its stored profile while its values still
+    have the profile's fingerprint, else None (read in the same statement)."""
     ids = sorted(ids)
     columns = list(dict.fromkeys(("id", "type", *fields)))
+    if profiles:
+        columns += _PROFILE_COLUMNS
+    fingerprint_column, data_column = _PROFILE_COLUMNS
     out = []
     for start in range(0, len(ids), CHUNK):
         rows = Contact.objects.filter(pk__in=ids[start : start + CHUNK]).order_by("pk")
         for row in rows.values(*columns):
-            if row["type"] == Contact.Type.COMPANY:
-                out.append({name: row[name] or "" for name in fields} | {"id": row["id"]})
+            if row["type"] != Contact.Type.COMPANY:
+                continue
+            record = {name: row[name] or "" for name in fields} | {"id": row["id"]}
+            if profiles:
+                record["country"] = str(record.get("country") or "")
+                data = row[data_column]
+                fresh = data and row[fingerprint_column] == matching.profile_fingerprint(record)
+                record["_profile"] = matching.profile_load(data, record["no"]) if fresh else None
+            out.append(record)
     return out
 
 
@@ -270,12 +287,13 @@ def duplicates_search_for(
     candidates.discard(contact.pk)
     if not candidates:
         return []
-    others = companies_values(candidates, record_fields(lines))
+    others = companies_values(candidates, record_fields(lines), profiles=True)
     model = learning.model_in_use()
     scorer = matching.Scorer(model, matching.key_frequencies(key_counts, model), model.companies)
     found = []
     for record in others:
-        match = scorer.match(own.profile, matching.Profile.of(record))
+        profile = record.pop("_profile") or matching.Profile.of(record)
+        match = scorer.match(own.profile, profile)
         if method == REFERENCE:
             strings = counts.get(record["id"], 0)
         else:
