@@ -306,8 +306,10 @@ def _django(database_url: str | None, tmp: str, name: str) -> str | None:
     if database_url:
         import psycopg
 
-        base = database_url.rpartition("/")[0]
-        dropped = name
+        base, _slash, own = database_url.rpartition("/")
+        # Named after the URL's database: two people benchmarking on one server do not
+        # drop each other's database.
+        dropped = f"{own}_{name}" if own and own != "postgres" else name
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dropped}"')
             conn.execute(f'CREATE DATABASE "{dropped}"')
