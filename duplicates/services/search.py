@@ -339,7 +339,9 @@ def _store_pairs(
     return new
 
 
-@transaction.atomic
+# No savepoint of its own inside the caller's transaction (a save's): two round trips
+# fewer per save, and a failure here fails the caller's transaction as it did anyway.
+@transaction.atomic(savepoint=False)
 def contact_index(
     *,
     contact: Contact,
