@@ -26,6 +26,7 @@ for lang in nb nl; do
     echo "Translations for $lang are incomplete: $stats" >&2; exit 1
   fi
 done
+$PY scripts/check_messages.py  # a string in the code that nb or nl lacks
 $DJ collectstatic --noinput -v0
 
 step "tests on ${DATABASE_URL%%:*}"
