@@ -381,14 +381,22 @@ class _Checker:
         ).upper()
         for column in CODE_COLUMNS:
             if v[column]:
-                v[column] = self.mapped(column, v[column])
-                code = self.code(column, v[column])
-                if code is None:
-                    missing = v[column].upper()
-                    if self.creates(column, missing) and len(missing) <= self.code_lengths[column]:
-                        v[column] = missing  # created in the write step
-                elif not (column == "salesperson_code" and code in self.blocked_salespeople):
-                    v[column] = code
+                v[column], _outcome = self.resolve_code(column, v[column])
+
+    def resolve_code(self, column: str, value: str) -> tuple[str, str]:
+        """A code cell after its mapping, and what it is: "known" (the code as stored),
+        "created" (missing, and created in the write step), "missing", or "blocked" (a
+        blocked salesperson). A missing or blocked value stays as the file (mapped) has it."""
+        value = self.mapped(column, value)
+        code = self.code(column, value)
+        if code is None:
+            missing = value.upper()
+            if self.creates(column, missing) and len(missing) <= self.code_lengths[column]:
+                return missing, "created"
+            return value, "missing"
+        if column == "salesperson_code" and code in self.blocked_salespeople:
+            return value, "blocked"
+        return code, "known"
 
     def country_known(self, code: str) -> bool:
         """`code in countries`, remembered per code (a file has few of them, and
@@ -469,14 +477,10 @@ class _Checker:
             )
         for column in CODE_COLUMNS:
             if v[column]:
-                v[column] = self.mapped(column, v[column])
-                code = self.code(column, v[column])
-                if code is None:
-                    missing = v[column].upper()
-                    self.count_missing(column, missing, row.line)
-                    if self.creates(column, missing) and len(missing) <= self.code_lengths[column]:
-                        v[column] = missing  # created in the write step
-                        continue
+                v[column], outcome = self.resolve_code(column, v[column])
+                if outcome in ("created", "missing"):
+                    self.count_missing(column, v[column].upper(), row.line)
+                if outcome == "missing":
                     self.error(
                         row,
                         column,
@@ -484,15 +488,14 @@ class _Checker:
                         % {"what": _code_label(column), "code": v[column]},
                         _("Unknown %(what)s code") % {"what": _code_label(column)},
                     )
-                elif column == "salesperson_code" and code in self.blocked_salespeople:
+                elif outcome == "blocked":
+                    code = self.code(column, v[column])
                     self.error(
                         row,
                         column,
                         _("Salesperson %(code)s is blocked and cannot be used.") % {"code": code},
                         _("Blocked salesperson"),
                     )
-                else:
-                    v[column] = code
         if kind == Contact.Type.PERSON:
             if not (v["name"] or v["surname"] or v["first_name"]):
                 self.error(row, "name", _("A person needs a name or a surname."))
