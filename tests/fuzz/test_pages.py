@@ -28,8 +28,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 #: (runner.GUESSED_FIELDS). A page form that disappears shows up here.
 NO_PAGE_FORM = {
     "api_documents",  # JSON for scripts (its old URL); the API's own is tests/fuzz/test_api.py
-    "duplicates:review_answer",  # shown once a full search has questions (a learned model)
-    "duplicates:merge_undo",  # shown for a merge made through the service, with its snapshot
+    "duplicates:review_answer",  # shown once a search has questions: test_steps.py
+    "duplicates:merge_undo",  # shown for a merge made through the service: test_steps.py
 }
 #: Examples per form and role: the first is the untouched submission.
 EXAMPLES = {"administrator": 4, "staff": 3}
