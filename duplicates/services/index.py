@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from django.db import connections, models, router, transaction
 
+from contacts import maintenance
 from contacts.models import Contact
 from duplicates import matching
 from duplicates.models import (
@@ -322,6 +323,13 @@ def search_strings_rebuild(
     from duplicates.services.persons import person_keys_rebuild
 
     person_keys_rebuild(contacts=contacts)
+    if contacts is None:
+        # A full rebuild refilled these tables: fresh planner statistics at once, or the
+        # next saves' autosearch is planned as if they were empty (15.3, 15.5). Callers
+        # rebuilding a selection in chunks (an import) analyze once for all their chunks.
+        maintenance.analyze_after_bulk_write(
+            done, ContactSearchString, ContactMatchKey, ContactMatchProfile
+        )
     return done
 
 

@@ -22,6 +22,7 @@ from duplicates import linkage, matching
 from duplicates.models import (
     ContactDuplicate,
     ContactMatchKey,
+    ContactMatchProfile,
     ContactSearchString,
     ReviewQuestion,
 )
@@ -452,7 +453,7 @@ def contacts_bulk_changed(*, contact_ids: Sequence[int]) -> int:
     )
     # A large import filled the index tables (at least a row per company): planner
     # statistics once it commits (15.5), as for the contact table.
-    analyze_after_bulk_write(indexed, ContactSearchString, ContactMatchKey)
+    analyze_after_bulk_write(indexed, ContactSearchString, ContactMatchKey, ContactMatchProfile)
     return indexed
 
 

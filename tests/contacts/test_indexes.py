@@ -117,4 +117,5 @@ def test_large_import_analyzes_every_table_it_filled(
         "history_change",
         "duplicates_contactsearchstring",
         "duplicates_contactmatchkey",
+        "duplicates_contactmatchprofile",
     }

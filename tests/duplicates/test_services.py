@@ -367,3 +367,37 @@ def test_profiles_follow_rebuild_and_type_change(setup):
     assert ContactMatchProfile.objects.filter(contact=company).exists()
     services.contact_unindex(contact=company)
     assert not ContactMatchProfile.objects.filter(contact=company).exists()
+
+
+def test_a_large_rebuild_refreshes_the_planner_statistics_of_the_index(
+    setup, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Right after a rebuild of many companies, saves search with fresh statistics: at
+    250k companies on PostgreSQL autosearch took p95 129 ms planned on empty tables."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contacts import maintenance
+
+    monkeypatch.setattr(maintenance, "LARGE_WRITE_ROWS", 3)
+    CompanyFactory.create_batch(3)
+
+    def analyzed() -> set[str]:
+        with (
+            CaptureQueriesContext(connection) as ctx,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            services.search_strings_rebuild()
+        return {
+            q["sql"].split()[1].strip('"`')
+            for q in ctx.captured_queries
+            if q["sql"].startswith("ANALYZE")
+        }
+
+    assert analyzed() == {
+        "duplicates_contactsearchstring",
+        "duplicates_contactmatchkey",
+        "duplicates_contactmatchprofile",
+    }
+    monkeypatch.setattr(maintenance, "LARGE_WRITE_ROWS", 4)
+    assert analyzed() == set()  # a small rebuild leaves it to autovacuum
