@@ -24,20 +24,9 @@ REFERENCE = "reference"  # MarketingSetup.DuplicateMethod values
 OURS = "ours"
 METHODS = (REFERENCE, OURS)
 
-#: Contact fields our matching reads (beside the setup lines' fields).
-MATCH_FIELDS = (
-    "name",
-    "name_2",
-    "address",
-    "address_2",
-    "post_code",
-    "city",
-    "phone_no",
-    "mobile_phone_no",
-    "email",
-    "vat_registration_no",
-    "country",
-)
+#: Contact fields our matching reads (beside the setup lines' fields): the fields its
+#: stored profiles are made of.
+MATCH_FIELDS = matching.PROFILE_SOURCE
 #: Fields of persons our person matching reads.
 PERSON_FIELDS = ("first_name", "middle_name", "surname", "company_id", "job_title")
 #: Fields whose change re-indexes a contact: the reference's trigger fields, the
