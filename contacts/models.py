@@ -193,8 +193,11 @@ class Contact(SaveNeverReinserts, models.Model):
         base_manager_name = "objects"
         # Each index serves a query of ours (EXPLAIN in benchmarks/contacts.py, which lists
         # them): every index costs each write that is not a HOT update, e.g. a company
-        # change reaching its persons. Foreign keys are indexed by the (fk, no) indexes
-        # that lead with them, or by a plain one (no LIKE-only twin).
+        # change reaching its persons. On PostgreSQL the table keeps half of each page
+        # free (fillfactor 50, migration 0013), so a change of columns no index holds is
+        # HOT; any index naming a column makes its change non-HOT, partial ones too (the
+        # predicate's and the expression's columns count). Foreign keys are indexed by
+        # the (fk, no) indexes that lead with them, or by a plain one (no LIKE-only twin).
         indexes = [
             models.Index(fields=("type", "no"), name="contact_type_no"),
             # Blocked contacts only (few): the list says how many of its contacts an
