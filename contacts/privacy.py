@@ -6,7 +6,8 @@ entries have), keeps every row that points at it (interactions, opportunities, b
 relations) and counts them, and writes one change log entry, after erasing the person's
 logged old/new values of those fields (`Change.erased`, `history.writers.erase_values`),
 those of the contacts merged into it, and (through `contacts.signals.person_anonymised`)
-the copies upper apps keep: merge records, the duplicate index, webhook deliveries.
+the copies upper apps keep: merge records, the duplicate index, webhook deliveries, the
+fields the relations sync copied to the person's customers, vendors and bank accounts.
 Nothing of the old data stays (tests/history/test_anonymise_everywhere.py searches every
 text column of every table).
 

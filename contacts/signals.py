@@ -41,6 +41,6 @@ contacts_imported = Signal()
 # `contact_ids` and `contact_nos` (the person and the contacts merged into it: their
 # values were the person's too) and `fields` (contacts.models.PERSONAL_FIELDS and the
 # search keys made from them). Upper apps erase the copies of those fields they keep
-# (duplicates: merge records and the duplicate index; api: stored webhook deliveries),
-# set-based.
+# (duplicates: merge records and the duplicate index; api: stored webhook deliveries;
+# relations: the linked customers, vendors and bank accounts), set-based.
 person_anonymised = Signal()

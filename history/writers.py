@@ -516,3 +516,28 @@ def erase_values(model: type[models.Model], object_ids: Iterable, fields: Sequen
             deleted.append(change)
     Change.objects.bulk_update(deleted, ["old"], batch_size=500)
     return erased + len(deleted)
+
+
+def record_erased(model: type[models.Model], objects: dict) -> int:
+    """One "personal data erased" row (no field, no values, `erased`) for each of these
+    objects (`{pk: repr}`) in the current event, in one INSERT: what an anonymisation
+    writes for the rows it blanked in place, whose old values `erase_values` erased."""
+    if tracked(model) is None or not context.enabled() or not objects:
+        return 0
+    using = router.db_for_write(model)
+    event = context.current_event(using)
+    content_type = _ct_id(model)
+    rows = [
+        Change(
+            event=event,
+            content_type_id=content_type,
+            object_id=str(pk),
+            object_repr=str(text)[:100],
+            action=Action.UPDATE,
+            field="",
+            erased=True,
+        )
+        for pk, text in objects.items()
+    ]
+    Change.objects.using(using).bulk_create(rows, batch_size=500)
+    return len(rows)

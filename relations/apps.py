@@ -32,7 +32,7 @@ class RelationsConfig(AppConfig):
 
         from contacts.models import Contact
         from contacts.panels import register_card_panel
-        from contacts.signals import contacts_bulk_updated
+        from contacts.signals import contacts_bulk_updated, person_anonymised
         from relations import receivers
         from relations.models import ENTITY_MODELS
         from relations.views import contact_panel_context
@@ -56,6 +56,10 @@ class RelationsConfig(AppConfig):
             receivers.sync_bulk_updated_contacts,
             sender=Contact,
             dispatch_uid="relations.sync_bulk_updated_contacts",
+        )
+        # Anonymising a person blanks the copies of its fields the sync made.
+        person_anonymised.connect(
+            receivers.erase_anonymised, dispatch_uid="relations.erase_anonymised"
         )
         for link_to, model in ENTITY_MODELS.items():
             post_save.connect(

@@ -40,6 +40,11 @@ def sync_bulk_updated_contacts(sender, contact_ids, **kwargs):
     services.contacts_to_entities_sync_bulk(contact_ids)
 
 
+def erase_anonymised(sender, contact_ids, fields, **kwargs):
+    """contacts.signals.person_anonymised: blank what the sync copied from the person."""
+    services.entities_erase_anonymised(contact_ids=contact_ids, fields=fields)
+
+
 def primary_contact_name_follows(
     sender, instance, created, raw=False, update_fields=None, **kwargs
 ):

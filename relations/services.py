@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +32,7 @@ from contacts.services import (
     contact_refuse_if_privacy_blocked,
 )
 from history import context as history
+from history.writers import erase_values, record_erased
 from marketing_setup.models import BusinessRelation, MarketingSetup
 from numbering.models import NoSeries
 from numbering.records import record_lock
@@ -617,6 +619,43 @@ def entity_relations_delete(entity: SyncedEntity) -> int:
         link_to=entity.LINK_TO, no=entity.no
     ).delete()
     return deleted
+
+
+# --- anonymisation ------------------------------------------------------------------
+
+
+def entities_erase_anonymised(*, contact_ids, fields) -> int:
+    """A person was anonymised (contacts.signals.person_anonymised; `contact_ids`: it and
+    the contacts merged into it, `fields`: what was erased): the copies the sync made of
+    those fields on the customers, vendors and bank accounts linked to it are blanked in
+    place, and the "Contact" name of those whose primary contact it is; their logged
+    values of those fields are erased and each gets one "erased" row in the
+    anonymisation's event. Set-based (a few statements per entity table); returns how
+    many entities were changed."""
+    contact_ids = list(contact_ids)
+    names = set(fields)
+    count = 0
+    for link_to, model in ENTITY_MODELS.items():
+        copied = [name for name in model.synced_fields() if name in names]
+        linked = model.objects.filter(
+            no__in=ContactBusinessRelation.objects.filter(
+                contact_id__in=contact_ids, link_to=link_to
+            ).values("no")
+        )
+        primary = model.objects.filter(primary_contact_id__in=contact_ids)
+        touched = dict((linked | primary).values_list("pk", "no"))
+        if not touched:
+            continue
+        erase_values(model, linked.values_list("pk", flat=True), copied)
+        erase_values(model, primary.values_list("pk", flat=True), ["contact"])
+        with history.disabled():  # no old → new rows: the old values must not be kept
+            now = timezone.now()
+            if copied:
+                linked.update(**{name: "" for name in copied}, updated_at=now)
+            primary.update(contact="", updated_at=now)
+        record_erased(model, touched)
+        count += len(touched)
+    return count
 
 
 # --- summary -------------------------------------------------------------------------
