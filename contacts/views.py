@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -73,6 +74,10 @@ def _filter_params(form: ContactFilterForm) -> dict:
 # --- List ---------------------------------------------------------------------------
 
 
+# Pages that only read run in autocommit, not in the request's transaction
+# (ATOMIC_REQUESTS): each statement sees committed data either way (READ COMMITTED), and
+# BEGIN/COMMIT and the card's savepoints per panel were round trips for nothing.
+@transaction.non_atomic_requests
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_list_view(request):
@@ -446,6 +451,7 @@ def _remember(request, contact: Contact) -> None:
         request.session[RECENT_SESSION_KEY] = [contact.no, *recent][:RECENT_SIZE]
 
 
+@transaction.non_atomic_requests  # reads only (see contact_list_view)
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_detail_view(request, no: str):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -29,6 +30,8 @@ def _contact_url(contact) -> str | None:
         return None
 
 
+# Reads only: autocommit instead of the request's transaction (no BEGIN/COMMIT).
+@transaction.non_atomic_requests
 @require_GET
 @permission_required("duplicates.view_contactduplicate", raise_exception=True)
 def duplicate_list_view(request):

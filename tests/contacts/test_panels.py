@@ -82,3 +82,35 @@ def test_the_card_still_renders_with_a_failing_panel(panels, staff_client, conte
     html = response.content.decode()
     assert "Fjord Møbler AS" in html
     assert 'id="interactions-panel"' in html  # the other panels are still there
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("context", [_fail, _fail_in_the_database])
+def test_the_card_reads_in_autocommit_and_survives_a_failing_panel(
+    panels, client, django_user_model, context
+):
+    """The card runs outside the request's transaction (non_atomic_requests): no
+    BEGIN, no savepoint per panel, and a panel's failed query spares the others."""
+    from django.contrib.auth.models import Group
+    from django.test.utils import CaptureQueriesContext
+
+    from crm_site.roles import STAFF
+    from tests.conftest import PASSWORD
+
+    user = django_user_model.objects.create_user("reader", "reader@example.com", PASSWORD)
+    user.groups.add(Group.objects.get(name=STAFF))
+    client.force_login(user)
+    panels(FAILING, context)
+    company = CompanyFactory(name="Fjord Møbler AS")
+    url = reverse("contacts:detail", kwargs={"no": company.no})
+    client.get(url)  # the first visit writes the session's recent contacts
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Fjord Møbler AS" in html
+    assert 'id="interactions-panel"' in html
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    assert not {"BEGIN", "SAVEPOINT", "RELEASE", "COMMIT"} & set(statements), statements
