@@ -80,8 +80,8 @@ class ChangeAdmin(_ReadOnly):
 class ChangeObjectAdmin(_ReadOnly):
     """The objects of shared change rows (a company's change passed on to its persons)."""
 
-    list_display = ("change", "object_id", "object_repr", "erased")
-    search_fields = ("object_repr",)
+    list_display = ("change", "object_id", "erased")
+    search_fields = ("=object_id",)
     list_select_related = ("change",)
     show_full_result_count = False
 

@@ -30,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -130,6 +130,35 @@ _SET = Coalesce(
 )
 
 
+def member_repr(content_type_id: int, object_id) -> Coalesce:
+    """The repr of one of a shared row's objects (`object_id`: its integer key, an
+    expression), read when shown: ChangeObject keeps only the key, so a company's change
+    reaching 10,000 persons writes no repr per person (issue 11 "Measure"). The object's
+    repr field now (a contact's number), or for a deleted object the repr its delete
+    row kept; blank when neither is known (the readers show the key)."""
+    text = models.CharField()
+    deleted = (
+        Change.objects.filter(
+            content_type_id=content_type_id,
+            object_id=Cast(object_id, text),
+            action=Action.DELETE,
+        )
+        .order_by("-id")
+        .values("object_repr")[:1]
+    )
+    parts: list[Any] = [models.Subquery(deleted, output_field=text)]
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    registration = tracked(model) if model is not None else None
+    if registration is not None and registration.repr_field:
+        now = (
+            model._base_manager.filter(pk=object_id)
+            .annotate(h_repr=Substr(Cast(registration.repr_field, text), 1, 100))
+            .values("h_repr")[:1]
+        )
+        parts.insert(0, models.Subquery(now, output_field=text))
+    return Coalesce(*parts, models.Value(""), output_field=text)
+
+
 class ChangeQuerySet(models.QuerySet):
     """The one way to read change rows of both shapes (see the module docstring)."""
 
@@ -192,11 +221,13 @@ class ChangeQuerySet(models.QuerySet):
                 yield change
                 continue
             members = ChangeObject.objects.filter(change_id=change.object_set_id)
-            members = members.order_by("object_id")
+            members = members.order_by("object_id").annotate(
+                h_repr=member_repr(change.content_type_id, models.OuterRef("object_id"))
+            )
             if wanted is not None:
                 members = members.filter(object_id__in=wanted)
             for object_id, object_repr, erased in members.values_list(
-                "object_id", "object_repr", "erased"
+                "object_id", "h_repr", "erased"
             ).iterator(chunk_size=chunk_size):
                 yield change.for_object(object_id, object_repr, erased=erased)
 
@@ -307,8 +338,8 @@ class ChangeObject(models.Model):
         db_index=False,  # the (change, object) index covers it
         verbose_name=_("change"),
     )
+    # No repr: readers read the object's now (history.models.member_repr).
     object_id = models.BigIntegerField(_("object id"))
-    object_repr = models.CharField(_("object"), max_length=100, blank=True)
     # An anonymisation erases the change's values for this object only (the row's
     # values stay for the others): the object reads it as erased.
     erased = models.BooleanField(_("erased"), default=False, db_default=False)
@@ -321,4 +352,4 @@ class ChangeObject(models.Model):
         indexes = [models.Index(fields=("change", "object_id"), name="history_changeobject_change")]
 
     def __str__(self) -> str:
-        return f"{self.change_id}: {self.object_repr or self.object_id}"
+        return f"{self.change_id}: {self.object_id}"

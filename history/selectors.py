@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from history import values
-from history.models import Action, Cause, Change, ChangeObject, Event, Source
+from history.models import Action, Cause, Change, ChangeObject, Event, Source, member_repr
 from history.registry import TrackedModel, for_label, tracked
 
 # (model, object id) -> URL of an object that is the cause of an event but has no
@@ -350,7 +350,7 @@ def object_history(
         else change
         for change in queryset.select_related("event", "event__user")
         .annotate(
-            member_repr=models.Subquery(member.values("object_repr")[:1]),
+            member_repr=member_repr(content_type.pk, models.Value(_int_key(object_id))),
             member_erased=models.Subquery(member.values("erased")[:1]),
         )
         .order_by("-id")[: limit + 1]

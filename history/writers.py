@@ -357,7 +357,7 @@ def record_update_shared(
     """Before ``queryset.update(**updates)`` of rows that all hold the `old` values and
     point at the current `via` object (the caller's filter says so: the persons following
     a company, inside `history.context.via(company)`): ONE shared change row per
-    logged field and the rows' keys (and reprs) in `ChangeObject`, with one INSERT and
+    logged field and the rows' keys in `ChangeObject`, with one INSERT and
     one INSERT ... SELECT, however many rows. Returns False (nothing written) when this
     shape does not fit (a logged field without its old value, an expression, keys that
     are not integers, no via object the rows point at): the caller logs the usual way."""
@@ -419,24 +419,18 @@ def record_update_shared(
         )
     if len(items) > 1:
         Change.objects.using(using).bulk_create([row(*item, lead.pk) for item in items[1:]])
-    repr_expr = (
-        Substr(Cast(F(registration.repr_field), TextField()), 1, 100)
-        if registration.repr_field
-        else Value("")
-    )
+    # The keys only: readers read the objects' reprs when shown (history.models.member_repr).
     members = queryset.order_by().annotate(
-        h_change=Cast(Value(lead.pk), BigIntegerField()), h_oid=F("pk"), h_repr=repr_expr
+        h_change=Cast(Value(lead.pk), BigIntegerField()), h_oid=F("pk")
     )
     connection = connections[using]
     qn = connection.ops.quote_name
-    sql, params = (
-        members.values_list("h_change", "h_oid", "h_repr").query.get_compiler(using).as_sql()
-    )
+    sql, params = members.values_list("h_change", "h_oid").query.get_compiler(using).as_sql()
     table = qn(ChangeObject._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({qn('change_id')}, {qn('object_id')}, {qn('object_repr')}) "
-            f"SELECT {qn('h_change')}, {qn('h_oid')}, {qn('h_repr')} FROM ({sql}) hsub",
+            f"INSERT INTO {table} ({qn('change_id')}, {qn('object_id')}) "
+            f"SELECT {qn('h_change')}, {qn('h_oid')} FROM ({sql}) hsub",
             params,
         )
     context.written(using)

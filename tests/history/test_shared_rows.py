@@ -15,7 +15,7 @@ from contacts.services import contact_update
 from history import context as history
 from history.models import Cause, Change, ChangeObject
 from history.revert import revert_check
-from history.selectors import changed_objects, object_history
+from history.selectors import changed_objects, event_changes, object_history
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,20 @@ def test_a_change_no_person_follows_writes_no_shared_row(firm):
     event = _move(firm, "Bergen", "Gate 1")
     assert not Change.objects.filter(event=event, object_id="").exists()
     assert not ChangeObject.objects.exists()
+
+
+def test_the_event_names_each_person_by_number_also_one_deleted_since(firm):
+    """ChangeObject keeps only the key: the number is read when shown, from the person
+    or, once it is deleted, from its delete row."""
+    event = _move(firm, "Bergen", "Bryggen 1")
+    kari, ola, per = Contact.objects.filter(company=firm).order_by("no")
+    assert not hasattr(ChangeObject, "object_repr")
+    per_no = per.no
+    per.delete()
+    labels = {(row.object_label, row.field) for row in event_changes(event)}
+    for no in (kari.no, ola.no, per_no):
+        assert (f"Contact {no}", "city") in {(label, field) for label, field in labels}
+    (row,) = [
+        row for _info, rows in object_history(ola).rows for row in rows if row.field == "city"
+    ]
+    assert row.change.object_repr == ola.no
