@@ -33,7 +33,7 @@ from rapidfuzz import fuzz
 from contacts.identifiers import VatNumber, one_slip_apart
 from duplicates import linkage
 from duplicates import normalise as norm
-from duplicates.linkage import EMAIL, MISSING, NAME, PHONE, PLACE, VAT
+from duplicates.linkage import EMAIL, ENTITY, MISSING, NAME, PHONE, PLACE, VAT
 
 # --- Reference search strings (4.3) -----------------------------------------
 
@@ -562,6 +562,14 @@ def parse_reason(text: str) -> tuple[str, str, float | None]:
 _TF_COMPARISON_COLUMN = {(c, level): column for (c, level), column in linkage.TF_LEVELS.items()}
 
 
+def _shares(values: Sequence[str], others: Sequence[str]) -> bool:
+    # A loop, not any(): no generator per pair in the full search's inner loop.
+    for value in values:  # noqa: SIM110
+        if value in others:
+            return True
+    return False
+
+
 class Scorer:
     """Scores pairs with a model and the value frequencies of the companies searched.
 
@@ -580,6 +588,7 @@ class Scorer:
         self.prior = model.prior_weight(companies or model.companies)
         self._w = model.weights
         self._tf_cache: dict[tuple[str, str], float] = {}
+        self._name_bound = max(self._w[NAME][1:])
 
     def share(self, comparison: str, level: int, value: str) -> float:
         """The chance that another company has this value by coincidence (its frequency).
@@ -631,6 +640,131 @@ class Scorer:
             else:
                 total += w[comparison][level]
         return total
+
+    def ceiling(self, a: Profile, b: Profile) -> float:
+        """An upper bound of `weight(a, b)`: every comparison as `compare` makes it, but
+        the names' similarity and a VAT slip, counted at their best level."""
+        return self.hopeful(a, [b], [0], -math.inf)[1][0]
+
+    def hopeful(
+        self, a: Profile, others: Sequence[Profile], ids: Sequence[int], limit: float
+    ) -> tuple[list[int], list[float]]:
+        """The `ids` of the `others` whose pair with `a` may weigh `limit` or more, and
+        their ceilings (`ceiling`): the others cannot. One call per record, its own
+        values read once, for its candidates in the full search; the pairs kept are
+        weighed in full by `weight`."""
+        w, tf, prior = self._w, self._tf, self.prior
+        place_w, vat_w, email_w, entity_w = w[PLACE], w[VAT], w[EMAIL], w[ENTITY]
+        phone_other = w[PHONE][1]
+        vat_slip = max(vat_w[1], vat_w[2])
+        name_bound = self._name_bound
+        a_name, a_name_key, a_post_code, a_city = a.name, a.name_key, a.post_code, a.city
+        a_country, a_address, a_address_key, a_house = a.country, a.address, a.address_key, a.house
+        a_phones, a_vat, a_emails, a_domains = a.phones, a.vat, a.emails, a.domains
+        a_entity, a_legal = a.entity, a.legal
+        a_has = a_post_code or a_city
+        a_long_city = len(a_city) > 4
+        ratio = fuzz.ratio
+        # The weights of a's exact name, address and town at their own frequencies,
+        # worked out when first needed.
+        exact_name = exact_address = exact_city = None
+        kept: list[int] = []
+        ceilings: list[float] = []
+        for b, b_id in zip(others, ids, strict=True):
+            total = prior
+            # Place (place_level).
+            b_post_code, b_city = b.post_code, b.city
+            b_has = b_post_code or b_city
+            if a_country and b.country and a_country != b.country and a_has and b_has:
+                total += place_w[4]
+            else:
+                same_pc = bool(a_post_code) and a_post_code == b_post_code
+                same_city = bool(a_city and b_city) and (
+                    a_city == b_city or (a_long_city and ratio(a_city, b_city) >= 88)
+                )
+                level = MISSING
+                if a_address and b.address and (same_pc or same_city or not a_has or not b_has):
+                    if a_address_key == b.address_key:
+                        level = 0
+                    elif a_house == b.house:
+                        similar = ratio(a_address_key, b.address_key)
+                        if similar >= 95:
+                            level = 0
+                        elif similar >= 80:
+                            level = 1
+                if level == MISSING:
+                    if same_pc:
+                        level = 2
+                    elif same_city:
+                        level = 3
+                    elif a_has and b_has:
+                        level = 4
+                if level == 0:
+                    if exact_address is None:
+                        exact_address = tf(PLACE, 0, f"{a_address_key}@{a.place}")
+                    total += exact_address
+                elif level == 3:
+                    if exact_city is None:
+                        exact_city = tf(PLACE, 3, a_city)
+                    total += exact_city
+                elif level != MISSING:
+                    total += place_w[level]
+            # Phone (phone_level).
+            if a_phones:
+                b_phones = b.phones
+                if b_phones:
+                    for phone in a_phones:
+                        if phone in b_phones:
+                            total += tf(PHONE, 0, phone)
+                            break
+                    else:
+                        total += phone_other
+            # VAT (vat_level), a possible slip at the best of its level and the next.
+            if a_vat is not None:
+                b_vat = b.vat
+                if b_vat is not None and a_vat.kind == b_vat.kind:
+                    if a_vat.country and b_vat.country and a_vat.country != b_vat.country:
+                        total += vat_w[2]
+                    elif a_vat.core == b_vat.core:
+                        total += vat_w[0]
+                    elif a_vat.valid is False or b_vat.valid is False:
+                        total += vat_slip
+                    elif a_vat.valid and b_vat.valid:
+                        total += vat_w[3]
+                    else:
+                        total += vat_w[2]
+            # E-mail (email_level).
+            b_emails = b.emails
+            if a_emails and b_emails and _shares(a_emails, b_emails):
+                total += email_w[0]
+            elif a_domains:
+                b_domains = b.domains
+                if b_domains:
+                    for domain in a_domains:
+                        if domain in b_domains:
+                            total += tf(EMAIL, 1, domain)
+                            break
+                    else:
+                        total += email_w[2]
+            # Entity (entity_level).
+            if a_entity != b.entity:
+                total += entity_w[2]
+            elif a_legal and b.legal and a_legal.isdisjoint(b.legal):
+                total += entity_w[1]
+            else:
+                total += entity_w[0]
+            # Name (name_level): exact with the same sorted words, else at most "close".
+            if a_name and b.name:
+                if a_name_key != b.name_key:
+                    total += name_bound
+                else:
+                    if exact_name is None:
+                        exact_name = tf(NAME, 0, " ".join(sorted(a.tokens)))
+                    total += exact_name
+            if total >= limit:
+                kept.append(b_id)
+                ceilings.append(total)
+        return kept, ceilings
 
     def parts(self, a: Profile, b: Profile) -> tuple[linkage.Vector, list[tuple[str, str, float]]]:
         """The comparison vector and (comparison, level, weight) of each comparison made."""
@@ -794,13 +928,14 @@ class Blocks:
         self.families = None if families is None else tuple(families)
         groups: dict[int, object] = {}
         families_of: dict[int, str] = {}
+        get, keys_of, families = groups.get, blocking_keys, self.families
         for index, profile in enumerate(profiles):
-            for key in blocking_keys(profile, self.families):
+            for key in keys_of(profile, families):
                 h = hash(key)
-                members = groups.get(h)
+                members = get(h)
                 if members is None:
                     groups[h] = index
-                elif isinstance(members, int):
+                elif members.__class__ is int:
                     groups[h] = [members, index]
                     families_of[h] = key_family(key)
                 else:
@@ -810,14 +945,15 @@ class Blocks:
         self.neighbour_groups: list[list[list[int]] | None] = [None] * len(profiles)
         #: The key family of each group kept (by the group's id), for the training sessions.
         self.group_family: dict[int, str] = {}
+        neighbour_groups, group_family = self.neighbour_groups, self.group_family
         for h, members in groups.items():
-            if isinstance(members, int) or len(members) > max_group:
+            if members.__class__ is int or len(members) > max_group:
                 continue
-            self.group_family[id(members)] = families_of[h]
+            group_family[id(members)] = families_of[h]
             for index in members:
-                own = self.neighbour_groups[index]
+                own = neighbour_groups[index]
                 if own is None:
-                    self.neighbour_groups[index] = [members]
+                    neighbour_groups[index] = [members]
                 else:
                     own.append(members)
         del groups, families_of
@@ -992,7 +1128,7 @@ def find_pairs(
     found: dict[tuple[str, str], Match] = {}
     doubt: list[tuple[float, int, int]] = []
     candidates = 0
-    weigh = scorer.weight
+    weigh, hopeful = scorer.weight, scorer.hopeful
     done = 0
     for index, groups in enumerate(blocks.neighbour_groups):
         if progress and index - done >= 10_000:
@@ -1001,8 +1137,16 @@ def find_pairs(
         if groups is None:
             continue
         a = profiles[index]
-        for other in blocks.neighbours(index):
-            candidates += 1
+        others = blocks.neighbours(index)
+        candidates += len(others)
+        # Pairs that can neither reach the threshold nor be nearer one half than the
+        # doubts kept are skipped (the margin covers another order of the additions).
+        limit = minimum
+        if uncertain:
+            limit = min(limit, doubt[0][0]) if len(doubt) >= uncertain else -math.inf
+        ids = list(others)
+        ids, _ceilings = hopeful(a, [profiles[other] for other in ids], ids, limit - 1e-6)
+        for other in ids:
             b = profiles[other]
             w = weigh(a, b)
             if w >= minimum:

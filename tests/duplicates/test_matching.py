@@ -278,3 +278,47 @@ def test_the_fingerprint_follows_the_values_a_profile_is_made_of():
     assert m.profile_fingerprint({**record, "no": "C9", "salesperson": "X"}) == same
     assert m.profile_fingerprint({**record, "city": "Bergen"}) != same
     assert m.profile_fingerprint({**record, "name_2": "Oslo"}) != same
+
+
+def _generated(name: str, size: int, seed: int):
+    import importlib.util
+    import sys
+
+    root = Path(__file__).resolve().parents[2] / "benchmarks"
+    spec = importlib.util.spec_from_file_location(f"_test_{name}", root / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module.generate(size, seed=seed)[0]
+
+
+@pytest.mark.parametrize("generator", ["dupl_generate", "dupl_generate2"])
+def test_the_full_search_skips_only_pairs_that_cannot_be_found(generator):
+    # The full search skips a candidate pair when its ceiling (every comparison but the
+    # names' similarity and a VAT slip, those at their best) is below the threshold:
+    # it must bound the pair's weight, and the search must find exactly the pairs (and
+    # doubts) that weighing every candidate finds.
+    import heapq
+
+    profiles = [m.Profile.of(r) for r in _generated(generator, 3000, 11)]
+    model = m.estimate_model(profiles)
+    scorer = m.Scorer(model, m.frequencies_of(profiles), len(profiles))
+    blocks = m.Blocks(profiles)
+    minimum = m.linkage.min_weight_for(60)
+    everything, doubt = {}, []
+    for index, other in blocks.pairs():
+        a, b = profiles[index], profiles[other]
+        w = scorer.weight(a, b)
+        assert scorer.ceiling(a, b) >= w - 1e-9
+        if w >= minimum:
+            everything[m._pair(a.no, b.no)] = scorer.match(a, b)
+        item = (-abs(w), index, other)
+        if len(doubt) < 20:
+            heapq.heappush(doubt, item)
+        elif item > doubt[0]:
+            heapq.heapreplace(doubt, item)
+    result = m.find_pairs(profiles, model=model, uncertain=20)
+    assert len(everything) > 50
+    assert result.pairs == everything
+    expected = [m._pair(profiles[i].no, profiles[j].no) for _w, i, j in sorted(doubt, reverse=True)]
+    assert [(a, b) for a, b, _match in result.uncertain] == expected
