@@ -117,7 +117,18 @@ def duplicate_compare_view(request, pk: int):
     ("duplicates.add_contactmerge", "contacts.delete_contact"), raise_exception=True
 )
 def duplicate_merge_view(request, pk: int):
-    pair = get_object_or_404(ContactDuplicate.objects.select_related("contact", "duplicate"), pk=pk)
+    pair = ContactDuplicate.objects.select_related("contact", "duplicate").filter(pk=pk).first()
+    if pair is None:
+        # A save of one of the two contacts replaces its open pairs (4.4), and a merge or
+        # a delete removes them: the page the user came from showed a pair that is gone.
+        messages.error(
+            request,
+            _(
+                "This possible duplicate is no longer in the list: one of its contacts was "
+                "changed, merged or deleted meanwhile. Nothing was merged."
+            ),
+        )
+        return redirect("duplicates:list")
     if pair.separate_contacts:
         messages.error(request, _("These contacts are marked as separate and cannot be merged."))
         return redirect("duplicates:list")

@@ -10,7 +10,8 @@ answers each with one line "<status> <marker>":
     edit NO DELAY_MS     POST /contacts/<no>/edit/ with a new name, after DELAY_MS
 
 The marker says what the page showed: "gone" for the translated "no longer exists"
-message, "-" otherwise. A request that fails with a server error answers 500.
+message, "list" for a merge sent back to the duplicate list (the pair was gone: an edit
+that came first replaced it), "-" otherwise. A request that fails with a server error answers 500.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def main() -> None:
         else:
             sys.exit(f"unknown command {command}")
         marker = "gone" if b"no longer exists" in response.content else "-"
+        if command == "merge" and response.get("Location") == reverse("duplicates:list"):
+            marker = "list"
         print(response.status_code, marker, flush=True)
 
 

@@ -4,6 +4,10 @@
 Before the fix, the edit's save turned the vanished row into an INSERT: the merged
 contact came back with its old number and the edited values, while its persons and
 interactions stayed on the kept contact (25 of 60 races in the review).
+
+An edit that commits before the merge reads its pair replaces the company's open pairs
+(4.4; the renamed company is no longer found as a duplicate): the merge then says the
+pair is gone and merges nothing (it answered a bare 404 before, about 1 run in 17).
 """
 
 from __future__ import annotations
@@ -57,15 +61,24 @@ def test_an_edit_racing_a_merge_never_brings_the_merged_contact_back(setup, staf
             worker.wait(timeout=30)
     assert all(w.returncode == 0 for w in workers), [w.stderr.read() for w in workers]
 
+    merged_rounds = 0
     for (_pair_pk, keep, merge), (merged, edited) in zip(pairs, answers, strict=True):
-        assert merged == "302 -", merged  # the merge always goes through
         # The edit either came first (saved, then merged away) or was refused with
         # the translated message (or found nothing to edit): never a server error.
         assert edited in ("302 -", "200 gone", "404 -"), edited
+        if merged == "302 list":
+            # The edit came first and replaced the pair: nothing was merged, the user is
+            # sent back to the list with the message (tests/duplicates/test_review.py).
+            assert edited == "302 -", edited
+            assert Contact.objects.get(pk=merge.pk).name == f"Edited {merge.no}"
+            assert Contact.objects.filter(company=merge).count() == 1
+            continue
+        assert merged == "302 -", merged  # otherwise the merge goes through
+        merged_rounds += 1
         assert not Contact.objects.filter(pk=merge.pk).exists()
         assert not Contact.objects.filter(no=merge.no).exists()
         # The merged company's person is on the kept one, nothing left behind.
         assert Contact.objects.filter(company=keep).count() == 1
-    assert ContactMerge.objects.count() == ROUNDS
+    assert ContactMerge.objects.count() == merged_rounds
     # Which order each round took depends on the machine's timing (on a loaded CI box
     # every edit may land after its merge); the rules above hold for either order.

@@ -10,8 +10,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from contacts.models import Contact
+from contacts.services import contact_update
 from duplicates import matching, services
-from duplicates.models import ContactDuplicate, ContactSearchString, DuplicateSearchStringSetup
+from duplicates.models import (
+    ContactDuplicate,
+    ContactMerge,
+    ContactSearchString,
+    DuplicateSearchStringSetup,
+)
 from marketing_setup.models import MarketingSetup
 from tests.duplicates.factories import cannon_pair
 from tests.factories import BusinessRelationFactory, CompanyFactory, PersonFactory
@@ -198,13 +204,39 @@ def test_merge_companies_with_persons_relations_on_both_sides(setup):
     assert record.moved_rows["relations.ContactBusinessRelation.contact"] == 1
 
 
-def test_merge_view_with_deleted_contact_is_404(admin_client, setup):
+GONE = (
+    "This possible duplicate is no longer in the list: one of its contacts was changed, "
+    "merged or deleted meanwhile. Nothing was merged."
+)
+
+
+def test_merge_view_with_deleted_contact_says_the_pair_is_gone(admin_client, setup):
     kept, other = cannon_pair()
     pair = ContactDuplicate.objects.get()
     other.delete()
-    response = admin_client.post(reverse("duplicates:merge", args=[pair.pk]), {"confirm": "on"})
-    assert response.status_code == 404
+    response = admin_client.post(
+        reverse("duplicates:merge", args=[pair.pk]), {"confirm": "on"}, follow=True
+    )
+    assert response.redirect_chain == [(reverse("duplicates:list"), 302)]
+    assert GONE in response.content.decode()
     assert Contact.objects.filter(pk=kept.pk).exists()
+
+
+def test_merging_a_pair_an_edit_replaced_says_so_instead_of_404(admin_client, setup):
+    """Someone else saves one of the companies while the user looks at the pair: the
+    save replaces the company's open pairs (4.4), so the pair the page names is gone.
+    The user is told, nothing is merged (was: a bare 404)."""
+    _kept, other = cannon_pair()
+    pair = ContactDuplicate.objects.get()
+    contact_update(contact=other, data={"name": "Something Else Entirely Ltd"})
+    assert not ContactDuplicate.objects.filter(pk=pair.pk).exists()
+    response = admin_client.post(
+        reverse("duplicates:merge", args=[pair.pk]), {"confirm": "on"}, follow=True
+    )
+    assert response.status_code == 200
+    assert GONE in response.content.decode()
+    assert Contact.objects.filter(pk=other.pk).exists()
+    assert not ContactMerge.objects.exists()
 
 
 # --- List ---------------------------------------------------------------------------
