@@ -12,8 +12,9 @@
   line. Lines may end in CRLF, LF or CR alone; quoted values may hold line breaks. A quote
   that is never closed, or one that swallows the following rows, is an error on the line
   where it opens, never a silently merged row.
-- XLSX: the first sheet, streamed with openpyxl's read-only mode (rows are not held).
-  Parsing the sheet's XML is the slow part, so the first complete read also writes the
+- XLSX: the first worksheet, streamed by tabular.xlsx (the standard library's C XML
+  parser; rows are not held, the shared strings are kept compactly). Parsing the
+  sheet's XML is still the slow part, so the first complete read also writes the
   rows to an anonymous temporary file (marshal, in blocks) that later reads stream
   from instead (an import reads a file twice); `Table.close()` removes it.
 - Rows are streamed: a file of a million rows is never held in memory. `line` is the
@@ -32,12 +33,10 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import datetime
 import io
 import marshal
 import os
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -404,20 +403,6 @@ def _require_rows(table: Table) -> None:
 # --- XLSX ---------------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
 _SPOOL_BLOCK = 1000  # rows per marshal block
 
 
@@ -471,39 +456,35 @@ class _Spool:
 
 
 def _open_xlsx(handle: IO[bytes]) -> Table:
-    import openpyxl  # only when a workbook is read
-    from openpyxl.utils.exceptions import InvalidFileException
+    from tabular import xlsx
 
     handle.seek(0)
     try:
-        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        book = xlsx.Workbook(handle)
+    except xlsx.NoSheet:
+        raise TableError(_("The workbook has no sheet.")) from None
+    except (xlsx.NotAWorkbook, OSError, *xlsx.DAMAGED):
         raise TableError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from None
-    sheets = book.worksheets
-    if not sheets:
-        raise TableError(_("The workbook has no sheet."))
-    sheet = sheets[0]
-    if getattr(sheet, "max_column", None) and sheet.max_column > MAX_COLUMNS:
-        raise _too_many_columns(sheet.max_column, 1)
+    last_column, last_row = book.dimension
+    if last_column > MAX_COLUMNS:
+        raise _too_many_columns(last_column, 1)
 
     def raw_rows():
         try:
-            for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                values = [v.strip() if type(v) is str else _cell_text(v) for v in cells]
-                while values and not values[-1]:
-                    values.pop()
-                if len(values) > MAX_COLUMNS:
-                    raise _too_many_columns(len(values), line)
+            for line, values, width in book.rows(MAX_COLUMNS):
+                if width > MAX_COLUMNS:
+                    raise _too_many_columns(width, line)
                 yield line, values
         except TableError:
             raise
-        except Exception:  # a damaged sheet: openpyxl raises many kinds
+        except (OSError, *xlsx.DAMAGED):
             raise TableError(_("The workbook's sheet is damaged and cannot be read.")) from None
 
     first = next(raw_rows(), None)
     if first is None:
         raise TableError(_("The file is empty."))
-    header = _check_header(first[1])
+    # The header is the sheet's first row (a sheet that starts lower has none).
+    header = _check_header(first[1] if first[0] == 1 else [])
 
     spool = _Spool()
 
@@ -519,7 +500,7 @@ def _open_xlsx(handle: IO[bytes]) -> Table:
             return spool.read()
         return spool.write(parsed())
 
-    estimate = max((getattr(sheet, "max_row", None) or 1) - 1, 0)
+    estimate = max(last_row - 1, 0)
     table = Table(
         format="xlsx",
         header=header,

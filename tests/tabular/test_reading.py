@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -150,3 +151,104 @@ def test_tabular_imports_no_app_of_ours():
                 assert node.module.split(".")[0] not in ours, path
             if isinstance(node, ast.Import):
                 assert not {a.name.split(".")[0] for a in node.names} & ours, path
+
+
+def _workbook(sheet_data: str, *, strings: str = "", dimension: str = "A1") -> bytes:
+    """A workbook as Excel writes one: shared strings, a styles part with a date style
+    (cellXfs 1 = numFmtId 14) and the stated dimension."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            f'<sheet name="A" sheetId="1" r:id="rId1"/><sheet name="B" sheetId="2" r:id="rId4"/>'
+            "</sheets></workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{pkg}">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId4" Type="{rel}/worksheet" Target="worksheets/sheet2.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId3" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr(
+            "xl/styles.xml",
+            f'<styleSheet xmlns="{main}"><cellXfs count="2"><xf numFmtId="0"/>'
+            '<xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>',
+        )
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}">{strings}</sst>')
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}"><dimension ref="{dimension}"/>'
+            f"<sheetData>{sheet_data}</sheetData></worksheet>",
+        )
+        archive.writestr(
+            "xl/worksheets/sheet2.xml",
+            f'<worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="inlineStr">'
+            "<is><t>other sheet</t></is></c></row></sheetData></worksheet>",
+        )
+    return data.getvalue()
+
+
+def test_an_excel_saved_workbook_is_read_as_excel_shows_it():
+    """Shared strings (rich text runs joined, phonetic runs left out), numbers, a date
+    style, a sparse row, the first of two sheets; the stated dimension ("A1", as some
+    writers leave it) does not cut the sheet off (openpyxl's read-only mode did: "a
+    header but no rows")."""
+    strings = (
+        "<si><t>Type</t></si><si><t>Post code</t></si><si><t>Since</t></si>"
+        "<si><r><t>Fjord </t></r><r><rPr><b/></rPr><t>AS</t></r><rPh><t>x</t></rPh></si>"
+        '<si><t xml:space="preserve"> 0150 </t></si><si><t>Tom &amp; Kari</t></si>'
+    )
+    sheet = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1" t="s"><v>2</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c>'
+        '<c r="C2" s="1"><v>45413</v></c><c r="D2"><v>4722334455</v></c></row>'
+        '<row r="4"><c r="C4" t="s"><v>5</v></c><c r="E4" t="b"><v>1</v></c>'
+        '<c r="F4" t="e"><v>#N/A</v></c><c r="G4"><v>1.5E2</v></c></row>'
+    )
+    table, rows = read(_workbook(sheet, strings=strings), "x.xlsx")
+    assert table.header == ["Type", "Post code", "Since"]
+    assert rows == [
+        (2, ["Fjord AS", "0150", "2024-05-01", "4722334455"]),
+        (4, ["", "", "Tom & Kari", "", "1", "#N/A", "150"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "strings", "words"),
+    [
+        ('<row r="1"><c r="A1" t="s"><v>7</v></c></row>', "", "damaged"),  # no such string
+        ('<row r="1"><c r="A1"><v>1</v></c><row>', "", "damaged"),  # broken XML
+        ('<row r="1"><c r="A1"><v>x</v></c></row>', "", "damaged"),  # not a number
+        (
+            '<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3"><v>1</v></c></row>',
+            "",
+            "header",
+        ),
+    ],
+)
+def test_a_damaged_excel_sheet_is_an_error(sheet, strings, words):
+    with pytest.raises(TableError) as excinfo:
+        read(_workbook(sheet, strings=strings), "x.xlsx")
+    assert words in str(excinfo.value)
+
+
+def test_a_zip_that_is_no_workbook_is_an_error():
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(TableError) as excinfo:
+        read(data.getvalue(), "x.xlsx")
+    assert "not an Excel workbook" in str(excinfo.value)
