@@ -84,6 +84,9 @@ def test_the_card_still_renders_with_a_failing_panel(panels, staff_client, conte
     assert 'id="interactions-panel"' in html  # the other panels are still there
 
 
+# Transactional (its flush empties the data migrations' rows): with the process tests,
+# one at a time after the in-process ones (tests/conftest.py, scripts/suite.sh).
+@pytest.mark.processes
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("context", [_fail, _fail_in_the_database])
 def test_the_card_reads_in_autocommit_and_survives_a_failing_panel(
