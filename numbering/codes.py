@@ -133,24 +133,20 @@ class NumberConverter:
 _URL_MARKER = "ZZ0MARKER0FOR0NUMBER0URLS0ZZ"
 
 
-def number_url(viewname: str, kwarg: str = "no") -> Callable[[str], str]:
-    """``reverse(viewname, kwargs={kwarg: number})`` for many numbers (a list's rows): the
-    route is reversed once and each number filled in. A number passes a URL unescaped (the
+def number_url(viewname: str, kwarg: str = "no") -> Callable[[object], str]:
+    """``reverse(viewname, kwargs={kwarg: number})`` for many numbers (a list's rows),
+    reversed once (listing.reversing.reverse_each). A number passes a URL unescaped (the
     rule above), so the URL is the one reverse() gives; a value that breaks the rule (a
     number stored before it) goes through reverse() itself, with its error."""
-    from django.urls import reverse
+    from listing.reversing import reverse_each
 
-    prefix, marker, suffix = reverse(viewname, kwargs={kwarg: _URL_MARKER}).partition(_URL_MARKER)
-    if not marker or _URL_MARKER in suffix:  # pragma: no cover - a route that alters it
-        return lambda number: reverse(viewname, kwargs={kwarg: number})
     fullmatch = _NUMBER.fullmatch
-
-    def url(number: str) -> str:
-        if isinstance(number, str) and fullmatch(number):
-            return prefix + number + suffix
-        return reverse(viewname, kwargs={kwarg: number})
-
-    return url
+    return reverse_each(
+        viewname,
+        kwarg,
+        _URL_MARKER,
+        lambda number: isinstance(number, str) and bool(fullmatch(number)),
+    )
 
 
 def number_fields(model) -> list[str]:

@@ -11,25 +11,19 @@ from html import escape
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
+from listing.reversing import reverse_each
+
 register = template.Library()
 
-_MARKER = 987654321987654321  # a pk no pair has: reversed once, then replaced
+_MARKER = "987654321987654321"  # a pk no pair has: reversed once, then replaced
 
 
 def _pk_url(viewname: str):
     """reverse(viewname, kwargs={"pk": pk}) for many integer pks, reversed once."""
-    prefix, marker, suffix = reverse(viewname, kwargs={"pk": _MARKER}).partition(str(_MARKER))
-    if not marker or str(_MARKER) in suffix:  # pragma: no cover - a route that alters it
-        return lambda pk: reverse(viewname, kwargs={"pk": pk})
-    return lambda pk: (
-        f"{prefix}{pk}{suffix}"
-        if type(pk) is int and pk >= 0
-        else reverse(viewname, kwargs={"pk": pk})
-    )
+    return reverse_each(viewname, "pk", _MARKER, lambda pk: type(pk) is int and pk >= 0)
 
 
 def _e(value) -> str:
