@@ -23,7 +23,6 @@ import decimal
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import capfirst
@@ -33,10 +32,10 @@ from contacts import searchkeys
 from contacts.models import PERSONAL_FIELDS, Contact
 from contacts.signals import contacts_bulk_updated, person_anonymised
 from history import context as history
-from history.models import Action, Cause, Change
+from history.models import Cause
 from history.registry import tracked
 from history.selectors import object_history
-from history.writers import erase_values
+from history.writers import erase_values, record_erased
 
 #: Functions `(person) -> {pk: no}` naming the contacts that were merged into a person
 #: (their stored values were the person's); the duplicates app registers one.
@@ -83,7 +82,6 @@ def person_anonymise(*, person: Contact) -> AnonymiseResult:
     searchkeys.apply_search_keys(person)
     keys = {key: getattr(person, key) for key in searchkeys.KEY_FIELDS}
     kept: list[tuple[str, int]] = []
-    contact_type = ContentType.objects.get_for_model(Contact)
     with history.operation(Cause.ANONYMISE, obj=person, label=_("Personal data erased")):
         with history.disabled():  # no old → new rows: the old values must not be kept
             Contact.objects.filter(pk=person.pk).update(**blank, **keys)
@@ -110,16 +108,7 @@ def person_anonymise(*, person: Contact) -> AnonymiseResult:
         # The search keys are made from those fields: they hold the same data.
         erased = (*PERSONAL_FIELDS, *searchkeys.KEY_FIELDS)
         erase_values(Contact, selves, erased)
-        event = history.current_event()
-        Change.objects.create(
-            event=event,
-            content_type=contact_type,
-            object_id=str(person.pk),
-            object_repr=person.no,
-            action=Action.UPDATE,
-            field="",
-            erased=True,
-        )
+        record_erased(Contact, {person.pk: person.no})
         person_anonymised.send(
             sender=Contact,
             person=person,
