@@ -15,7 +15,7 @@ reference data (languages, territories, salespeople, the contact series) once, a
 template; every measurement gets a fresh copy of it (SQLite: a copy of the file;
 PostgreSQL: CREATE DATABASE ... TEMPLATE) and runs in a process of its own, timed from
 outside (Python and Django start-up included, for both), its peak RSS taken from
-os.wait4's rusage of that one process:
+os.wait4's rusage of that one process (with its CPU time, user + sys):
 
 - plain: the CSV read with csv.DictReader and written with bulk_create in one
   transaction, per 1,000 rows their companies then their persons (the persons' company
@@ -345,7 +345,8 @@ class Databases:
 
 
 def run_measured(command: list[str], database_url: str, *, check: bool = False) -> dict:
-    """Run `command` with the database and DEBUG off; its wall time and peak RSS (MB)."""
+    """Run `command` with the database and DEBUG off; its wall time, CPU time (user + sys)
+    and peak RSS (MB)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(
@@ -361,6 +362,7 @@ def run_measured(command: list[str], database_url: str, *, check: bool = False) 
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
     return {
         "seconds": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
         "peak_mb": usage.ru_maxrss / 1024,
         "returncode": process.returncode,
         "stdout": stdout,
@@ -444,7 +446,8 @@ def main() -> None:
                     continue
                 figures.setdefault(mode, []).append(figure)
                 print(
-                    f"  {mode:5} {figure['seconds']:7.1f} s  peak RSS {figure['peak_mb']:6.0f} MB"
+                    f"  {mode:5} {figure['seconds']:7.1f} s  CPU {figure['cpu']:7.1f} s"
+                    f"  peak RSS {figure['peak_mb']:6.0f} MB"
                     f"  ({contacts:,} contacts, {logged:,} change-log rows; {load()})",
                     flush=True,
                 )
@@ -459,7 +462,8 @@ def summarise(figures: dict[str, list[dict]], rows: int) -> None:
         return
     plain = [f["seconds"] for f in figures["plain"]]
     print(
-        f"plain: min {min(plain):.1f} s, median {statistics.median(plain):.1f} s; "
+        f"plain: min {min(plain):.1f} s, median {statistics.median(plain):.1f} s; CPU min "
+        f"{min(f['cpu'] for f in figures['plain']):.1f} s; "
         f"peak RSS {max(f['peak_mb'] for f in figures['plain']):.0f} MB"
     )
     for mode in ("csv", "xlsx"):
@@ -476,6 +480,7 @@ def summarise(figures: dict[str, list[dict]], rows: int) -> None:
         )
         print(
             f"{mode}: min {min(times):.1f} s, median {statistics.median(times):.1f} s; "
+            f"CPU min {min(f['cpu'] for f in figures[mode]):.1f} s; "
             f"ratio to plain bulk_create: min {ratio_min:.2f}x, median {ratio_med:.2f}x "
             f"(goal <= {GOAL_RATIO:.0f}x: {'met' if ratio_med <= GOAL_RATIO else 'MISSED'}); "
             f"peak RSS {peak:.0f} MB ({memory_goal})"
