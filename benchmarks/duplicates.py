@@ -28,9 +28,13 @@ Parts:
   command     the whole `manage.py find_duplicates` against a database filled with the
               first generator (SQLite file, or PostgreSQL with --database-url): time and
               peak memory of the command process, P/R of the pairs it stored
-  autosearch  saving one company with autosearch on (ours): p50/p95 per save at
-              --autosearch-size companies, SQLite and, with --database-url, PostgreSQL,
-              and the statements per save against the same save without the upkeep
+  autosearch  saving one company with autosearch on (ours) at --autosearch-size
+              companies, SQLite and, with --database-url, PostgreSQL, against the same
+              save without the duplicate upkeep, the two taking turns company by
+              company: p50/p95 wall time and CPU time (time.process_time: this
+              process only, not the PostgreSQL server) per save, statements per save,
+              the held-out twins found; --repeat rounds (min/median), the load average
+              of each round; --show-sql prints one save's statements
 
 The first generator makes up to 9,999,999 companies (a million in about half a minute
 and 1.4 GB: 73,611 true pairs with seed 7). The command's database keeps each
@@ -440,23 +444,26 @@ def fill(size: int, seed: int, tmp: str, database_url: str | None) -> None:
 # --- Autosearch per save -----------------------------------------------------------------
 
 
-def autosearch(size: int, new: int, seed: int, database_url: str | None) -> None:
+def autosearch(
+    size: int, new: int, seed: int, database_url: str | None, rounds: int, show_sql: bool
+) -> None:
     with tempfile.TemporaryDirectory(prefix="bench_dups_") as tmp:
         dropped = _django(database_url, tmp, "bench_dups_autosearch")
         try:
-            _autosearch(size, new, seed)
+            _autosearch(size, new, seed, max(rounds, 1), show_sql)
         finally:
             if dropped:
                 _drop(database_url, dropped)
 
 
-def _autosearch(size: int, new: int, seed: int) -> None:
+def _autosearch(size: int, new: int, seed: int, rounds: int, show_sql: bool) -> None:
     from django.db import connection, transaction
+    from django.db.models.signals import post_save, pre_save
     from django.test.utils import CaptureQueriesContext
 
     from contacts.models import Contact
     from duplicates import services
-    from duplicates.models import ContactDuplicate, ContactMatchKey, ContactSearchString
+    from duplicates.models import ContactDuplicate
 
     fields = [f.name for f in Contact._meta.concrete_fields]
     records, truth = GENERATORS["1"](size + new, seed=seed)
@@ -490,46 +497,88 @@ def _autosearch(size: int, new: int, seed: int) -> None:
         f"({len(result.pairs)} pairs)"
     )
     loaded_nos = {r["no"] for r in loaded}
-    for label, with_upkeep in (
-        ("save without duplicate upkeep", False),
-        ("save + autosearch", True),
-    ):
-        timings, statements, hits, expected = [], [], 0, 0
-        for r in held:
-            company = contact(r)
-            if not with_upkeep:
-                company.no = f"X{company.no}"
-            start = time.perf_counter()
-            with CaptureQueriesContext(connection) as ctx, transaction.atomic():
-                if with_upkeep:
-                    company.save()
-                else:
-                    from django.db.models.signals import post_save, pre_save
 
-                    with _signals_off(pre_save, post_save):
-                        company.save()
-            timings.append(time.perf_counter() - start)
-            statements.append(len(ctx.captured_queries))
-            twin = partner.get(r["no"])
-            if with_upkeep and twin in loaded_nos:
-                expected += 1
-                pairs = ContactDuplicate.objects.involving(company)
-                hits += (
-                    pairs.filter(contact__no=twin).exists()
-                    or pairs.filter(duplicate__no=twin).exists()
-                )
-            if not with_upkeep:
-                ContactSearchString.objects.filter(contact=company).delete()
-                ContactMatchKey.objects.filter(contact=company).delete()
-                company.delete()
-        values = sorted(timings)
-        p50 = statistics.median(values) * 1000
-        p95 = values[max(0, int(len(values) * 0.95) - 1)] * 1000
-        found = f"  twins found {hits}/{expected}" if with_upkeep else ""
-        print(
-            f"  {label:<30} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
-            f"statements {statistics.median(statements):.0f}{found}"
+    def save(r, with_upkeep: bool) -> tuple[float, float, list[str], bool | None]:
+        """One company created (and deleted again, untimed): wall s, CPU s, statements,
+        whether its held-out twin was found (None: it has none)."""
+        company = contact(r)
+        wall, cpu = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+            if with_upkeep:
+                company.save()
+            else:
+                with _signals_off(pre_save, post_save):
+                    company.save()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        hit = None
+        twin = partner.get(r["no"])
+        if with_upkeep and twin in loaded_nos:
+            pairs = ContactDuplicate.objects.involving(company)
+            hit = (
+                pairs.filter(contact__no=twin).exists() or pairs.filter(duplicate__no=twin).exists()
+            )
+        # Deleted again (its strings, keys, profile and pairs go with it by cascade), so
+        # each round saves the same new companies into the same table.
+        with _signals_off(pre_save, post_save):
+            company.delete()
+        return wall, cpu, [q["sql"] for q in ctx.captured_queries], hit
+
+    modes = (("save without duplicate upkeep", False), ("save + autosearch", True))
+    for r in held[:3]:  # warm-up: caches, the model in use, prepared plans
+        for _label, with_upkeep in modes:
+            save(r, with_upkeep)
+    summary = {label: [] for label, _ in modes}
+    sample_sql: dict[str, list[str]] = {}
+    for round_no in range(1, rounds + 1):
+        runs = {label: ([], [], [], [0, 0]) for label, _ in modes}
+        for r in held:
+            # The two saves of each company take turns: both see the same load.
+            for label, with_upkeep in modes:
+                wall, cpu, sql, hit = save(r, with_upkeep)
+                walls, cpus, counts, found = runs[label]
+                walls.append(wall)
+                cpus.append(cpu)
+                counts.append(len(sql))
+                if hit is not None:
+                    found[0] += hit
+                    found[1] += 1
+                sample_sql.setdefault(label, sql)
+        print(f"  round {round_no} (load {' '.join(f'{x:.1f}' for x in os.getloadavg())}):")
+        for label, _with_upkeep in modes:
+            walls, cpus, counts, found = runs[label]
+            p50, p95 = _p50_p95(walls)
+            cpu50, cpu95 = _p50_p95(cpus)
+            summary[label].append((p50, p95, cpu50, cpu95))
+            twins = f"  twins found {found[0]}/{found[1]}" if found[1] else ""
+            print(
+                f"    {label:<30} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  CPU p50 {cpu50:5.1f} "
+                f"p95 {cpu95:5.1f} ms  statements {statistics.median(counts):.0f} "
+                f"(max {max(counts)}){twins}"
+            )
+    print(f"  over {rounds} rounds of {len(held)} saves (min / median of the rounds' figures):")
+    for label, _with_upkeep in modes:
+        columns = list(zip(*summary[label], strict=True))
+        text = "  ".join(
+            f"{name} {min(values):.1f}/{statistics.median(values):.1f}"
+            for name, values in zip(("p50", "p95", "CPU p50", "CPU p95"), columns, strict=True)
         )
+        print(f"    {label:<30} {text} ms")
+    base, upkeep = (summary[label] for label, _ in modes)
+    ratios = [u[1] / b[1] for u, b in zip(upkeep, base, strict=True)]
+    print(f"    p95 ratio with/without upkeep per round: {', '.join(f'{x:.2f}' for x in ratios)}")
+    if show_sql:
+        for label, sql in sample_sql.items():
+            print(f"  statements of one {label}:")
+            for text in sql:
+                print(f"    {text[:300]}")
+
+
+def _p50_p95(seconds: list[float]) -> tuple[float, float]:
+    values = sorted(seconds)
+    return (
+        statistics.median(values) * 1000,
+        values[max(0, int(len(values) * 0.95 + 0.5) - 1)] * 1000,
+    )
 
 
 class _signals_off:
@@ -564,6 +613,9 @@ def main() -> None:
     parser.add_argument("--command-sizes", default="20000,100000,250000")
     parser.add_argument("--autosearch-size", type=int, default=250000)
     parser.add_argument("--autosearch-new", type=int, default=60)
+    parser.add_argument(
+        "--show-sql", action="store_true", help="autosearch: print one save's statements"
+    )
     parser.add_argument("--database-url", help="PostgreSQL server URL (a database is created)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the first generator")
     parser.add_argument("--seeds2", default="2,3", help="seeds of the second generator")
@@ -605,7 +657,14 @@ def main() -> None:
             args.repeat,
         )
     if part in ("all", "autosearch"):
-        autosearch(args.autosearch_size, args.autosearch_new, args.seed, args.database_url)
+        autosearch(
+            args.autosearch_size,
+            args.autosearch_new,
+            args.seed,
+            args.database_url,
+            args.repeat,
+            args.show_sql,
+        )
 
 
 if __name__ == "__main__":
