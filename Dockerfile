@@ -19,12 +19,16 @@ COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
-# Translations and static files are built into the image (whitenoise serves them).
+# Translations and static files are built into the image (whitenoise serves them), and
+# the sources' .pyc files (PYTHONDONTWRITEBYTECODE: no process writes them later, so
+# without them every gunicorn worker and manage.py run compiles the project again;
+# pip has compiled the installed packages).
 RUN DEBUG=false SECRET_KEY=image-build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
       python manage.py compilemessages --ignore=.venv -v0 \
  && DEBUG=false SECRET_KEY=image-build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
       python manage.py collectstatic --noinput -v0 \
- && rm -f /tmp/build.sqlite3
+ && rm -f /tmp/build.sqlite3 \
+ && python -m compileall -q /app
 
 RUN useradd --system --uid 10001 --home-dir /app crm
 USER crm
