@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import array
 import datetime
+import itertools
 import posixpath
 import re
 import zipfile
@@ -214,6 +215,15 @@ class Workbook:
         """(row number, values, columns) of each row in the sheet; `columns` is the
         last column that has a value (ValueError-free check of the caller's limit:
         values stop at max_columns, the count says how many there were)."""
+        with self.archive.open(self.sheet_path) as source:
+            chunks = iter(lambda: source.read(_CHUNK), b"")
+            yield from _FastRows(self, max_columns).rows(chunks)
+
+    def parsed_rows(
+        self, chunks: Iterator[bytes], max_columns: int, number: int = 0
+    ) -> Iterator[tuple[int, list[str], int]]:
+        """The rows of the sheet's XML in `chunks`, parsed with xml.etree (any XML);
+        `number` is the row before the first (for rows without r="...")."""
         from openpyxl.utils.datetime import from_excel
 
         data, offsets = self.strings.data, self.strings.offsets
@@ -228,94 +238,276 @@ class Workbook:
         events = parser._events_queue
         pop = events.popleft
         holder = None
-        number = 0
-        with self.archive.open(self.sheet_path) as source:
-            while True:
-                chunk = source.read(_CHUNK)
-                if chunk:
-                    parser.feed(chunk)
-                else:
-                    parser.close()
-                while events:
-                    event = pop()
-                    if type(event) is not tuple:
-                        raise event  # the parser's error, queued
-                    if event[0] != "end":
-                        if holder is None and event[1].tag == _SHEETDATA:
-                            holder = event[1]
-                        continue
-                    row = event[1]
-                    if row.tag != ROW:
-                        continue
-                    r = row.get("r")
-                    number = int(r) if r else number + 1
-                    values: list[str] = []
-                    width = 0
-                    position = 0
-                    for cell in row:
-                        ref = cell.get("r")
-                        if ref:
-                            letters = ref.rstrip(digits)
-                            position = columns.get(letters) or columns.setdefault(
-                                letters, _column(letters)
-                            )
-                        else:
-                            position += 1
-                        kind = cell.get("t")
-                        if kind == "s":
-                            text = cell.findtext(V)
-                            if not text:
-                                continue
-                            index = int(text)
-                            if index < 0:
-                                raise IndexError(index)
-                            text = data[offsets[index] : offsets[index + 1]].decode().strip()
-                        elif kind is None or kind == "n":
-                            text = cell.findtext(V)
-                            if not text:
-                                continue
-                            style = cell.get("s")
-                            if style and style != "0" and int(style) in dates:
-                                text = _date_text(text, epoch, int(style) in durations, from_excel)
-                            elif "." in text or "E" in text or "e" in text:
-                                value = float(text)
-                                text = str(int(value)) if value.is_integer() else str(value)
-                            else:
-                                text = str(int(text))
-                        elif kind == "inlineStr":
-                            inline = cell.find(_IS)
-                            text = _text_of(inline).strip() if inline is not None else ""
-                        elif kind == "b":
-                            text = cell.findtext(V)
-                            if not text:
-                                continue
-                            text = "1" if int(text) else "0"
-                        elif kind == "d":
-                            text = cell.findtext(V)
-                            if not text:
-                                continue
-                            text = _iso_text(text)
-                        else:  # "str" (a formula's text), "e" (an error such as #N/A)
-                            text = (cell.findtext(V) or "").strip()
-                        if not text or cell.tag != C:
-                            continue
-                        width = position
-                        if position > max_columns:
-                            continue
-                        if position == len(values) + 1:
-                            values.append(text)
-                        elif position > len(values):
-                            values.extend([""] * (position - 1 - len(values)))
-                            values.append(text)
-                        else:  # a cell given twice, or out of order
-                            values[position - 1] = text
-                    if holder is not None:
-                        holder.clear()
+        while True:
+            chunk = next(chunks, b"")
+            if chunk:
+                parser.feed(chunk)
+            else:
+                parser.close()
+            while events:
+                event = pop()
+                if type(event) is not tuple:
+                    raise event  # the parser's error, queued
+                if event[0] != "end":
+                    if holder is None and event[1].tag == _SHEETDATA:
+                        holder = event[1]
+                    continue
+                row = event[1]
+                if row.tag != ROW:
+                    continue
+                r = row.get("r")
+                number = int(r) if r else number + 1
+                values: list[str] = []
+                width = 0
+                position = 0
+                for cell in row:
+                    ref = cell.get("r")
+                    if ref:
+                        letters = ref.rstrip(digits)
+                        position = columns.get(letters) or columns.setdefault(
+                            letters, _column(letters)
+                        )
                     else:
-                        row.clear()
-                    yield number, values, width
-                if not chunk:
-                    return
+                        position += 1
+                    kind = cell.get("t")
+                    if kind == "s":
+                        text = cell.findtext(V)
+                        if not text:
+                            continue
+                        index = int(text)
+                        if index < 0:
+                            raise IndexError(index)
+                        text = data[offsets[index] : offsets[index + 1]].decode().strip()
+                    elif kind is None or kind == "n":
+                        text = cell.findtext(V)
+                        if not text:
+                            continue
+                        style = cell.get("s")
+                        if style and style != "0" and int(style) in dates:
+                            text = _date_text(text, epoch, int(style) in durations, from_excel)
+                        else:
+                            text = _number_text(text)
+                    elif kind == "inlineStr":
+                        inline = cell.find(_IS)
+                        text = _text_of(inline).strip() if inline is not None else ""
+                    elif kind == "b":
+                        text = cell.findtext(V)
+                        if not text:
+                            continue
+                        text = "1" if int(text) else "0"
+                    elif kind == "d":
+                        text = cell.findtext(V)
+                        if not text:
+                            continue
+                        text = _iso_text(text)
+                    else:  # "str" (a formula's text), "e" (an error such as #N/A)
+                        text = (cell.findtext(V) or "").strip()
+                    if not text or cell.tag != C:
+                        continue
+                    width = position
+                    if position > max_columns:
+                        continue
+                    if position == len(values) + 1:
+                        values.append(text)
+                    elif position > len(values):
+                        values.extend([""] * (position - 1 - len(values)))
+                        values.append(text)
+                    else:  # a cell given twice, or out of order
+                        values[position - 1] = text
+                if holder is not None:
+                    holder.clear()
+                else:
+                    row.clear()
+                yield number, values, width
+            if not chunk:
+                return
+
+
+# The fast path: the sheet's XML as Excel, LibreOffice, openpyxl and XlsxWriter write
+# it, read with regular expressions (C) instead of an element per cell. It takes only
+# what it can read exactly (well-formed by construction: no entity, CDATA, comment,
+# character XML forbids or attribute it does not know); any other row is parsed by
+# xml.etree (parsed_rows), alone, and anything it cannot place (a prefixed or
+# unclosed row, a comment between rows) sends the rest of the sheet there too.
+_CHARS = rb"[^<>&\r\x00-\x08\x0b\x0c\x0e-\x1f]*"
+_TEXT = _CHARS + rb"(?:&(?:amp|lt|gt|quot|apos);" + _CHARS + rb")*"  # XML's own entities
+_ATTR = rb'[^<>&"\r\x00-\x08\x0b\x0c\x0e-\x1f]*'
+_CELL = (
+    rb'\s*<c(?: r="([A-Z]{1,3})[1-9][0-9]{0,6}")?(?: s="([0-9]{1,9})")?(?: t="([a-zA-Z]{1,9})")?'
+    rb"(?:/>|>(?:<f(?: [\w:]+=\"" + _ATTR + rb'")*(?:/>|>' + _TEXT + rb"</f>))?"
+    rb"(?:<v>("
+    + _TEXT
+    + rb")</v>|<v ?/>|<is><t(?: xml:space=\"preserve\")?>("
+    + _TEXT
+    + rb")</t></is>)?"
+    rb"</c>)"
+)
+_CELLS = re.compile(rb"(?:" + _CELL.replace(b"(", b"(?:").replace(b"(?:?:", b"(?:") + rb")*\s*")
+_CELL_RE = re.compile(_CELL)
+_ROW_RE = re.compile(
+    rb'\s*<row(?: r="([1-9][0-9]{0,8})")?((?:\s+(?!r=|xmlns)[\w:]+="[^"<>&]*")*)\s*'
+    rb"(?:/>|>(.*?)</row>)",
+    re.DOTALL,
+)
+_HEAD = re.compile(
+    rb'^(?:\xef\xbb\xbf)?(?:<\?xml[^>]*\?>)?\s*(<worksheet\s[^>]*xmlns="'
+    + MAIN[1:-1].encode()
+    + rb'"[^>]*>).*?<sheetData>',
+    re.DOTALL,
+)
+_UTF8_DECLARATION = re.compile(
+    rb'^(?:\xef\xbb\xbf)?(?:<\?xml(?![^>]*encoding=)[^>]*\?>|<\?xml[^>]*encoding="utf-8"[^>]*\?>|(?!<\?xml))',
+    re.IGNORECASE,
+)
+
+
+class _FastRows:
+    def __init__(self, book: Workbook, max_columns: int):
+        self.book = book
+        self.max_columns = max_columns
+
+    def rows(self, chunks: Iterator[bytes]) -> Iterator[tuple[int, list[str], int]]:
+        book, max_columns = self.book, self.max_columns
+        buffer = b""
+        head = None
+        for chunk in chunks:  # the part of the sheet before its rows
+            buffer += chunk
+            head = _HEAD.match(buffer)
+            if head or len(buffer) > 4 * _CHUNK or b"<sheetData" in buffer:
+                break
+        if head is None or not _UTF8_DECLARATION.match(buffer) or b"<!" in buffer[: head.end()]:
+            yield from book.parsed_rows(itertools.chain([buffer], chunks), max_columns)
+            return
+        prefix, root = buffer[: head.end()], head.group(1)
+        buffer = buffer[head.end() :]
+
+        from openpyxl.utils.datetime import from_excel
+
+        data, offsets = book.strings.data, book.strings.offsets
+        dates, durations = book.date_styles, book.timedelta_styles
+        epoch = book.epoch
+        columns: dict[bytes, int] = {}
+        row_match, cells_match, cells_of = _ROW_RE.match, _CELLS.fullmatch, _CELL_RE.findall
+        number = 0
+        while True:
+            chunk = next(chunks, b"")
+            buffer += chunk
+            cut = buffer.rfind(b"</row>") + 6 if chunk else len(buffer)
+            if cut < 6:  # no row ends in what was read
+                if len(buffer) <= 16 * _CHUNK:
+                    continue
+                # Rows it cannot see the end of: the rest of the sheet goes to xml.etree.
+                rest = itertools.chain([prefix, buffer], chunks)
+                yield from book.parsed_rows(rest, max_columns, number)
+                return
+            part, buffer = buffer[:cut], buffer[cut:]
+            pos, size = 0, len(part)
+            while pos < size:
+                found = row_match(part, pos)
+                if found is None or (found.group(3) and not cells_match(found.group(3))):
+                    end = part.find(b"</row>", pos) + 6
+                    text = part[pos:end]
+                    start = text.lstrip()[:5]
+                    if (
+                        end < 6
+                        or b"<!" in text
+                        or b"<?" in text
+                        or start[:4] != b"<row"
+                        or start[4:] not in (b" ", b">", b"/", b"\t", b"\n", b"\r")
+                    ):
+                        # Not a row it can place: the rest of the sheet goes to xml.etree.
+                        rest = itertools.chain([prefix, part[pos:], buffer], chunks)
+                        yield from book.parsed_rows(rest, max_columns, number)
+                        return
+                    # One row it cannot read exactly: xml.etree reads it alone.
+                    alone = root + b"<sheetData>" + text + b"</sheetData></worksheet>"
+                    for row in book.parsed_rows(iter([alone]), max_columns, number):
+                        number = row[0]
+                        yield row
+                    pos = end
+                    continue
+                pos = found.end()
+                r, _attributes, content = found.groups()
+                number = int(r) if r else number + 1
+                values: list[str] = []
+                width = 0
+                position = 0
+                for letters, style, kind, v, inline in cells_of(content) if content else ():
+                    if letters:
+                        position = columns.get(letters) or columns.setdefault(
+                            letters, _column(letters.decode())
+                        )
+                    else:
+                        position += 1
+                    if kind == b"s":
+                        if not v:
+                            continue
+                        index = int(v)
+                        if index < 0:
+                            raise IndexError(index)
+                        text = data[offsets[index] : offsets[index + 1]].decode().strip()
+                    elif not kind or kind == b"n":
+                        if not v:
+                            continue
+                        if style and style != b"0" and int(style) in dates:
+                            text = _date_text(
+                                v.decode(), epoch, int(style) in durations, from_excel
+                            )
+                        elif v.isdigit() and (v[0] != 48 or len(v) == 1):  # 48: "0"
+                            text = v.decode()
+                        else:
+                            text = _number_text(v.decode())
+                    elif kind == b"inlineStr":
+                        text = inline.decode()
+                        if "&" in text:
+                            text = _unescape(text)
+                        if "x005F_" in text:
+                            text = text.replace("x005F_", "")
+                        text = text.strip()
+                    elif kind == b"b":
+                        if not v:
+                            continue
+                        text = "1" if int(v) else "0"
+                    elif kind == b"d":
+                        if not v:
+                            continue
+                        text = _iso_text(v.decode())
+                    else:  # "str" (a formula's text), "e" (an error such as #N/A)
+                        text = v.decode()
+                        text = (_unescape(text) if "&" in text else text).strip()
+                    if not text:
+                        continue
+                    width = position
+                    if position > max_columns:
+                        continue
+                    if position == len(values) + 1:
+                        values.append(text)
+                    elif position > len(values):
+                        values.extend([""] * (position - 1 - len(values)))
+                        values.append(text)
+                    else:  # a cell given twice, or out of order
+                        values[position - 1] = text
+                yield number, values, width
+            if not chunk:
+                break
+        # The sheet ended right after a row (no </sheetData>): cut off. xml.etree says so
+        # (what follows the rows normally reaches it above, and it checks that too).
+        yield from book.parsed_rows(iter([prefix]), max_columns, number)
+
+
+def _unescape(text: str) -> str:
+    """XML's own entities (the only ones the fast path takes) as characters."""
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
+        text = text.replace(entity, char)
+    return text.replace("&amp;", "&")
+
+
+def _number_text(text: str) -> str:
+    """A number as Excel stores it: "1.5", an integral float without ".0"."""
+    if "." in text or "E" in text or "e" in text:
+        value = float(text)
+        return str(int(value)) if value.is_integer() else str(value)
+    return str(int(text))
 
 
 def _date_text(text: str, epoch, duration: bool, from_excel) -> str:

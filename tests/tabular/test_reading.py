@@ -252,3 +252,51 @@ def test_a_zip_that_is_no_workbook_is_an_error():
     with pytest.raises(TableError) as excinfo:
         read(data.getvalue(), "x.xlsx")
     assert "not an Excel workbook" in str(excinfo.value)
+
+
+def test_a_sheet_of_mixed_xml_is_read_whole():
+    """Rows the quick reader takes (Excel's and openpyxl's usual cells, XML's own
+    entities, whitespace between cells) and rows it hands to the XML parser (a
+    character reference, rich text, attributes in another order, a comment, a prefixed
+    row) come out the same, in order."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>City</t></is></c></row>\n'
+        '<row r="2" spans="1:2">\n  <c r="A2" t="inlineStr"><is><t>Tom &amp; Kari</t></is></c>'
+        '\n  <c r="B2" t="str"><f>A1&amp;"x"</f><v> Oslo </v></c>\n</row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>&#65;S</t></is></c>'
+        '<c r="B3"><f>1+1</f><v /></c></row>'
+        '<row r="4"><c r="A4" t="inlineStr"><is><r><t>Fjord </t></r><r><t>AS</t></r></is></c>'
+        '<c t="n" r="B4"><v>7</v></c></row>'
+        "<!-- written by hand -->"
+        '<row r="5"><c r="A5" t="inlineStr"><is><t>Bergen</t></is></c></row>'
+        f'<x:row xmlns:x="{main}" r="6"><x:c r="B6"><x:v>1.50</x:v></x:c></x:row>'
+        '<row r="7"><c r="A7" t="b"><v>1</v></c></row>'
+    )
+    table, rows = read(_workbook(sheet), "x.xlsx")
+    assert table.header == ["Name", "City"]
+    assert rows == [
+        (2, ["Tom & Kari", "Oslo"]),
+        (3, ["AS"]),
+        (4, ["Fjord AS", "7"]),
+        (5, ["Bergen"]),
+        (6, ["", "1.5"]),
+        (7, ["1"]),
+    ]
+
+
+def test_a_sheet_cut_off_after_a_row_is_an_error():
+    data = _workbook(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+    )
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                part = part[: part.index(b"</sheetData>")]
+            target.writestr(name, part)
+    with pytest.raises(TableError) as excinfo:
+        read(damaged.getvalue(), "x.xlsx")
+    assert "damaged" in str(excinfo.value)
