@@ -21,6 +21,7 @@ from contacts.services import contact_manual_no_allowed
 from listing import exporting
 from listing.widgets import LookupInput, ModelSelectField, QuickSelect
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
+from marketing_setup.versioning import options_cache
 from numbering.services import series_choices, series_has_relationships
 from tabular.reading import FORMATS
 
@@ -265,9 +266,14 @@ class ContactFilterForm(forms.Form):
         required=False,
         queryset=Salesperson.objects.all(),
         empty_label=_("All"),
+        options_cache=options_cache("contacts.filter.salesperson"),
     )
     territory = ModelSelectField(
-        label=_("Territory"), required=False, queryset=Territory.objects.all(), empty_label=_("All")
+        label=_("Territory"),
+        required=False,
+        queryset=Territory.objects.all(),
+        empty_label=_("All"),
+        options_cache=options_cache("contacts.filter.territory"),
     )
     # The page writes the options itself (listing_tags.country_options); the list is
     # only needed to check a submitted value, so it is built then (a callable), not for
@@ -412,13 +418,22 @@ class ContactBulkForm(forms.Form):
         widget=QuickSelect,
     )
     salesperson = ModelSelectField(
-        label=_("Salesperson"), required=False, queryset=Salesperson.objects.filter(blocked=False)
+        label=_("Salesperson"),
+        required=False,
+        queryset=Salesperson.objects.filter(blocked=False),
+        options_cache=options_cache("contacts.bulk.salesperson"),
     )
     territory = ModelSelectField(
-        label=_("Territory"), required=False, queryset=Territory.objects.all()
+        label=_("Territory"),
+        required=False,
+        queryset=Territory.objects.all(),
+        options_cache=options_cache("contacts.bulk.territory"),
     )
     language = ModelSelectField(
-        label=_("Language"), required=False, queryset=Language.objects.all()
+        label=_("Language"),
+        required=False,
+        queryset=Language.objects.all(),
+        options_cache=options_cache("contacts.bulk.language"),
     )
     country = forms.ChoiceField(  # built when a value is checked (see ContactFilterForm)
         label=_("Country/region"), required=False, choices=lambda: [("", "—"), *countries]

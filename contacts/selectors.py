@@ -56,6 +56,74 @@ class ContactPage(keyset.Page):
         return self.rows
 
 
+class _Named:
+    """The company, salesperson or territory of a ContactRow: what the list shows of it."""
+
+    __slots__ = ("description", "name", "no")
+
+    def __init__(self, no=None, name=None, description=None):
+        self.no, self.name, self.description = no, name, description
+
+
+class ContactRow:
+    """A contact as the list shows it (contact_links.contact_rows): the attributes of a
+    Contact it reads, from one values_list row instead of a model instance for the
+    contact and one each for its company, salesperson and territory."""
+
+    FIELDS = (
+        "no",
+        "name",
+        "type",
+        "company_id",
+        "city",
+        "phone_no",
+        "email",
+        "salesperson_id",
+        "territory_id",
+        "company__no",
+        "company__name",
+        "salesperson__name",
+        "territory__description",
+    )
+    __slots__ = (
+        "city",
+        "company",
+        "company_id",
+        "email",
+        "name",
+        "no",
+        "phone_no",
+        "salesperson",
+        "salesperson_id",
+        "territory",
+        "territory_id",
+        "type",
+    )
+
+    def __init__(self, values: tuple):
+        (
+            self.no,
+            self.name,
+            self.type,
+            self.company_id,
+            self.city,
+            self.phone_no,
+            self.email,
+            self.salesperson_id,
+            self.territory_id,
+            company_no,
+            company_name,
+            salesperson_name,
+            territory_description,
+        ) = values
+        self.company = _Named(no=company_no, name=company_name) if self.company_id else None
+        self.salesperson = _Named(name=salesperson_name) if self.salesperson_id else None
+        self.territory = _Named(description=territory_description) if self.territory_id else None
+
+    def get_type_display(self) -> str:
+        return str(dict(Contact.Type.choices).get(self.type, self.type))
+
+
 def _next_prefix(value: str) -> str:
     """The smallest string greater than every string that starts with `value`."""
     return value[:-1] + chr(ord(value[-1]) + 1)
@@ -184,6 +252,7 @@ def contact_list(
     page_size: int = PAGE_SIZE,
     count: bool = True,
     related: tuple[str, ...] = ("company", "salesperson", "territory"),
+    as_rows: bool = False,
 ) -> ContactPage:
     """One page of the contact list in the order `sort` (see SORTS; default no.), after or
     before a given no. (keyset), or the last page. `count=False`: no total (None), for
@@ -192,8 +261,11 @@ def contact_list(
     Four queries or fewer (count, the cursor's sort value, page; nothing per row): the
     company of each person and the salesperson/territory come with the page by joins
     (`related`: the API shows only the company's no., and the codes it has in the row).
+    `as_rows`: the rows are ContactRow (what the list page shows), not Contact.
     """
-    qs = contact_filter(params=params).select_related(*related)
+    qs = contact_filter(params=params)
+    if not as_rows:
+        qs = qs.select_related(*related)
     clean_params = {
         key: str(getattr(params.get(key), "pk", params.get(key)) or "")
         for key in FILTER_KEYS
@@ -213,6 +285,8 @@ def contact_list(
         page_class=ContactPage,
         default_sort=DEFAULT_SORT,
         count=count,
+        values=ContactRow.FIELDS if as_rows else None,
+        row=ContactRow if as_rows else None,
     )
 
 

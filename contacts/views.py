@@ -40,6 +40,7 @@ from contacts.models import Contact
 from contacts.panels import card_panels
 from listing import exporting
 from listing.keyset import request_position
+from marketing_setup.versioning import setup_snapshot
 
 logger = logging.getLogger(__name__)
 CARD_PERSONS = 50
@@ -81,6 +82,11 @@ def _filter_params(form: ContactFilterForm) -> dict:
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_list_view(request):
+    with setup_snapshot():  # the selects' options: one read of the setup's version
+        return _contact_list(request)
+
+
+def _contact_list(request):
     form = ContactFilterForm(request.GET or None)
     params = _filter_params(form)
     page = selectors.contact_list(
@@ -90,6 +96,7 @@ def contact_list_view(request):
         last=request.GET.get("last") == "1",
         sort=request.GET.get("sort"),
         position=request_position(request.GET.get("pos")),
+        as_rows=True,
     )
     context = {
         "form": form,

@@ -15,7 +15,7 @@ the migration which sort an index serves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,11 +131,23 @@ def _beyond(
     return [after]
 
 
-def _fetch(qs: QuerySet, parts: list[Q], order: list, limit: int) -> list:
-    """Up to `limit` rows of the parts in turn (a later part only when needed)."""
+def _fetch(
+    qs: QuerySet,
+    parts: list[Q],
+    order: list,
+    limit: int,
+    values: Sequence[str] | None = None,
+    row: Callable[[tuple], Any] | None = None,
+) -> list:
+    """Up to `limit` rows of the parts in turn (a later part only when needed); with
+    `values`, row(tuple of those values) for each instead of a model instance."""
     rows: list = []
     for part in parts:
-        rows += list(qs.filter(part).order_by(*order)[: limit - len(rows)])
+        page = qs.filter(part).order_by(*order)
+        if values is not None:
+            page = page.values_list(*values)
+        found = list(page[: limit - len(rows)])
+        rows += found if row is None else [row(values) for values in found]
         if len(rows) >= limit:
             break
     return rows
@@ -167,13 +179,17 @@ def keyset_page(
     page_class: type[Page] = Page,
     default_sort: str = "",
     count: bool = True,
+    values: Sequence[str] | None = None,
+    row: Callable[[tuple], Any] | None = None,
 ) -> Page:
     """A page of `qs` in the order `sort` (one of `options`, "-" for descending), after or
     before the row whose `tiebreak` value is given, or the last page. Three queries at
     most (the count, the cursor's sort value, the page), one more where a page of a
     nullable sort runs from the values into the NULLs. With `count=False` the total is
     not counted (None) for callers that show none: a broad search's capped count reads
-    thousands of rows where the page reads fifty."""
+    thousands of rows where the page reads fifty. `values` and `row`: the rows are
+    row(values_list of those fields) instead of model instances (the count and the
+    cursor read `qs` as it is); a row needs the `tiebreak` attribute."""
     option = _option(sort, options)
     descending = sort.startswith("-")
     total, capped = count_capped(qs, cap=count_cap) if count else (None, False)
@@ -201,7 +217,7 @@ def keyset_page(
                 descending=not descending,
                 nullable=option.nullable,
             )
-        rows = _fetch(qs, parts, backward, page_size + 1)
+        rows = _fetch(qs, parts, backward, page_size + 1, values, row)
         has_previous = len(rows) > page_size
         rows = list(reversed(rows[:page_size]))
         has_next = bool(before)
@@ -222,7 +238,7 @@ def keyset_page(
                 descending=descending,
                 nullable=option.nullable,
             )
-        rows = _fetch(qs, parts, forward, page_size + 1)
+        rows = _fetch(qs, parts, forward, page_size + 1, values, row)
         has_next = len(rows) > page_size
         rows = rows[:page_size]
         has_previous = bool(after)

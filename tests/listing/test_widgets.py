@@ -3,6 +3,7 @@
 import pytest
 from django import forms
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from listing.widgets import ModelSelectField, QuickSelect
@@ -56,8 +57,6 @@ def test_model_select_field_reads_its_options_in_one_query():
 def test_options_listed_by_a_template_loop_cost_one_query():
     """{% for %} asks for the length before it loops (Django's iterator counts with a
     query of its own): both come from the one read."""
-    from django.template import Context, Template
-
     Territory.objects.bulk_create(Territory(code=f"T{i}", description=f"T {i}") for i in range(3))
 
     class Form(forms.Form):
@@ -71,3 +70,58 @@ def test_options_listed_by_a_template_loop_cost_one_query():
         html = template.render(Context({"form": Form()}))
     assert len(queries) == 1
     assert html == "4:;3:T0;2:T1;1:T2;"
+
+
+@pytest.mark.parametrize("value", ["", "a", "x", 3, None, "nope", 'x "quoted"'])
+@pytest.mark.parametrize("attrs", [None, {"id": "id_f", "data-x": 'say "hi" & <go>'}])
+def test_quick_select_with_an_options_cache_writes_djangos_markup(value, attrs):
+    """The options come from the cache (built once, nothing selected) and the value's
+    option is marked in the copy: the same HTML as Select renders for every value."""
+    built = []
+
+    def options_cache(build):
+        if not built:
+            built.append(build())
+        return built[0]
+
+    quick = QuickSelect(choices=CHOICES)
+    quick.options_cache = options_cache
+    for _ in range(2):
+        assert quick.render("f<", value, attrs) == forms.Select(choices=CHOICES).render(
+            "f<", value, attrs
+        )
+    assert len(built) == 1 and " selected" not in built[0]
+
+
+@pytest.mark.django_db
+def test_model_select_field_with_an_options_cache_reads_no_options():
+    Territory.objects.bulk_create(Territory(code=f"T{i}", description=f"T & {i}") for i in range(3))
+    stored = {}
+
+    def options_cache(build):
+        if "html" not in stored:
+            stored["html"] = build()
+        return stored["html"]
+
+    class Form(forms.Form):
+        territory = ModelSelectField(
+            queryset=Territory.objects.all(), empty_label="All", options_cache=options_cache
+        )
+
+    class PlainForm(forms.Form):
+        territory = forms.ModelChoiceField(queryset=Territory.objects.all(), empty_label="All")
+
+    assert str(Form()["territory"]) == str(PlainForm()["territory"])
+    with CaptureQueriesContext(connection) as queries:
+        unbound = str(Form()["territory"]), str(Form(initial={"territory": "T1"})["territory"])
+    assert len(queries) == 0
+    assert unbound == (
+        str(PlainForm()["territory"]),
+        str(PlainForm(initial={"territory": "T1"})["territory"]),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        html = str(Form(data={"territory": "T2"})["territory"])
+    # The value's validation reads its row, nothing reads the options.
+    assert [q["sql"].count("T2") for q in queries] == [1]
+    assert html == str(PlainForm(data={"territory": "T2"})["territory"])
+    assert '<option value="T2" selected>' in html
