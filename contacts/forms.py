@@ -19,7 +19,7 @@ from contacts.models import Contact
 from contacts.selectors import company_resolve
 from contacts.services import contact_manual_no_allowed
 from listing import exporting
-from listing.widgets import LookupInput, ModelSelectField, QuickSelect
+from listing.widgets import LookupInput, ModelSelectField, QuickBoundField, QuickSelect
 from marketing_setup.models import Language, MarketingSetup, Salesperson, Territory
 from marketing_setup.versioning import options_cache
 from numbering.services import series_choices, series_has_relationships
@@ -235,6 +235,8 @@ FORM_FOR_TYPE = {Contact.Type.COMPANY: CompanyForm, Contact.Type.PERSON: PersonF
 class ContactFilterForm(forms.Form):
     """The list page's search box and filters (GET)."""
 
+    bound_field_class = QuickBoundField  # labels written in Python
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -392,6 +394,8 @@ class ImportUploadForm(forms.Form):
 
 class ContactBulkForm(forms.Form):
     """The contact list's bulk actions on the selected rows (or on every matching row)."""
+
+    bound_field_class = QuickBoundField  # labels written in Python
 
     ASSIGN_ACTIONS = {
         "assign_salesperson": "salesperson",

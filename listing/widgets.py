@@ -19,8 +19,9 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 
 class LookupInput(forms.TextInput):
@@ -106,6 +107,48 @@ class QuickSelect(forms.Select):
             f'<select name="{conditional_escape(name)}"{_attrs_html(final_attrs)}>'
             f"{options}\n</select>"
         )
+
+
+class QuickBoundField(forms.BoundField):
+    """A BoundField whose label_tag() writes the markup of Django's label.html (and
+    attrs.html) in Python instead of rendering those two templates for each label
+    (about 0.15 ms a label; a list page's filter and bulk forms show eleven). A form
+    uses it with `bound_field_class = QuickBoundField`; a form with its own label
+    template, or a field asking for other contents, is rendered by Django."""
+
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
+        if self.form.template_name_label != _LABEL_TEMPLATE or contents is not None:
+            return super().label_tag(contents, attrs, label_suffix, tag)
+        # As BoundField.label_tag, up to its template.
+        contents = self.label
+        if label_suffix is None:
+            label_suffix = (
+                self.field.label_suffix
+                if self.field.label_suffix is not None
+                else self.form.label_suffix
+            )
+        if label_suffix and contents and contents[-1] not in _(":?.!"):
+            contents = format_html("{}{}", contents, label_suffix)
+        widget = self.field.widget
+        id_ = widget.attrs.get("id") or self.auto_id
+        if not id_:
+            return mark_safe(conditional_escape(contents))
+        id_for_label = widget.id_for_label(id_)
+        if id_for_label:
+            attrs = {**(attrs or {}), "for": id_for_label}
+        if self.field.required and hasattr(self.form, "required_css_class"):
+            attrs = attrs or {}
+            if "class" in attrs:
+                attrs["class"] += " " + self.form.required_css_class
+            else:
+                attrs["class"] = self.form.required_css_class
+        tag = conditional_escape(tag or "label")
+        return mark_safe(  # every part is escaped
+            f"<{tag}{_attrs_html(attrs or {})}>{conditional_escape(contents)}</{tag}>"
+        )
+
+
+_LABEL_TEMPLATE = forms.Form.template_name_label
 
 
 class OneQueryChoiceIterator(ModelChoiceIterator):

@@ -5,8 +5,10 @@ from django import forms
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-from listing.widgets import ModelSelectField, QuickSelect
+from listing.widgets import ModelSelectField, QuickBoundField, QuickSelect
 from marketing_setup.models import Territory
 
 CHOICES = [
@@ -125,3 +127,59 @@ def test_model_select_field_with_an_options_cache_reads_no_options():
     assert [q["sql"].count("T2") for q in queries] == [1]
     assert html == str(PlainForm(data={"territory": "T2"})["territory"])
     assert '<option value="T2" selected>' in html
+
+
+class _LabelForm(forms.Form):
+    plain = forms.CharField(label="Name")
+    ends = forms.CharField(label="Which?", required=False)
+    hostile = forms.CharField(label='Tom & "Jerry" <b>', required=False)
+    lazy = forms.CharField(label=gettext_lazy("Search"), required=False)
+    suffixed = forms.CharField(label="Code", label_suffix=" =>", required=False)
+    own_id = forms.CharField(label="Own", widget=forms.TextInput(attrs={"id": "x<y"}))
+    choice = forms.ChoiceField(label="Choice", choices=[("a", "A")], widget=QuickSelect)
+    radios = forms.ChoiceField(
+        label="Radios", choices=[("a", "A")], widget=forms.RadioSelect, required=False
+    )
+
+
+class _QuickLabelForm(_LabelForm):
+    bound_field_class = QuickBoundField
+
+
+@pytest.mark.parametrize("language", ["en", "nb", "nl"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"auto_id": False},
+        {"auto_id": "id_bulk_%s", "label_suffix": ""},
+        {"data": {"plain": "x"}, "prefix": "filter"},
+    ],
+)
+@pytest.mark.parametrize("required_css_class", [None, "req"])
+@pytest.mark.parametrize("attrs", [None, {"class": "c", "data-x": 'a "b"'}])
+def test_quick_labels_write_djangos_markup(language, options, required_css_class, attrs):
+    plain_class = type("Plain", (_LabelForm,), {})
+    quick_class = type("Quick", (_QuickLabelForm,), {})
+    if required_css_class:
+        plain_class.required_css_class = quick_class.required_css_class = required_css_class
+    with translation.override(language):
+        plain, quick = plain_class(**options), quick_class(**options)
+        for name in plain.fields:
+            expected = plain[name].label_tag(attrs=dict(attrs or {}) or None)
+            assert quick[name].label_tag(attrs=dict(attrs or {}) or None) == expected
+            assert quick[name].label_tag(tag="legend") == plain[name].label_tag(tag="legend")
+            assert quick[name].label_tag("<b>own</b>") == plain[name].label_tag("<b>own</b>")
+            assert quick[name].label_tag(label_suffix="!") == plain[name].label_tag(
+                label_suffix="!"
+            )
+        rendered = Template("{{ form.plain.label_tag }}").render(Context({"form": quick}))
+        assert rendered == str(plain["plain"].label_tag())
+
+
+def test_the_list_forms_use_quick_labels():
+    from contacts.forms import ContactBulkForm, ContactFilterForm
+
+    for form in (ContactFilterForm(), ContactBulkForm(auto_id="id_bulk_%s")):
+        for name in form.fields:
+            assert isinstance(form[name], QuickBoundField)
