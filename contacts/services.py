@@ -271,11 +271,19 @@ def contact_before_save(contact: Contact, *, update_fields=None) -> None:
     """pre_save: the insert/modify rules for any save path not already prepared."""
     if update_fields is not None and not _PREPARE_FIELDS.intersection(update_fields):
         contact._contacts_push_old_values = None
+        contact._contacts_setup = None  # this save read none (see contact_save_setup)
         return
     if not getattr(contact, "_contacts_prepared", False):
         contact_prepare(contact)
     if contact._state.adding:
         contact_assign_number(contact, contact._contacts_setup)
+
+
+def contact_save_setup(contact: Contact) -> MarketingSetup | None:
+    """The Marketing Setup the rules of the contact's save read (None when the save
+    prepared nothing): for post_save receivers of upper apps, which then need not read
+    it again (one statement fewer per save)."""
+    return getattr(contact, "_contacts_setup", None)
 
 
 def contact_after_save(contact: Contact) -> None:

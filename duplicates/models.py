@@ -118,7 +118,9 @@ class ContactMatchKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("contact", "key"), name="dupl_key_contact_key_unique"),
         ]
-        indexes = [models.Index(fields=("key",), name="dupl_key_lookup")]
+        # The key and its holder: the lookups by key (a save's candidates and the
+        # keys' counts) read the index only, never the table.
+        indexes = [models.Index(fields=("key", "contact"), name="dupl_key_holder")]
 
     def __str__(self) -> str:
         return f"{self.contact_id}: {self.key}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from contacts.maintenance import analyze_after_bulk_write
 from contacts.models import Contact
+from contacts.services import contact_save_setup
 from duplicates import linkage, matching
 from duplicates.models import (
     ContactDuplicate,
@@ -175,36 +176,64 @@ def _key_counts(keys: Sequence[str]) -> dict[str, int]:
     return dict(rows)
 
 
-def _key_holders(contact_id: int, keys: Sequence[str]) -> tuple[dict[str, int], set[int]]:
-    """How many companies have each key, and the companies sharing a blocking key that
-    is not too common: one statement (each key's count beside at most MAX_KEY_GROUP + 1
-    of its holders, so a common key costs no more rows than a rare one)."""
+def _key_candidates(
+    contact_id: int, keys: Sequence[str], fields: Sequence[str]
+) -> tuple[dict[str, int], list[dict]]:
+    """How many companies have each key (the contact included), and the `fields` of the
+    companies sharing a blocking key that is not too common (at most MAX_KEY_GROUP
+    holders), with their stored profiles as `companies_values(..., profiles=True)`
+    gives them, by id: one statement, written out (the ORM's compilation of it costs
+    more than running it). Each key's first holder row carries its count; a holder's
+    values come only with the rows of usable keys, so a common key costs one row."""
     if not keys:
-        return {}, set()
+        return {}, []
+    blocking = [key for key in keys if matching.is_blocking_key(key)]
     connection = connections[router.db_for_read(ContactMatchKey)]
     quote = connection.ops.quote_name
-    table, key, holder = (
-        quote(name) for name in (ContactMatchKey._meta.db_table, "key", "contact_id")
+    key, holder = quote("key"), quote("contact_id")
+    columns = list(dict.fromkeys(("id", "type", *fields)))
+    contact_columns = ", ".join(
+        f"c.{quote(Contact._meta.get_field(name).column)}" for name in columns
     )
-    # Written out: the ORM's compilation of the window query costs more than running it.
+    usable = (
+        f" AND r.n BETWEEN 2 AND %s AND r.{key} IN ({', '.join(['%s'] * len(blocking))})"
+        if blocking
+        else " AND 1 = 0"
+    )
     sql = (
-        f"SELECT {key}, {holder}, n FROM (SELECT {key}, {holder}, "
-        f"COUNT(*) OVER (PARTITION BY {key}) AS n, "
-        f"ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {holder}) AS r "
-        f"FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(keys))})) ranked "
-        "WHERE r <= %s"
+        f"SELECT r.{key}, r.n, {contact_columns}, p.{quote('fingerprint')}, p.{quote('data')} "
+        f"FROM (SELECT {key}, {holder}, COUNT(*) OVER (PARTITION BY {key}) AS n, "
+        f"ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {holder}) AS rn "
+        f"FROM {quote(ContactMatchKey._meta.db_table)} "
+        f"WHERE {key} IN ({', '.join(['%s'] * len(keys))})) r "
+        f"LEFT JOIN {quote(Contact._meta.db_table)} c ON c.{quote('id')} = r.{holder} "
+        f"AND r.{holder} <> %s{usable} "
+        f"LEFT JOIN {quote(ContactMatchProfile._meta.db_table)} p "
+        f"ON p.{quote('contact_id')} = c.{quote('id')} "
+        f"WHERE r.rn = 1 OR c.{quote('id')} IS NOT NULL"
     )
+    params = [*keys, contact_id, *([matching.MAX_KEY_GROUP, *blocking] if blocking else [])]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*keys, matching.MAX_KEY_GROUP + 1])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     counts: dict[str, int] = {}
-    candidates: set[int] = set()
-    for value, other, n in rows:
-        counts[value] = n
-        usable = 2 <= n <= matching.MAX_KEY_GROUP and matching.is_blocking_key(value)
-        if usable and other != contact_id:
-            candidates.add(other)
-    return counts, candidates
+    by_id: dict[int, dict] = {}
+    width = len(columns)
+    company = Contact.Type.COMPANY
+    for row in rows:
+        counts[row[0]] = row[1]
+        values = row[2 : 2 + width]
+        other = values[0]
+        if other is None or other in by_id or values[1] != company:
+            continue
+        record = {name: value or "" for name, value in zip(columns[2:], values[2:], strict=True)}
+        record["id"] = other
+        record["country"] = str(record.get("country") or "")
+        fingerprint, data = row[2 + width :]
+        fresh = data and fingerprint == matching.profile_fingerprint(record)
+        record["_profile"] = matching.profile_load(data, record["no"]) if fresh else None
+        by_id[other] = record
+    return counts, [by_id[other] for other in sorted(by_id)]
 
 
 _PROFILE_COLUMNS = ("duplicate_match_profile__fingerprint", "duplicate_match_profile__data")
@@ -280,21 +309,30 @@ def duplicates_search_for(
     if method == REFERENCE:
         threshold = matching.reference_threshold(len(lines), setup.search_hit_pct)
         counts = _reference_counts(contact.pk, own.strings, threshold)
-        candidates = set(counts)
+        counts.pop(contact.pk, None)
+        if not counts:
+            return []
+        others = companies_values(counts, record_fields(lines), profiles=True)
         key_counts: dict[str, int] = {}
     else:
-        key_counts, candidates = _key_holders(contact.pk, sorted(own.keys))
+        key_counts, others = _key_candidates(contact.pk, sorted(own.keys), record_fields(lines))
         counts = {}
-    candidates.discard(contact.pk)
-    if not candidates:
-        return []
-    others = companies_values(candidates, record_fields(lines), profiles=True)
+        if not others:
+            return []
     model = learning.model_in_use()
     scorer = matching.Scorer(model, matching.key_frequencies(key_counts, model), model.companies)
+    profiles = [record.pop("_profile") or matching.Profile.of(record) for record in others]
+    kept = range(len(others))
+    if method != REFERENCE:
+        # Only pairs whose ceiling reaches Search Hit % are scored in full (as in the
+        # full search, `matching.Scorer.hopeful`): the same pairs, most candidates
+        # skipped for a few comparisons.
+        minimum = linkage.min_weight_for(setup.search_hit_pct)
+        kept, _ceilings = scorer.hopeful(own.profile, profiles, kept, minimum - 1e-6)
     found = []
-    for record in others:
-        profile = record.pop("_profile") or matching.Profile.of(record)
-        match = scorer.match(own.profile, profile)
+    for index in kept:
+        record = others[index]
+        match = scorer.match(own.profile, profiles[index])
         if method == REFERENCE:
             strings = counts.get(record["id"], 0)
         else:
@@ -404,7 +442,8 @@ def contact_check_duplicates(
     is new, changed type or a watched field changed; a company that became a person
     loses its company index. Returns the new pairs, or None when nothing was searched.
     """
-    setup = MarketingSetup.get()
+    # Read by the contact rules of this same save (in its transaction): not read again.
+    setup = contact_save_setup(contact) or MarketingSetup.get()
     if before is not None and before.get("type") != contact.type:
         contact_unindex(contact=contact)
     if not setup.maintain_search_strings:
