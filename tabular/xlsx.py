@@ -226,6 +226,10 @@ class Workbook:
         `number` is the row before the first (for rows without r="...")."""
         from openpyxl.utils.datetime import from_excel
 
+        # An empty chunk (the quick path hands over what is left of its buffer, which may
+        # be nothing) is not the end of the sheet: only the end of `chunks` is.
+        chunks = (chunk for chunk in chunks if chunk)
+
         data, offsets = self.strings.data, self.strings.offsets
         dates, durations = self.date_styles, self.timedelta_styles
         epoch = self.epoch
