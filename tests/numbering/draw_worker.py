@@ -5,7 +5,9 @@
 Settings come from DJANGO_SETTINGS_MODULE / DATABASE_URL in the environment. The worker
 sets Django up, touches GO_FILE.ready-<pid>, waits for GO_FILE, then draws COUNT
 committed numbers, each in its own transaction; with --rollback-every K every K-th draw
-is rolled back instead (the number must come back to the pool).
+is rolled back instead (the number must come back to the pool). A draw refused because
+the line was switched while it drew ("... was changed while a number was drawn from it.
+Please try again.") is tried again, as the message asks.
 """
 
 from __future__ import annotations
@@ -36,12 +38,12 @@ def main() -> None:
     django.setup()
     from django.db import connection, transaction
 
-    from numbering.services import series_next_number
+    from numbering.services import NumberSeriesError, series_next_number
 
     connection.ensure_connection()
     go = Path(args.go_file)
     Path(f"{go}.ready-{os.getpid()}").touch()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # the other workers may start slowly on a loaded box
     while not go.exists():
         if time.monotonic() > deadline:
             sys.exit("no go signal")
@@ -56,6 +58,11 @@ def main() -> None:
                 if args.rollback_every and attempts % args.rollback_every == 0:
                     raise _Rollback
         except _Rollback:
+            continue
+        except NumberSeriesError as exc:
+            if exc.code != "changed":
+                raise
+            print(f"retry: {exc}", file=sys.stderr, flush=True)
             continue
         print(number, flush=True)
         drawn += 1

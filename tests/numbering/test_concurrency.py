@@ -66,7 +66,9 @@ def _run_workers(
         for _ in range(PROCESSES)
     ]
     try:
-        deadline = time.monotonic() + 60
+        # A guard against a hang, not a timing: four Django start-ups took over a minute
+        # on a box at load 26 (CI, 2026-12-03).
+        deadline = time.monotonic() + 300
         while len(list(tmp_path.glob("go.ready-*"))) < PROCESSES:
             assert time.monotonic() < deadline, "workers did not start"
             assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
