@@ -32,7 +32,8 @@ Parts:
               companies, SQLite and, with --database-url, PostgreSQL, against the same
               save without the duplicate upkeep, the two taking turns company by
               company: p50/p95 wall time and CPU time (time.process_time: this
-              process only, not the PostgreSQL server) per save, statements per save,
+              process; on PostgreSQL also the server backend's, from
+              /proc/PID/schedstat) per save, statements per save,
               the held-out twins found; --repeat rounds (min/median), the load average
               of each round; --show-sql prints one save's statements
 
@@ -498,10 +499,13 @@ def _autosearch(size: int, new: int, seed: int, rounds: int, show_sql: bool) -> 
     )
     loaded_nos = {r["no"] for r in loaded}
 
-    def save(r, with_upkeep: bool) -> tuple[float, float, list[str], bool | None]:
-        """One company created (and deleted again, untimed): wall s, CPU s, statements,
-        whether its held-out twin was found (None: it has none)."""
+    server = _server_cpu(connection)
+
+    def save(r, with_upkeep: bool) -> tuple[float, float, float, list[str], bool | None]:
+        """One company created (and deleted again, untimed): wall s, CPU s, server CPU
+        s, statements, whether its held-out twin was found (None: it has none)."""
         company = contact(r)
+        served = server()
         wall, cpu = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as ctx, transaction.atomic():
             if with_upkeep:
@@ -510,6 +514,7 @@ def _autosearch(size: int, new: int, seed: int, rounds: int, show_sql: bool) -> 
                 with _signals_off(pre_save, post_save):
                     company.save()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        served = server() - served
         hit = None
         twin = partner.get(r["no"])
         if with_upkeep and twin in loaded_nos:
@@ -521,7 +526,7 @@ def _autosearch(size: int, new: int, seed: int, rounds: int, show_sql: bool) -> 
         # each round saves the same new companies into the same table.
         with _signals_off(pre_save, post_save):
             company.delete()
-        return wall, cpu, [q["sql"] for q in ctx.captured_queries], hit
+        return wall, cpu, served, [q["sql"] for q in ctx.captured_queries], hit
 
     modes = (("save without duplicate upkeep", False), ("save + autosearch", True))
     for r in held[:3]:  # warm-up: caches, the model in use, prepared plans
@@ -530,14 +535,15 @@ def _autosearch(size: int, new: int, seed: int, rounds: int, show_sql: bool) -> 
     summary = {label: [] for label, _ in modes}
     sample_sql: dict[str, list[str]] = {}
     for round_no in range(1, rounds + 1):
-        runs = {label: ([], [], [], [0, 0]) for label, _ in modes}
+        runs = {label: ([], [], [], [0, 0], []) for label, _ in modes}
         for r in held:
             # The two saves of each company take turns: both see the same load.
             for label, with_upkeep in modes:
-                wall, cpu, sql, hit = save(r, with_upkeep)
-                walls, cpus, counts, found = runs[label]
+                wall, cpu, served, sql, hit = save(r, with_upkeep)
+                walls, cpus, counts, found, serveds = runs[label]
                 walls.append(wall)
                 cpus.append(cpu)
+                serveds.append(served)
                 counts.append(len(sql))
                 if hit is not None:
                     found[0] += hit
@@ -545,22 +551,31 @@ def _autosearch(size: int, new: int, seed: int, rounds: int, show_sql: bool) -> 
                 sample_sql.setdefault(label, sql)
         print(f"  round {round_no} (load {' '.join(f'{x:.1f}' for x in os.getloadavg())}):")
         for label, _with_upkeep in modes:
-            walls, cpus, counts, found = runs[label]
+            walls, cpus, counts, found, serveds = runs[label]
             p50, p95 = _p50_p95(walls)
             cpu50, cpu95 = _p50_p95(cpus)
-            summary[label].append((p50, p95, cpu50, cpu95))
+            server50, server95 = _p50_p95(serveds)
+            summary[label].append((p50, p95, cpu50, cpu95, server50, server95))
             twins = f"  twins found {found[0]}/{found[1]}" if found[1] else ""
+            on_server = (
+                f"  server CPU p50 {server50:4.1f} p95 {server95:4.1f} ms"
+                if connection.vendor == "postgresql"
+                else ""
+            )
             print(
                 f"    {label:<30} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  CPU p50 {cpu50:5.1f} "
-                f"p95 {cpu95:5.1f} ms  statements {statistics.median(counts):.0f} "
+                f"p95 {cpu95:5.1f} ms{on_server}  statements {statistics.median(counts):.0f} "
                 f"(max {max(counts)}){twins}"
             )
     print(f"  over {rounds} rounds of {len(held)} saves (min / median of the rounds' figures):")
     for label, _with_upkeep in modes:
         columns = list(zip(*summary[label], strict=True))
+        names = ("p50", "p95", "CPU p50", "CPU p95", "server CPU p50", "server CPU p95")
+        if connection.vendor != "postgresql":
+            names, columns = names[:4], columns[:4]
         text = "  ".join(
             f"{name} {min(values):.1f}/{statistics.median(values):.1f}"
-            for name, values in zip(("p50", "p95", "CPU p50", "CPU p95"), columns, strict=True)
+            for name, values in zip(names, columns, strict=True)
         )
         print(f"    {label:<30} {text} ms")
     base, upkeep = (summary[label] for label, _ in modes)
@@ -571,6 +586,21 @@ def _autosearch(size: int, new: int, seed: int, rounds: int, show_sql: bool) -> 
             print(f"  statements of one {label}:")
             for text in sql:
                 print(f"    {text[:300]}")
+
+
+def _server_cpu(connection):
+    """A function giving the CPU seconds the PostgreSQL backend serving `connection` has
+    used (/proc/PID/schedstat: the server runs on this machine); 0 for SQLite, which
+    runs in this process (its CPU time is in process_time)."""
+    if connection.vendor != "postgresql":
+        return lambda: 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    path = Path(f"/proc/{pid}/schedstat")
+    if not path.exists():
+        return lambda: 0.0
+    return lambda: int(path.read_text().split()[0]) / 1e9
 
 
 def _p50_p95(seconds: list[float]) -> tuple[float, float]:

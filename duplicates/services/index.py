@@ -187,6 +187,8 @@ def _index_tuples(
 
 
 PROFILE_COLUMNS = ("contact", "fingerprint", "data")
+STRING_COLUMNS = ("contact", "field", "part", "string")
+KEY_COLUMNS = ("contact", "key")
 
 
 def profile_row(contact_id: int, record: Mapping, profile: matching.Profile) -> tuple:
@@ -236,6 +238,26 @@ def _insert_one_statement(
         )
 
 
+def _insert_together(parts: list[tuple[type[models.Model], tuple[str, ...], list[tuple]]]) -> None:
+    """The rows of one contact in several tables (model, columns, rows): one statement on
+    PostgreSQL (the first inserts as data-modifying WITH clauses of the last), one per
+    table elsewhere (SQLite has no data-modifying WITH, and runs in-process)."""
+    parts = [part for part in parts if part[2]]
+    if not parts:
+        return
+    connection = connections[router.db_for_write(parts[0][0])]
+    if connection.vendor != "postgresql" or len(parts) == 1:
+        for model, columns, rows in parts:
+            _insert_one_statement(model, columns, rows)
+        return
+    inserts = [_insert_sql(connection, model, columns, len(rows)) for model, columns, rows in parts]
+    sql = "WITH {} {}".format(
+        ", ".join(f"i{n} AS ({insert})" for n, insert in enumerate(inserts[:-1])), inserts[-1]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for _model, _columns, rows in parts for row in rows for v in row])
+
+
 def search_strings_build(
     *,
     contact: Contact,
@@ -260,25 +282,27 @@ def search_strings_build(
     if replace:
         ContactSearchString.objects.filter(contact=contact).delete()
         ContactMatchKey.objects.filter(contact=contact).delete()
-    _insert_one_statement(
-        ContactSearchString,
-        ("contact", "field", "part", "string"),
-        [(contact.pk, f, p, s) for (f, p), s in strings.items()],
-    )
-    _insert_one_statement(
-        ContactMatchKey, ("contact", "key"), [(contact.pk, key) for key in sorted(keys)]
-    )
+    string_rows = [(contact.pk, f, p, s) for (f, p), s in strings.items()]
+    key_rows = [(contact.pk, key) for key in sorted(keys)]
     _contact_id, fingerprint, data = profile_row(contact.pk, record, profile)
-    if replace:  # one statement, whether the company had a profile or not
+    profile_rows = [(contact.pk, fingerprint, data)]
+    if replace:
+        _insert_one_statement(ContactSearchString, STRING_COLUMNS, string_rows)
+        _insert_one_statement(ContactMatchKey, KEY_COLUMNS, key_rows)
+        # One statement, whether the company had a profile or not.
         ContactMatchProfile.objects.bulk_create(
             [ContactMatchProfile(contact_id=contact.pk, fingerprint=fingerprint, data=data)],
             update_conflicts=True,
             unique_fields=["contact"],
             update_fields=["fingerprint", "data"],
         )
-    else:
-        _insert_one_statement(
-            ContactMatchProfile, PROFILE_COLUMNS, [(contact.pk, fingerprint, data)]
+    else:  # a new company: nothing to replace, the three tables' rows in one go
+        _insert_together(
+            [
+                (ContactSearchString, STRING_COLUMNS, string_rows),
+                (ContactMatchKey, KEY_COLUMNS, key_rows),
+                (ContactMatchProfile, PROFILE_COLUMNS, profile_rows),
+            ]
         )
 
 
