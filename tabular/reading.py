@@ -12,8 +12,9 @@
   line. Lines may end in CRLF, LF or CR alone; quoted values may hold line breaks. A quote
   that is never closed, or one that swallows the following rows, is an error on the line
   where it opens, never a silently merged row.
-- XLSX: the first worksheet, streamed by tabular.xlsx (the standard library's C XML
-  parser; rows are not held, the shared strings are kept compactly). Parsing the
+- XLSX: the first worksheet, streamed by tabular.xlsx (regular expressions over the
+  rows, the standard library's C XML parser for any row they do not take; rows are not
+  held, the shared strings are kept compactly). Parsing the
   sheet's XML is still the slow part, so the first complete read also writes the
   rows to an anonymous temporary file (marshal, in blocks) that later reads stream
   from instead (an import reads a file twice); `Table.close()` removes it.
