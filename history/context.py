@@ -214,7 +214,7 @@ def current_event(using: str = "default") -> Event:
             return event
     event = _new_event(frame, using)
     if connection.in_atomic_block:
-        marker = _Marker(event.pk, using)
+        marker = _Marker(event, using)
         connection.on_commit(marker, robust=True)
     else:
         marker = None  # autocommit: the writer sends the signal after writing
@@ -231,23 +231,23 @@ def written(using: str = "default") -> None:
     frame = _scope_frame(using)
     known = frame.events.pop(using, None)
     if known is not None:
-        _Marker(known[0].pk, using)()
+        _Marker(known[0], using)()
 
 
 class _Marker:
-    """On commit: send `history.signals.changes_recorded` for the event."""
+    """On commit: send `history.signals.changes_recorded` for the event (the object the
+    writers wrote and `Operation.set_object` saved: committed as it is, so not read
+    again)."""
 
-    def __init__(self, event_id: int, using: str):
-        self.event_id = event_id
+    def __init__(self, event: Event, using: str):
+        self.event = event
         self.using = using
 
     def __call__(self) -> None:
         from history.models import Change
         from history.signals import changes_recorded
 
-        event = Event.objects.using(self.using).filter(pk=self.event_id).first()
-        if event is None:
-            return
+        event = self.event
         changes_recorded.send(
             sender=Event,
             event=event,

@@ -86,16 +86,56 @@ def read_old(instance: models.Model, *, using: str, update_fields=None) -> None:
     if instance.pk is None or not fields:
         instance._history_old = None if instance.pk is None else {}
         return
-    row = (
-        type(instance)
-        ._base_manager.using(using)
-        .filter(pk=instance.pk)
-        .values(*(f.attname for f in fields))
-        .first()
-    )
+    row = _stored_values(type(instance), instance.pk, fields, using)
     instance._history_old = (
         None if row is None else {f.attname: values.encode(f, row[f.attname]) for f in fields}
     )
+
+
+# (model, database, attnames) -> (SELECT by key, [(column, its converters)]): every save
+# of a tracked model reads its stored values; compiled once, not by the ORM per save.
+_STORED_VALUES_SQL: dict[tuple, tuple[str, list]] = {}
+
+
+def _stored_values(model, pk, fields, using: str) -> dict[str, Any] | None:
+    """{attname: value} of the stored row of `model` with key `pk` (None when gone), as
+    ``model._base_manager.filter(pk=pk).values(*attnames).first()`` gives them."""
+    opts = model._meta
+    if opts.parents or any(f.model._meta.concrete_model is not opts.concrete_model for f in fields):
+        return (  # fields on other tables (multi-table inheritance): the ORM joins them
+            model._base_manager.using(using)
+            .filter(pk=pk)
+            .values(*(f.attname for f in fields))
+            .first()
+        )
+    connection = connections[using]
+    key = (opts.concrete_model, using, tuple(f.attname for f in fields))
+    compiled = _STORED_VALUES_SQL.get(key)
+    if compiled is None:
+        qn = connection.ops.quote_name
+        columns = []
+        for f in fields:
+            col = f.get_col(opts.db_table)
+            columns.append(
+                (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+            )
+        sql = (
+            f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(opts.db_table)} "
+            f"WHERE {qn(opts.pk.column)} = %s"
+        )
+        compiled = _STORED_VALUES_SQL[key] = (sql, columns)
+    sql, columns = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [opts.pk.get_db_prep_value(pk, connection)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    result = {}
+    for f, (col, converters), value in zip(fields, columns, row, strict=True):
+        for converter in converters:
+            value = converter(value, col, connection)
+        result[f.attname] = value
+    return result
 
 
 def _via_for_instance(instance, using: str) -> tuple[int | None, str, str]:
@@ -357,8 +397,11 @@ def record_update_shared(
     """Before ``queryset.update(**updates)`` of rows that all hold the `old` values and
     point at the current `via` object (the caller's filter says so: the persons following
     a company, inside `history.context.via(company)`): ONE shared change row per
-    logged field and the rows' keys in `ChangeObject`, with one INSERT and
-    one INSERT ... SELECT, however many rows. Returns False (nothing written) when this
+    logged field and the rows' keys in `ChangeObject`: the first field's row with one
+    INSERT ... SELECT ... WHERE EXISTS (the rows) RETURNING its key, the other fields'
+    rows in one INSERT, the keys with one INSERT ... SELECT, however many rows (the
+    rows' filter compiled once, in raw SQL: no ORM save per statement). Returns False
+    (nothing written) when this
     shape does not fit (a logged field without its old value, an expression, keys that
     are not integers, no via object the rows point at): the caller logs the usual way."""
     registration = tracked(queryset.model)
@@ -387,51 +430,53 @@ def record_update_shared(
         f.many_to_one and f.related_model is type(via_obj) for f in registration.fields
     ):
         return False
-    if not queryset.exists():
-        return True  # no row changes: nothing to log (no shared row without objects)
+    connection = connections[using]
+    if not connection.features.can_return_columns_from_insert:
+        return False  # the lead row's key is read back with RETURNING
     via_type, via_id, via_repr = _via_constant(using)
     ct_id = _ct_id(queryset.model)
+    qn = connection.ops.quote_name
+    # The rows' keys, compiled once: the lead row is written only when some row will
+    # change (EXISTS over them), and its ChangeObject rows are these keys.
+    keys = queryset.order_by().annotate(h_oid=F("pk")).values_list("h_oid")
+    keys_sql, keys_params = keys.query.get_compiler(using).as_sql()
+    columns = (*COLUMNS, "objects_of")
+    by_attname = {f.attname: f.column for f in Change._meta.concrete_fields}
+    insert = (
+        f"INSERT INTO {qn(Change._meta.db_table)} "
+        f"({', '.join(qn(by_attname[c]) for c in columns)}) "
+    )
+    row_sql = f"({', '.join(['%s'] * len(columns))})"
 
-    def row(field, before, after, objects_of=None) -> Change:
-        return Change(
-            event=event,
-            content_type_id=ct_id,
-            object_id="",
-            action=Action.UPDATE,
-            field=field.name,
-            old=before,
-            new=after,
-            via_type_id=via_type,
-            via_id=via_id,
-            via_repr=via_repr,
-            objects_of=objects_of,
-        )
+    def row(field, before, after, objects_of=None) -> list:
+        # In COLUMNS order, then objects_of.
+        return [
+            event.pk, ct_id, "", "", Action.UPDATE, field.name, before, after,
+            via_type, via_id, via_repr, False, objects_of,
+        ]  # fmt: skip
 
     # The first field's row names the objects; the others' point at it.
-    (lead,) = Change.objects.using(using).bulk_create([row(*items[0])])
-    if lead.pk is None:  # no RETURNING on this database: read the key back
-        lead.pk = (
-            Change.objects.using(using)
-            .filter(event=event, object_id="", field=lead.field)
-            .order_by("-id")
-            .values_list("pk", flat=True)
-            .first()
-        )
-    if len(items) > 1:
-        Change.objects.using(using).bulk_create([row(*item, lead.pk) for item in items[1:]])
-    # The keys only: readers read the objects' reprs when shown (history.models.member_repr).
-    members = queryset.order_by().annotate(
-        h_change=Cast(Value(lead.pk), BigIntegerField()), h_oid=F("pk")
-    )
-    connection = connections[using]
-    qn = connection.ops.quote_name
-    sql, params = members.values_list("h_change", "h_oid").query.get_compiler(using).as_sql()
-    table = qn(ChangeObject._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({qn('change_id')}, {qn('object_id')}) "
-            f"SELECT {qn('h_change')}, {qn('h_oid')} FROM ({sql}) hsub",
-            params,
+            f"{insert}SELECT {', '.join(['%s'] * len(columns))} "
+            f"WHERE EXISTS ({keys_sql}) RETURNING {qn('id')}",
+            [*row(*items[0]), *keys_params],
+        )
+        found = cursor.fetchone()
+        if found is None:
+            return True  # no row changes: nothing to log (no shared row without objects)
+        lead = int(found[0])
+        if len(items) > 1:
+            cursor.execute(
+                f"{insert}VALUES {', '.join([row_sql] * (len(items) - 1))}",
+                [value for item in items[1:] for value in row(*item, lead)],
+            )
+        # The keys only: readers read the objects' reprs when shown
+        # (history.models.member_repr).
+        cursor.execute(
+            f"INSERT INTO {qn(ChangeObject._meta.db_table)} ({qn('change_id')}, "
+            f"{qn('object_id')}) SELECT {lead}, hsub.{qn('h_oid')} FROM ({keys_sql}) hsub",
+            keys_params,
         )
     context.written(using)
     return True
