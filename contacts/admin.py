@@ -161,3 +161,21 @@ class ImportUploadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.ContactPlace)
+class ContactPlaceAdmin(admin.ModelAdmin):
+    """Each contact's city key and post code as the contact list sorts and searches them
+    (kept by every write path, contacts/places.py): shown, never edited here (deleted
+    with their contact)."""
+
+    list_display = ("no", "city_key", "post_code")
+    search_fields = ("no",)
+    list_per_page = 50
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -52,6 +52,7 @@ class ContactsConfig(AppConfig):
             sender=Contact,
             dispatch_uid="contacts.apply_contact_rules",
         )
+        post_save.connect(receivers.keep_place, sender=Contact, dispatch_uid="contacts.keep_place")
         post_save.connect(
             receivers.push_company_fields,
             sender=Contact,

@@ -32,11 +32,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from contacts import columns, import_matching, inheritance, names, searchkeys
+from contacts import columns, import_matching, inheritance, names, places, searchkeys
 from contacts.emails import validate_email_list
 from contacts.identifiers import vat_check_message, vat_fails_check
 from contacts.maintenance import analyze_after_bulk_write
-from contacts.models import Contact
+from contacts.models import Contact, ContactPlace
 from contacts.selectors import contacts_for_old_nos
 from contacts.services import contact_apply_defaults, contact_clear_person_fields
 from contacts.signals import contacts_bulk_created
@@ -839,6 +839,7 @@ def _renumber(ids: array, numbers: list[str]) -> None:
                     f"UPDATE {table} SET {no} = %s WHERE {pk} = %s",
                     list(zip(chunk_nos, chunk_ids, strict=True)),
                 )
+            places.places_renumber(chunk_ids, chunk_nos, using=connection.alias)
 
 
 _INSERT_FIELDS = [f for f in Contact._meta.concrete_fields if not f.primary_key]
@@ -895,6 +896,7 @@ def _insert(contacts: list[Contact]) -> list[int]:
     for contact in contacts:
         contact._state.adding = False
         contact._state.db = connection.alias
+    places.places_insert(contacts, using=connection.alias)
     return [contact.pk for contact in contacts]
 
 
@@ -1465,7 +1467,7 @@ def _import(
         _check_deferred_constraints()
         writer.finish()
         # Statistics for the planner once committed (15.5): the tables this import filled.
-        analyze_after_bulk_write(len(writer.created_ids), Contact, Change)
+        analyze_after_bulk_write(len(writer.created_ids), Contact, ContactPlace, Change)
     result.companies_created = writer.companies_created
     result.persons_created = writer.persons_created
     result.skipped = sum(1 for r in existing if r.action == import_matching.SKIP)

@@ -20,7 +20,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from contacts import searchkeys
+from contacts import places, searchkeys
 from contacts.emails import validate_email_list
 from contacts.indexes import PrefixIndex
 from history.queryset import HistoryQuerySet
@@ -63,7 +63,39 @@ PERSONAL_FIELDS = (
 
 
 class ContactQuerySet(HistoryQuerySet):
-    """Contacts' queries; a HistoryQuerySet, so update() and bulk_create() are logged."""
+    """Contacts' queries; a HistoryQuerySet, so update() and bulk_create() are logged.
+    Both also keep the contacts' place rows (ContactPlace, contacts/places.py)."""
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            after = places.before_update(self, kwargs)
+            count = super().update(**kwargs)
+            after()
+            return count
+
+    update.alters_data = True
+
+    def update_known(self, old: dict, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            after = places.before_update(self, kwargs)
+            count = super().update_known(old, **kwargs)
+            after()
+            return count
+
+    update_known.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            missing = [obj.no for obj in created if obj.pk is None]
+            if missing:  # ignore_conflicts: no keys came back
+                pks = dict(self.model._base_manager.filter(no__in=missing).values_list("no", "pk"))
+                for obj in created:
+                    obj.pk = obj.pk or pks.get(obj.no)
+            places.places_insert([obj for obj in created if obj.pk], using=self.db)
+            return created
+
+    bulk_create.alters_data = True
 
 
 class Contact(SaveNeverReinserts, models.Model):
@@ -198,6 +230,8 @@ class Contact(SaveNeverReinserts, models.Model):
         # HOT; any index naming a column makes its change non-HOT, partial ones too (the
         # predicate's and the expression's columns count). Foreign keys are indexed by
         # the (fk, no) indexes that lead with them, or by a plain one (no LIKE-only twin).
+        # The city and post code are sorted and searched in ContactPlace (contacts/
+        # places.py), so a company's move reaches its persons as HOT updates.
         indexes = [
             models.Index(fields=("type", "no"), name="contact_type_no"),
             # Blocked contacts only (few): the list says how many of its contacts an
@@ -208,13 +242,9 @@ class Contact(SaveNeverReinserts, models.Model):
                 condition=models.Q(privacy_blocked=True),
                 name="contact_privacy_blocked",
             ),
-            # The list sorted by city, paged by (city, no) (also an equality on city).
-            models.Index(fields=("city", "no"), name="contact_city_no"),
             # Staff list (contacts/selectors.py): case-insensitive prefix search and
             # filter + keyset pagination by no. without sorting the filtered set.
             PrefixIndex(fields=("search_name",), name="contact_search_name"),
-            PrefixIndex(fields=("post_code",), name="contact_post_code"),
-            PrefixIndex(Upper("city"), name="contact_upper_city", pattern_ops="text_pattern_ops"),
             PrefixIndex(Upper("email"), name="contact_upper_email", pattern_ops="text_pattern_ops"),
             models.Index(fields=("territory", "no"), name="contact_territory_no"),
             models.Index(fields=("salesperson", "no"), name="contact_salesperson_no"),
@@ -282,6 +312,36 @@ class Contact(SaveNeverReinserts, models.Model):
         if self.is_company:
             return self.name
         return self.company.name if self.company_id else ""
+
+
+class ContactPlace(models.Model):
+    """A contact's city (as its key) and post code as the contact list sorts and searches
+    them, with its no. for paging; kept by every write path (contacts/places.py)."""
+
+    contact = models.OneToOneField(
+        Contact,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="place",
+        verbose_name=_("contact"),
+    )
+    no = models.CharField(_("no."), max_length=20)
+    city_key = models.CharField(_("city key"), max_length=places.CITY_KEY_LENGTH, blank=True)
+    post_code = models.CharField(_("post code"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("contact place")
+        verbose_name_plural = _("contact places")
+        indexes = [
+            # The list sorted by city, paged by (city key, no.); the city search is a
+            # range on it (keys are folded ASCII).
+            models.Index(fields=("city_key", "no"), name="contact_place_city_no"),
+            # The list's post code prefix search.
+            PrefixIndex(fields=("post_code",), name="contact_place_post_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.no} {self.city_key} {self.post_code}".strip()
 
 
 class ImportUpload(models.Model):

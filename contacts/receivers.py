@@ -7,7 +7,7 @@ contacts.services.company_bulk_update).
 
 from __future__ import annotations
 
-from contacts import services
+from contacts import places, services
 
 
 def apply_contact_rules(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
@@ -20,3 +20,8 @@ def push_company_fields(sender, instance, created=False, raw=False, **kwargs) ->
     """post_save: a company's changed inheritable fields reach its persons."""
     if not raw:
         services.contact_after_save(instance)
+
+
+def keep_place(sender, instance, created=False, raw=False, update_fields=None, using=None, **kw):
+    """post_save: the contact's place row (the list's city and post code) follows."""
+    places.place_after_save(instance, created=created, update_fields=update_fields, using=using)

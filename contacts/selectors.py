@@ -23,8 +23,8 @@ from django.db.models import Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
-from contacts import searchkeys
-from contacts.models import Contact
+from contacts import places, searchkeys
+from contacts.models import Contact, ContactPlace
 from listing import keyset
 
 PAGE_SIZE = keyset.PAGE_SIZE
@@ -39,7 +39,8 @@ FILTER_KEYS = ("q", "type", "company", "salesperson", "territory", "country")
 SORTS = (
     keyset.SortOption("no", "no"),
     keyset.SortOption("name", "name_key"),  # contact_name_key_no
-    keyset.SortOption("city", "city"),  # contact_city_no
+    # The city key and the no. copied beside it: contact_place_city_no (contacts/places.py).
+    keyset.SortOption("city", "place__city_key", tiebreak="place__no"),
     keyset.SortOption("type", "type"),  # contact_type_no
     keyset.SortOption("country", "country"),  # contact_country_no
     keyset.SortOption("salesperson", "salesperson_id", nullable=True),  # contact_salesperson_no
@@ -166,12 +167,27 @@ def _key_prefix_q(field: str, value: str) -> Q:
     )
 
 
+def _place_search_q(text: str) -> Q:
+    """Prefix matches on a ContactPlace (contacts/places.py): the city by its key ("tromso"
+    finds Tromsø, as a name is found by its key), the post code as typed (upper case)."""
+    q = _prefix_q("post_code", text.upper())
+    folded = places.city_key(text)
+    if folded:
+        q |= _key_prefix_q("city_key", folded)
+    return q
+
+
+def _place_ids(text: str) -> QuerySet:
+    return ContactPlace.objects.filter(_place_search_q(text)).values("contact_id")
+
+
 def _prefix_search_q(text: str) -> Q:
-    """Prefix matches on the indexed columns (needs the upper_city/upper_email aliases)."""
+    """Prefix matches on the indexed columns of the contact row (needs the upper_email
+    alias); the city and post code are matched in ContactPlace (`_place_search_q`)."""
     upper = text.upper()  # search_name and no. are upper-cased in Python
-    q = _prefix_q("no", upper) | _prefix_q("search_name", upper) | _prefix_q("post_code", upper)
+    q = _prefix_q("no", upper) | _prefix_q("search_name", upper)
     for sql_upper in _sql_upper_variants(text):  # compared with UPPER(column) in SQL
-        q |= _prefix_q("upper_city", sql_upper) | _prefix_q("upper_email", sql_upper)
+        q |= _prefix_q("upper_email", sql_upper)
     folded = searchkeys.fold(text)
     if folded:  # "saether" finds Sæther, "naess" Næss
         q |= _key_prefix_q("name_key", folded)
@@ -186,39 +202,45 @@ def _prefix_search_q(text: str) -> Q:
 
 
 def _with_search_aliases(qs: QuerySet[Contact]) -> QuerySet[Contact]:
-    return qs.alias(upper_city=Upper("city"), upper_email=Upper("email"))
+    return qs.alias(upper_email=Upper("email"))
+
+
+def _search_branches(text: str) -> list[Q]:
+    """The search as conditions whose union is the result: the contact row's own columns
+    (PostgreSQL answers their OR from its indexes at once: BitmapOr), and the place row's
+    city and post code (a subquery: an OR with it could use no index)."""
+    folded = searchkeys.fold(text)
+    own = _prefix_search_q(text)
+    if len(text) >= NAME_CONTAINS_MIN_LENGTH and len(folded) >= NAME_CONTAINS_MIN_LENGTH:
+        own |= Q(name_key__contains=folded)  # PostgreSQL: the trigram index
+    return [own, Q(id__in=_place_ids(text))]
 
 
 def _search(qs: QuerySet[Contact], text: str) -> QuerySet[Contact]:
-    """Prefix search on no., search name, name key, city, post code, phone keys, e-mail
-    and e-mail domain; from NAME_CONTAINS_MIN_LENGTH characters also the folded name
-    containing the folded text."""
+    """Prefix search on no., search name, name key, city key, post code, phone keys,
+    e-mail and e-mail domain; from NAME_CONTAINS_MIN_LENGTH characters also the folded
+    name containing the folded text. One queryset (contact_list pages the branches of
+    `_search_branches` on its own on PostgreSQL, where that is faster)."""
     qs = _with_search_aliases(qs)
     folded = searchkeys.fold(text)
     if len(text) < NAME_CONTAINS_MIN_LENGTH or len(folded) < NAME_CONTAINS_MIN_LENGTH:
-        return qs.filter(_prefix_search_q(text))
+        return qs.filter(_prefix_search_q(text) | Q(id__in=_place_ids(text)))
     if connection.vendor == "sqlite":
         # SQLite has no index for "contains", so the name needs a full scan. Keep it
         # cheap: the prefix matches come once from their indexes (MULTI-INDEX OR) as
         # an id set, and the scan only tests the name key with LIKE instead of every
         # prefix condition on every row.
         prefix_ids = _with_search_aliases(Contact.objects.all()).filter(_prefix_search_q(text))
-        return qs.filter(Q(id__in=prefix_ids.values("id")) | Q(name_key__contains=folded))
-    # PostgreSQL answers every branch from an index (trigram for the name key): BitmapOr.
-    return qs.filter(_prefix_search_q(text) | Q(name_key__contains=folded))
+        return qs.filter(
+            Q(id__in=prefix_ids.values("id"))
+            | Q(id__in=_place_ids(text))
+            | Q(name_key__contains=folded)
+        )
+    return qs.filter(_search_branches(text)[0] | Q(id__in=_place_ids(text)))
 
 
-def contact_filter(*, params: Mapping[str, Any]) -> QuerySet[Contact]:
-    """Contacts matching the list's search text and filters (unordered, unsliced).
-
-    `params` keys (all optional, blank means no filter): q (search text), type,
-    company (company no.: the company and its persons), salesperson (code),
-    territory (code), country (ISO code).
-    """
-    qs = Contact.objects.all()
-    text = str(params.get("q") or "").strip()
-    if text:
-        qs = _search(qs, text)
+def _filters(qs: QuerySet[Contact], params: Mapping[str, Any]) -> QuerySet[Contact]:
+    """The list's filters other than the search text."""
     if params.get("type"):
         qs = qs.filter(type=params["type"])
     company_no = str(params.get("company") or "").strip().upper()
@@ -234,6 +256,20 @@ def contact_filter(*, params: Mapping[str, Any]) -> QuerySet[Contact]:
     if params.get("country"):
         qs = qs.filter(country=params["country"])
     return qs
+
+
+def contact_filter(*, params: Mapping[str, Any]) -> QuerySet[Contact]:
+    """Contacts matching the list's search text and filters (unordered, unsliced).
+
+    `params` keys (all optional, blank means no filter): q (search text), type,
+    company (company no.: the company and its persons), salesperson (code),
+    territory (code), country (ISO code).
+    """
+    qs = Contact.objects.all()
+    text = str(params.get("q") or "").strip()
+    if text:
+        qs = _search(qs, text)
+    return _filters(qs, params)
 
 
 def contact_count_capped(qs: QuerySet[Contact], *, cap: int = COUNT_CAP) -> tuple[int, bool]:
@@ -263,7 +299,18 @@ def contact_list(
     (`related`: the API shows only the company's no., and the codes it has in the row).
     `as_rows`: the rows are ContactRow (what the list page shows), not Contact.
     """
-    qs = contact_filter(params=params)
+    text = str(params.get("q") or "").strip()
+    branches: list[Q] = []
+    if text and connection.vendor == "postgresql":
+        # Each branch of the search from its own indexes, the page from their union.
+        qs = _filters(_with_search_aliases(Contact.objects.all()), params)
+        branches = _search_branches(text)
+    else:
+        qs = contact_filter(params=params)
+    sort = keyset.parse_sort(sort, SORTS, DEFAULT_SORT)
+    if sort.removeprefix("-") == "city":
+        # An inner join, so the place rows' index can lead (every contact has one).
+        qs = qs.filter(place__isnull=False)
     if not as_rows:
         qs = qs.select_related(*related)
     clean_params = {
@@ -273,7 +320,7 @@ def contact_list(
     }
     return keyset.keyset_page(
         qs,
-        sort=keyset.parse_sort(sort, SORTS, DEFAULT_SORT),
+        sort=sort,
         options=SORTS,
         tiebreak="no",
         after=after,
@@ -287,6 +334,7 @@ def contact_list(
         count=count,
         values=ContactRow.FIELDS if as_rows else None,
         row=ContactRow if as_rows else None,
+        branches=branches,
     )
 
 
@@ -355,7 +403,15 @@ def contact_lookup(
     in no. order."""
     kind = Contact.Type.COMPANY if companies_only else kind
     params = {"q": text, "type": kind if kind in Contact.Type.values else ""}
-    return list(contact_filter(params=params).select_related("company").order_by("no")[:limit])
+    text = str(text or "").strip()
+    if text and connection.vendor == "postgresql":
+        # The first keys of each branch of the search, then their rows (see contact_list).
+        qs = _filters(_with_search_aliases(Contact.objects.all()), params)
+        keys = [qs.filter(b).order_by("no").values("pk")[:limit] for b in _search_branches(text)]
+        qs = Contact.objects.filter(pk__in=keys[0].union(*keys[1:]))
+    else:
+        qs = contact_filter(params=params)
+    return list(qs.select_related("company").order_by("no")[:limit])
 
 
 # --- numbers that no longer exist ---------------------------------------------------

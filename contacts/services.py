@@ -30,7 +30,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts import inheritance, names, searchkeys
+from contacts import inheritance, names, places, searchkeys
 from contacts.emails import normalise_email_list
 from contacts.models import Contact
 from contacts.signals import contacts_bulk_updated, person_company_changed
@@ -65,6 +65,7 @@ _PREPARE_FIELDS = {
     *(inheritance.attname(f) for f in inheritance.INHERITED_FIELDS),
 }
 _OLD_ROW_FIELDS = (
+    "no",
     "type",
     "company_id",
     "correspondence_type",
@@ -144,6 +145,7 @@ def contact_prepare(contact: Contact, *, setup: MarketingSetup | None = None, us
     if old is None and not contact._state.adding:
         # Merged or deleted since it was loaded: an edit never brings it back (13.1).
         raise RecordGone(contact)
+    places.remember(contact, old)
     contact_clear_person_fields(contact)
     _sync_names(contact, old)
     if old is None:

@@ -28,11 +28,15 @@ COUNT_CAP = 1_000
 @dataclass(frozen=True)
 class SortOption:
     """A sortable column: the URL key (`?sort=name`, `?sort=-name`), the model field it
-    orders by and whether that field may be NULL."""
+    orders by (a path through a relation is fine) and whether that field may be NULL."""
 
     key: str
     field: str
     nullable: bool = False
+    # The column that breaks ties in this order when it is not the list's tiebreak
+    # itself but a copy of it beside `field` (the same values), so that one index of
+    # (field, copy) pages the order: e.g. a side table's copy of the no.
+    tiebreak: str = ""
 
 
 @dataclass
@@ -91,9 +95,20 @@ class Page:
         return max(0, self.total - self.page_size)
 
 
-def count_capped(qs: QuerySet, *, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """(count, capped): counts at most cap + 1 rows, so it costs O(cap), not O(table)."""
-    n = qs.order_by()[: cap + 1].count()
+def count_capped(
+    qs: QuerySet, *, cap: int = COUNT_CAP, branches: Sequence[Q] = ()
+) -> tuple[int, bool]:
+    """(count, capped): counts at most cap + 1 rows, so it costs O(cap), not O(table).
+
+    `branches`: the rows of `qs` that match any of these conditions, counted as the
+    union of at most cap + 1 keys per branch (exact below the cap: then no branch was
+    cut; at least cap + 1 keys otherwise). For conditions on different tables, which
+    one OR cannot answer from the indexes of both (see keyset_page)."""
+    if branches:
+        keys = [qs.filter(branch).order_by().values("pk")[: cap + 1] for branch in branches]
+        n = keys[0].union(*keys[1:]).count()
+    else:
+        n = qs.order_by()[: cap + 1].count()
     return (cap, True) if n > cap else (n, False)
 
 
@@ -138,19 +153,46 @@ def _fetch(
     limit: int,
     values: Sequence[str] | None = None,
     row: Callable[[tuple], Any] | None = None,
+    branches: Sequence[Q] = (),
 ) -> list:
     """Up to `limit` rows of the parts in turn (a later part only when needed); with
-    `values`, row(tuple of those values) for each instead of a model instance."""
+    `values`, row(tuple of those values) for each instead of a model instance. With
+    `branches`: the first `limit` keys of each branch in the order, and the rows of
+    their union (one statement: the first rows of the union are among them)."""
     rows: list = []
     for part in parts:
-        page = qs.filter(part).order_by(*order)
+        wanted = limit - len(rows)
+        page = qs.filter(part)
+        if branches:
+            keys = [
+                page.filter(branch).order_by(*order).values("pk")[:wanted] for branch in branches
+            ]
+            page = qs.model._base_manager.using(qs.db).filter(pk__in=keys[0].union(*keys[1:]))
+            page = page.select_related(*_related(qs))
+        page = page.order_by(*order)
         if values is not None:
             page = page.values_list(*values)
-        found = list(page[: limit - len(rows)])
+        found = list(page[:wanted])
         rows += found if row is None else [row(values) for values in found]
         if len(rows) >= limit:
             break
     return rows
+
+
+def _related(qs: QuerySet) -> list[str]:
+    """The select_related() paths of `qs` (a dict of nested paths, or True, or False)."""
+    related = qs.query.select_related
+    if not isinstance(related, dict):
+        return []
+
+    def paths(tree: dict, prefix: str) -> list[str]:
+        found = []
+        for name, sub in tree.items():
+            found.append(prefix + name)
+            found += paths(sub, f"{prefix}{name}__") if sub else []
+        return found
+
+    return paths(related, "")
 
 
 def _order(field: str, tiebreak: str, *, descending: bool, nullable: bool) -> list:
@@ -181,6 +223,7 @@ def keyset_page(
     count: bool = True,
     values: Sequence[str] | None = None,
     row: Callable[[tuple], Any] | None = None,
+    branches: Sequence[Q] = (),
 ) -> Page:
     """A page of `qs` in the order `sort` (one of `options`, "-" for descending), after or
     before the row whose `tiebreak` value is given, or the last page. Three queries at
@@ -189,10 +232,18 @@ def keyset_page(
     not counted (None) for callers that show none: a broad search's capped count reads
     thousands of rows where the page reads fifty. `values` and `row`: the rows are
     row(values_list of those fields) instead of model instances (the count and the
-    cursor read `qs` as it is); a row needs the `tiebreak` attribute."""
+    cursor read `qs` as it is); a row needs the `tiebreak` attribute.
+
+    `branches`: the rows of `qs` matching any of these conditions, each fetched in the
+    order on its own (first keys of each, then the rows of their union), for conditions
+    on different tables (a column of the row, a column of a side table): one OR of them
+    can be answered neither from one index range nor by combining indexes (PostgreSQL's
+    BitmapOr needs every branch on the same table). Needs LIMIT inside UNION
+    (PostgreSQL); elsewhere pass one condition in `qs` instead."""
     option = _option(sort, options)
     descending = sort.startswith("-")
-    total, capped = count_capped(qs, cap=count_cap) if count else (None, False)
+    order_tiebreak = option.tiebreak or tiebreak
+    total, capped = count_capped(qs, cap=count_cap, branches=branches) if count else (None, False)
     cursor_key = before or after
     cursor_value = None
     if cursor_key and option.field != tiebreak:
@@ -204,20 +255,22 @@ def keyset_page(
             position = 0
         else:
             cursor_value = found[0][0]
-    forward = _order(option.field, tiebreak, descending=descending, nullable=option.nullable)
-    backward = _order(option.field, tiebreak, descending=not descending, nullable=option.nullable)
+    forward = _order(option.field, order_tiebreak, descending=descending, nullable=option.nullable)
+    backward = _order(
+        option.field, order_tiebreak, descending=not descending, nullable=option.nullable
+    )
     if before or last:
         parts = [Q()]
         if before:
             parts = _beyond(
                 option.field,
-                tiebreak,
+                order_tiebreak,
                 cursor_value,
                 before,
                 descending=not descending,
                 nullable=option.nullable,
             )
-        rows = _fetch(qs, parts, backward, page_size + 1, values, row)
+        rows = _fetch(qs, parts, backward, page_size + 1, values, row, branches)
         has_previous = len(rows) > page_size
         rows = list(reversed(rows[:page_size]))
         has_next = bool(before)
@@ -232,13 +285,13 @@ def keyset_page(
         if after:
             parts = _beyond(
                 option.field,
-                tiebreak,
+                order_tiebreak,
                 cursor_value,
                 after,
                 descending=descending,
                 nullable=option.nullable,
             )
-        rows = _fetch(qs, parts, forward, page_size + 1, values, row)
+        rows = _fetch(qs, parts, forward, page_size + 1, values, row, branches)
         has_next = len(rows) > page_size
         rows = rows[:page_size]
         has_previous = bool(after)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from contacts import selectors
 from contacts.models import Contact
+from contacts.searchkeys import fold
 from listing.keyset import keyset_page
 from tests.factories import SalespersonFactory, TerritoryFactory
 
@@ -36,6 +37,8 @@ def contacts():
 
 def _expected(rows, field, descending):
     def value(c):
+        if field == "city":  # sorted by its key, as the name is: Ålesund with the A's
+            return fold(c.city)
         return getattr(c, field)
 
     nulls = [c for c in rows if value(c) is None]
