@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from contacts.models import Contact
+from contacts.models import Contact, ContactPlace
 from contacts.searchkeys import KEY_FIELDS, apply_search_keys
 from duplicates.models import (
     ContactDuplicate,
@@ -65,8 +65,15 @@ MERGE_FIELDS = (
 KEEP = "keep"
 MERGE = "merge"
 
-# Rows of this app that describe a contact rather than belong to it: rebuilt, not moved.
-_REBUILT = (ContactSearchString, ContactMatchKey, ContactMatchProfile, ContactDuplicate)
+# Rows that describe a contact rather than belong to it: rebuilt, not moved (this app's,
+# and the contact's place row, which the contact's own writes keep: contacts/places.py).
+_REBUILT = (
+    ContactSearchString,
+    ContactMatchKey,
+    ContactMatchProfile,
+    ContactDuplicate,
+    ContactPlace,
+)
 
 
 def _relations() -> list:
