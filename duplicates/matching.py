@@ -847,6 +847,37 @@ SESSIONS = {
 }
 
 
+#: Key families whose groups of more than SMALL_GROUP records pair a record only with
+#: its WINDOW nearest on each side in the order of `window_order` (sorted
+#: neighbourhood): a group of name-word prefixes within a town holds many companies
+#: that merely share two words' beginnings, and a twin (a typo after the fourth
+#: letter, another word order) sorts next to its record.
+WINDOW_FAMILIES = frozenset({"prefixes"})
+SMALL_GROUP = 8
+WINDOW = 4
+
+
+def window_order(profile: Profile) -> tuple[str, str, str]:
+    """The order of a large group's records for the window: name words sorted, then
+    the name as written, then the number (a total order, the same in every search)."""
+    return (profile.name_key, profile.name, profile.no)
+
+
+def window_neighbours(order: Sequence[int]) -> list[list[int]]:
+    """For the records in window order, each one's neighbours within WINDOW places
+    (their positions in `order`'s values, sorted)."""
+    n = len(order)
+    return [
+        sorted(order[max(0, p - WINDOW) : p] + order[p + 1 : min(n, p + 1 + WINDOW)])
+        for p in range(n)
+    ]
+
+
+def windowed(key: str, size: int) -> bool:
+    """Whether a group of `size` records under `key` pairs its records by the window."""
+    return size > SMALL_GROUP and key_family(key) in WINDOW_FAMILIES
+
+
 def key_family(key: str) -> str:
     return _FAMILY_OF.get(key.partition(":")[0], "")
 
@@ -970,7 +1001,18 @@ class Blocks:
         for h, members in groups.items():
             if members.__class__ is int or len(members) > max_group:
                 continue
-            group_family[id(members)] = families_of[h]
+            family = families_of[h]
+            if len(members) > SMALL_GROUP and family in WINDOW_FAMILIES:
+                # Sorted neighbourhood: each record gets its own list of neighbours.
+                order = sorted(members, key=lambda i: window_order(profiles[i]))
+                for index, near in zip(order, window_neighbours(order), strict=True):
+                    own = neighbour_groups[index]
+                    if own is None:
+                        neighbour_groups[index] = [near]
+                    else:
+                        own.append(near)
+                continue
+            group_family[id(members)] = family
             for index in members:
                 own = neighbour_groups[index]
                 if own is None:
@@ -981,11 +1023,13 @@ class Blocks:
 
     def shared_families(self, index: int, other: int) -> set[str]:
         """The key families through which two records are candidates."""
-        return {
-            self.group_family[id(members)]
+        families = {
+            self.group_family.get(id(members))
             for members in self.neighbour_groups[index] or ()
             if other in members
         }
+        families.discard(None)  # a window's neighbours (WINDOW_FAMILIES: no session)
+        return families
 
     def neighbours(self, index: int) -> set[int]:
         """The candidates of a record with a higher index (each pair once)."""

@@ -178,15 +178,17 @@ def _key_counts(keys: Sequence[str]) -> dict[str, int]:
 
 def _key_candidates(
     contact_id: int, keys: Sequence[str], fields: Sequence[str]
-) -> tuple[dict[str, int], list[dict]]:
+) -> tuple[dict[str, int], list[dict], dict[str, list[int]]]:
     """How many companies have each key (the contact included), and the `fields` of the
     companies sharing a blocking key that is not too common (at most MAX_KEY_GROUP
     holders), with their stored profiles as `companies_values(..., profiles=True)`
     gives them, by id: one statement, written out (the ORM's compilation of it costs
     more than running it). Each key's first holder row carries its count; a holder's
-    values come only with the rows of usable keys, so a common key costs one row."""
+    values come only with the rows of usable keys, so a common key costs one row.
+    Third (empty unless a key's group pairs by the window, `matching.windowed`): the
+    other holders (ids) of each such key, and under "" those of the other keys."""
     if not keys:
-        return {}, []
+        return {}, [], {}
     blocking = [key for key in keys if matching.is_blocking_key(key)]
     connection = connections[router.db_for_read(ContactMatchKey)]
     quote = connection.ops.quote_name
@@ -220,10 +222,17 @@ def _key_candidates(
     by_id: dict[int, dict] = {}
     width = len(columns)
     company = Contact.Type.COMPANY
+    windowed: dict[str, list[int]] = {}
+    plain: set[int] = set()  # holders of keys whose groups pair every member
     for row in rows:
         counts[row[0]] = row[1]
         values = row[2 : 2 + width]
         other = values[0]
+        if other is not None:
+            if matching.windowed(row[0], row[1]):
+                windowed.setdefault(row[0], []).append(other)
+            else:
+                plain.add(other)
         if other is None or other in by_id or values[1] != company:
             continue
         record = {name: value or "" for name, value in zip(columns[2:], values[2:], strict=True)}
@@ -233,7 +242,9 @@ def _key_candidates(
         fresh = data and fingerprint == matching.profile_fingerprint(record)
         record["_profile"] = matching.profile_load(data, record["no"]) if fresh else None
         by_id[other] = record
-    return counts, [by_id[other] for other in sorted(by_id)]
+    if windowed:
+        windowed[""] = sorted(plain)  # under "": the holders reached in full
+    return counts, [by_id[other] for other in sorted(by_id)], windowed
 
 
 _PROFILE_COLUMNS = ("duplicate_match_profile__fingerprint", "duplicate_match_profile__data")
@@ -315,7 +326,9 @@ def duplicates_search_for(
         others = companies_values(counts, record_fields(lines), profiles=True)
         key_counts: dict[str, int] = {}
     else:
-        key_counts, others = _key_candidates(contact.pk, sorted(own.keys), record_fields(lines))
+        key_counts, others, windowed = _key_candidates(
+            contact.pk, sorted(own.keys), record_fields(lines)
+        )
         counts = {}
         if not others:
             return []
@@ -323,12 +336,16 @@ def duplicates_search_for(
     scorer = matching.Scorer(model, matching.key_frequencies(key_counts, model), model.companies)
     profiles = [record.pop("_profile") or matching.Profile.of(record) for record in others]
     kept = range(len(others))
+    if method != REFERENCE and windowed:
+        kept = _within_windows(own, others, profiles, windowed)
     if method != REFERENCE:
         # Only pairs whose ceiling reaches Search Hit % are scored in full (as in the
         # full search, `matching.Scorer.hopeful`): the same pairs, most candidates
         # skipped for a few comparisons.
         minimum = linkage.min_weight_for(setup.search_hit_pct)
-        kept, _ceilings = scorer.hopeful(own.profile, profiles, kept, minimum - 1e-6)
+        kept, _ceilings = scorer.hopeful(
+            own.profile, [profiles[index] for index in kept], kept, minimum - 1e-6
+        )
     found = []
     for index in kept:
         record = others[index]
@@ -342,6 +359,30 @@ def duplicates_search_for(
             strings = sum(1 for line, s in own.strings.items() if theirs.get(line) == s)
         found.append(FoundPair(contact.pk, record["id"], strings, match.score, match.reasons))
     return found
+
+
+def _within_windows(
+    own: _Own,
+    others: Sequence[dict],
+    profiles: Sequence[matching.Profile],
+    windowed: Mapping[str, list[int]],
+) -> list[int]:
+    """The candidates (positions in `others`) the full search pairs with the company: a
+    large group of a windowed key family gives only its WINDOW nearest on each side in
+    `matching.window_order` (as `matching.Blocks`); any other shared key gives all."""
+    at = {record["id"]: index for index, record in enumerate(others)}
+    reached = {at[i] for i in windowed.get("", ()) if i in at}
+    own_order = matching.window_order(own.profile)
+    for key, ids in windowed.items():
+        if not key:
+            continue
+        group = [(matching.window_order(profiles[at[i]]), at[i]) for i in ids if i in at]
+        group.append((own_order, -1))
+        group.sort()
+        place = next(p for p, (_order, index) in enumerate(group) if index == -1)
+        lo, hi = max(0, place - matching.WINDOW), place + matching.WINDOW + 1
+        reached.update(index for _order, index in group[lo:hi] if index != -1)
+    return sorted(reached)
 
 
 def _store_pairs(
@@ -796,7 +837,10 @@ def records_find_matches(
     """`record_find_matches` for many records at once (an import's rows): the same
     matches per record, read with a few statements per 900 distinct keys and per 900
     candidates (not per record). Records are compared with the stored companies only,
-    not with each other."""
+    not with each other, and with every holder of a shared key (a large name-prefix
+    group too, where the full search pairs within `matching.WINDOW` names only: an
+    import row is not yet in the names' order, and a wider look can only show more
+    matches, each scored as the full search scores it)."""
     from duplicates.selectors import reason_labels
 
     setup = MarketingSetup.get()

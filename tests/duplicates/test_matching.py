@@ -322,3 +322,32 @@ def test_the_full_search_skips_only_pairs_that_cannot_be_found(generator):
     assert result.pairs == everything
     expected = [m._pair(profiles[i].no, profiles[j].no) for _w, i, j in sorted(doubt, reverse=True)]
     assert [(a, b) for a, b, _match in result.uncertain] == expected
+
+
+def _prefix_group(count: int) -> list:
+    # Companies of one town sharing only their two name words' first four letters
+    # (one "np:" key), each with its own third word: one group of `count`.
+    words = ["alfa", "bravo", "delta", "ekko", "golf", "hotell", "india", "kilo", "lima"]
+    words += ["mike", "oscar", "papa", "romeo", "sierra", "tango", "viktor"]
+    return [
+        m.Profile.of({"no": f"C{i:03}", "name": f"Bygg Service {words[i]}", "city": "Oslo"})
+        for i in range(count)
+    ]
+
+
+def test_a_large_name_prefix_group_pairs_each_company_with_its_nearest_names_only():
+    # Sorted neighbourhood: within a group of more than SMALL_GROUP companies a company
+    # is paired with the WINDOW companies before and after it in the names' order;
+    # a small group pairs everyone.
+    small = _prefix_group(m.SMALL_GROUP)
+    assert len(list(m.Blocks(small).pairs())) == m.SMALL_GROUP * (m.SMALL_GROUP - 1) // 2
+    profiles = _prefix_group(16)
+    pairs = {m._pair(profiles[a].no, profiles[b].no) for a, b in m.Blocks(profiles).pairs()}
+    order = sorted(profiles, key=m.window_order)
+    expected = {
+        m._pair(order[i].no, order[j].no)
+        for i in range(len(order))
+        for j in range(i + 1, min(len(order), i + 1 + m.WINDOW))
+    }
+    assert pairs == expected
+    assert len(pairs) < 16 * 15 // 2

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -401,3 +403,37 @@ def test_a_large_rebuild_refreshes_the_planner_statistics_of_the_index(
     }
     monkeypatch.setattr(maintenance, "LARGE_WRITE_ROWS", 4)
     assert analyzed() == set()  # a small rebuild leaves it to autovacuum
+
+
+def test_autosearch_pairs_a_large_name_prefix_group_as_the_full_search_does(setup, monkeypatch):
+    # A group of companies sharing only their name words' first letters within a town
+    # pairs each with its nearest names only (matching.WINDOW), in the full search and
+    # in the search on saving one company alike. Every candidate pair is made to reach
+    # Search Hit %, so the pairs found are the candidates.
+    from duplicates import linkage, matching
+
+    monkeypatch.setattr(linkage, "min_weight_for", lambda hit_pct: -math.inf)
+    monkeypatch.setattr(linkage, "score_of", lambda weight: 100)
+
+    MarketingSetup.objects.update(maintain_search_strings=False, autosearch_for_duplicates=False)
+    words = ["alfa", "bravo", "delta", "ekko", "golf", "hotell", "india", "kilo", "lima"]
+    words += ["mike", "oscar", "papa", "romeo", "sierra"]
+    companies = [CompanyFactory(name=f"Bygg Service {w}", city="Oslo") for w in words]
+    # One company with a phone shared by another far from it in the names' order:
+    # that key pairs them whatever the window says.
+    Contact.objects.filter(pk__in=[companies[0].pk, companies[-1].pk]).update(
+        phone_no="+47 22 33 44 55"
+    )
+    services.search_strings_rebuild()
+    result = services.duplicates_find_all()
+    full = {(a, b) for a, b, _score in result.pairs}
+    assert len(words) > matching.SMALL_GROUP
+    assert 0 < len(full) < len(words) * (len(words) - 1) // 2
+    assert tuple(sorted((companies[0].no, companies[-1].no))) in full
+    one_by_one = set()
+    for company in companies:
+        company.refresh_from_db()
+        for pair in services.duplicates_search_for(contact=company):
+            a, b = (Contact.objects.get(pk=pk).no for pk in (pair.contact_id, pair.duplicate_id))
+            one_by_one.add((a, b) if a < b else (b, a))
+    assert one_by_one == full
