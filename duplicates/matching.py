@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -855,6 +856,7 @@ SESSIONS = {
 WINDOW_FAMILIES = frozenset({"prefixes"})
 SMALL_GROUP = 8
 WINDOW = 4
+_T = TypeVar("_T")
 
 
 def window_order(profile: Profile) -> tuple[str, str, str]:
@@ -863,19 +865,21 @@ def window_order(profile: Profile) -> tuple[str, str, str]:
     return (profile.name_key, profile.name, profile.no)
 
 
+def window_around(order: Sequence[_T], place: int) -> list[_T]:
+    """The records within WINDOW places of `order[place]` on each side, itself left out
+    (the window of one record; `order` is in window order)."""
+    return [*order[max(0, place - WINDOW) : place], *order[place + 1 : place + 1 + WINDOW]]
+
+
 def window_neighbours(order: Sequence[int]) -> list[list[int]]:
     """For the records in window order, each one's neighbours within WINDOW places
     (their positions in `order`'s values, sorted)."""
-    n = len(order)
-    return [
-        sorted(order[max(0, p - WINDOW) : p] + order[p + 1 : min(n, p + 1 + WINDOW)])
-        for p in range(n)
-    ]
+    return [sorted(window_around(order, p)) for p in range(len(order))]
 
 
-def windowed(key: str, size: int) -> bool:
-    """Whether a group of `size` records under `key` pairs its records by the window."""
-    return size > SMALL_GROUP and key_family(key) in WINDOW_FAMILIES
+def windowed(family: str, size: int) -> bool:
+    """Whether a group of `size` records of key family `family` pairs by the window."""
+    return size > SMALL_GROUP and family in WINDOW_FAMILIES
 
 
 def key_family(key: str) -> str:
@@ -1002,7 +1006,7 @@ class Blocks:
             if members.__class__ is int or len(members) > max_group:
                 continue
             family = families_of[h]
-            if len(members) > SMALL_GROUP and family in WINDOW_FAMILIES:
+            if windowed(family, len(members)):
                 # Sorted neighbourhood: each record gets its own list of neighbours.
                 order = sorted(members, key=lambda i: window_order(profiles[i]))
                 for index, near in zip(order, window_neighbours(order), strict=True):

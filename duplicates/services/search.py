@@ -229,7 +229,7 @@ def _key_candidates(
         values = row[2 : 2 + width]
         other = values[0]
         if other is not None:
-            if matching.windowed(row[0], row[1]):
+            if matching.windowed(matching.key_family(row[0]), row[1]):
                 windowed.setdefault(row[0], []).append(other)
             else:
                 plain.add(other)
@@ -380,8 +380,7 @@ def _within_windows(
         group.append((own_order, -1))
         group.sort()
         place = next(p for p, (_order, index) in enumerate(group) if index == -1)
-        lo, hi = max(0, place - matching.WINDOW), place + matching.WINDOW + 1
-        reached.update(index for _order, index in group[lo:hi] if index != -1)
+        reached.update(index for _order, index in matching.window_around(group, place))
     return sorted(reached)
 
 
