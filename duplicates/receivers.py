@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contacts.signals import contacts_bulk_created
 from duplicates import services
 
 
@@ -40,13 +41,16 @@ def delete_line_strings(sender, instance, **kwargs) -> None:
     services.setup_line_deleted(line=instance)
 
 
-def index_bulk_changed_contacts(sender, contact_ids, persons_only=False, **kwargs) -> None:
+def index_bulk_changed_contacts(
+    sender, contact_ids, persons_only=False, signal=None, **kwargs
+) -> None:
     """contacts_bulk_created / contacts_bulk_updated: bulk writes fire no save signals.
     Only companies have search strings and keys: persons passed on by their company
-    (persons_only) need nothing, and their ids are not even looked up."""
+    (persons_only) need nothing, and their ids are not even looked up. Contacts just
+    created have nothing in the index to replace."""
     if persons_only:
         return
-    services.contacts_bulk_changed(contact_ids=contact_ids)
+    services.contacts_bulk_changed(contact_ids=contact_ids, created=signal is contacts_bulk_created)
 
 
 def index_restored_contacts(sender, pks, **kwargs) -> None:

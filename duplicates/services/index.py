@@ -164,6 +164,8 @@ def id_chunks(
             return
         last_id = rows[-1][0]
         yield [(row[0], *row[2:]) for row in rows if row[1] == kind]
+        if len(rows) < size:  # that was the last: no read to find nothing
+            return
 
 
 # --- Strings and keys -------------------------------------------------------------
@@ -209,6 +211,21 @@ def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tupl
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
+    if connection.vendor == "postgresql":
+        # One INSERT ... SELECT FROM UNNEST(column arrays) per 10,000 rows: executemany
+        # sent one INSERT per row, each parsed, planned and run on its own (an import
+        # of 100k rows wrote ~550k index rows that way: 7.3 s, most of it the server's).
+        quote = connection.ops.quote_name
+        fields = [model._meta.get_field(c) for c in columns]
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        sql = "INSERT INTO {} ({}) SELECT * FROM UNNEST({})".format(
+            quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), arrays
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), 10000):
+                chunk = rows[start : start + 10000]
+                cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
+        return
     sql = _insert_sql(connection, model, columns)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 10000):
@@ -308,12 +325,19 @@ def search_strings_build(
 
 @transaction.atomic
 def search_strings_rebuild(
-    *, contacts: models.QuerySet | None = None, progress: Progress | None = None
+    *,
+    contacts: models.QuerySet | None = None,
+    progress: Progress | None = None,
+    new: bool = False,
+    persons: bool = True,
 ) -> int:
     """Rebuild the search strings and match keys of many companies in bulk.
 
     Only strings: no duplicate search (reference document, section 9: imports want
     strings without the search). Returns the number of companies processed.
+    `new`: `contacts` were all created in this transaction, so they have no stored
+    strings, keys or profiles to delete first. `persons=False`: `contacts` holds no
+    persons (a companies-only queryset), so their keys need no second read.
     """
     lines = setup_lines()
     if contacts is None:
@@ -328,7 +352,7 @@ def search_strings_rebuild(
             continue
         chunk = [dict(zip(("id", *fields), row, strict=True)) for row in rows]
         ids = [record["id"] for record in chunk]
-        if contacts is not None:
+        if contacts is not None and not new:
             ContactSearchString.objects.filter(contact_id__in=ids).delete()
             ContactMatchKey.objects.filter(contact_id__in=ids).delete()
             ContactMatchProfile.objects.filter(contact_id__in=ids).delete()
@@ -346,7 +370,8 @@ def search_strings_rebuild(
             progress(len(chunk))
     from duplicates.services.persons import person_keys_rebuild
 
-    person_keys_rebuild(contacts=contacts)
+    if persons:
+        person_keys_rebuild(contacts=contacts)
     if contacts is None:
         # A full rebuild refilled these tables: fresh planner statistics at once, or the
         # next saves' autosearch is planned as if they were empty (15.3, 15.5). Callers

@@ -507,12 +507,14 @@ def contact_check_duplicates(
 BULK_SEARCH_LIMIT = 200
 
 
-def contacts_bulk_changed(*, contact_ids: Sequence[int]) -> int:
+def contacts_bulk_changed(*, contact_ids: Sequence[int], created: bool = False) -> int:
     """After contacts were written in bulk (no save signals): maintain their index.
 
     Companies among `contact_ids` get fresh search strings and match keys when the
     setup maintains them; a small batch is also searched for duplicates when
-    Autosearch is on. Returns the number of companies indexed.
+    Autosearch is on. `created`: the contacts were all inserted in this transaction
+    (nothing of theirs is stored in the index yet). Returns the number of companies
+    indexed.
     """
     setup = MarketingSetup.get()
     ids = list(contact_ids)
@@ -527,7 +529,11 @@ def contacts_bulk_changed(*, contact_ids: Sequence[int]) -> int:
                 contact_index(contact=company, setup=setup)
         return len(found)
     indexed = sum(
-        search_strings_rebuild(contacts=companies.filter(pk__in=ids[start : start + CHUNK]))
+        search_strings_rebuild(
+            contacts=companies.filter(pk__in=ids[start : start + CHUNK]),
+            new=created,
+            persons=False,  # `companies` holds none
+        )
         for start in range(0, len(ids), CHUNK)
     )
     # A large import filled the index tables (at least a row per company): planner
