@@ -462,6 +462,11 @@ def _remember(request, contact: Contact) -> None:
 @require_GET
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_detail_view(request, no: str):
+    with setup_snapshot():  # reads only: the setup row once for the card and its panels
+        return _contact_detail(request, no)
+
+
+def _contact_detail(request, no: str):
     contact = (
         Contact.objects.select_related("company", "salesperson", "territory", "language")
         .filter(no=no)

@@ -61,13 +61,26 @@ def entry_totals(entries: QuerySet[InteractionLogEntry]) -> dict:
     }
 
 
+def _totals(entries: list[InteractionLogEntry]) -> dict:
+    """entry_totals() of entries already read: the same sums, in Python."""
+    counted = [e for e in entries if not e.canceled and not e.postponed]
+    return {
+        "count": len(counted),
+        "cost": sum((e.cost or Decimal("0") for e in counted), Decimal("0")),
+        "duration": sum((e.duration_min or Decimal("0") for e in counted), Decimal("0")),
+    }
+
+
 def contact_panel_context(request, contact) -> dict:
     """Context of the contact card's interactions panel: latest entries and totals."""
     entries = InteractionLogEntry.objects.for_contact(contact)
+    # One more than shown: when that one is not there, the rows are all of them and
+    # the totals are summed from them instead of by a query of their own.
+    rows = list(
+        entries.select_related("interaction_template", "contact").order_by("-id")[: PANEL_SIZE + 1]
+    )
     return {
-        "interaction_entries": list(
-            entries.select_related("interaction_template", "contact").order_by("-id")[:PANEL_SIZE]
-        ),
-        "interaction_totals": entry_totals(entries),
+        "interaction_entries": rows[:PANEL_SIZE],
+        "interaction_totals": entry_totals(entries) if len(rows) > PANEL_SIZE else _totals(rows),
         "can_log_interactions": request.user.has_perm("interactions.add_interactionlogentry"),
     }

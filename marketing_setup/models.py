@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from history.queryset import HistoryManager
+from marketing_setup.versioning import snapshot_memo
 
 
 class CodeModel(models.Model):
@@ -313,7 +314,12 @@ class SingletonModel(models.Model):
 
     @classmethod
     def get(cls) -> Self:
-        """The row, created with the initial values when the table is empty."""
+        """The row, created with the initial values when the table is empty. Read once
+        per `versioning.setup_snapshot()` block (pages that only read)."""
+        return snapshot_memo(("singleton", cls._meta.label), cls._read)
+
+    @classmethod
+    def _read(cls) -> Self:
         try:
             return cls.objects.get(pk=cls.SINGLETON_ID)
         except cls.DoesNotExist:

@@ -64,6 +64,19 @@ def setup_snapshot() -> Iterator[None]:
         _snapshot.reset(reset)
 
 
+def snapshot_memo(key: Hashable, build: Callable[[], T]) -> T:
+    """Inside a `setup_snapshot()` block, `build()` once for the block (a page that reads
+    the Marketing Setup row in several places reads it once); outside one, `build()`
+    every time. The value is shared within the block: treat it as read-only."""
+    snapshot = _snapshot.get()
+    if snapshot is None:
+        return build()
+    memo_key = ("memo", key)
+    if memo_key not in snapshot:
+        snapshot[memo_key] = build()
+    return snapshot[memo_key]
+
+
 def setup_cached(key: Hashable, build: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
     """`build()`'s value for `key` at the current setup version: built once per version
     and process. `build` may read only setup tables (and code): whatever else it reads

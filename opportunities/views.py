@@ -181,9 +181,12 @@ def contact_panel_context(request, contact: Contact) -> dict:
     """Context of the "Opportunities" panel on the contact card."""
     qs = Opportunity.objects.select_related("salesperson", "current_stage")
     qs = qs.filter(contact_company=contact) if contact.is_company else qs.filter(contact=contact)
+    # One more than shown: when that one is not there, the rows are all of them and
+    # the total needs no query of its own.
+    rows = list(qs.order_by("-no")[: PANEL_SIZE + 1])
     return {
-        "opportunities": list(qs.order_by("-no")[:PANEL_SIZE]),
-        "opportunities_total": qs.count(),
+        "opportunities": rows[:PANEL_SIZE],
+        "opportunities_total": qs.count() if len(rows) > PANEL_SIZE else len(rows),
         "opportunities_can_add": request.user.has_perm("opportunities.add_opportunity"),
     }
 

@@ -66,3 +66,22 @@ def test_panel_template_renders_entries_and_buttons(staff_user, person, outgoing
     assert "Log phone call" in html
     assert "/interactions/contact/CT101/phone-call/" in html
     assert "1 interaction," in html
+
+
+@pytest.mark.parametrize("made", [0, 1, 9, 10, 11, 13])
+def test_panel_totals_are_those_of_every_counted_entry(staff_user, company, outgoing, made):
+    # Up to the panel's size the totals are summed from the rows read, above it by a
+    # query: the same figures either way (canceled and postponed entries do not count).
+    from interactions.models import InteractionLogEntry
+    from interactions.selectors import PANEL_SIZE, entry_totals
+
+    for i in range(made):
+        entry = services.interaction_log(contact=company, template=outgoing)
+        entry.cost, entry.duration_min = Decimal(f"{i}.25"), Decimal(i)
+        entry.canceled, entry.postponed = i % 4 == 1, i % 4 == 2
+        entry.save()
+    context = contact_panel_context(_request(staff_user), company)
+    expected = entry_totals(InteractionLogEntry.objects.for_contact(company))
+    assert context["interaction_totals"] == expected
+    assert expected["count"] == sum(1 for i in range(made) if i % 4 not in (1, 2))
+    assert len(context["interaction_entries"]) == min(made, PANEL_SIZE)

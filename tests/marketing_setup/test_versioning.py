@@ -110,3 +110,30 @@ def test_a_write_committed_by_another_connection_is_seen():
     finally:
         other.close()
     assert _cached_names() == ["Elsewhere"]
+
+
+def test_the_setup_row_is_read_once_per_snapshot_block():
+    MarketingSetup.get()
+    with CaptureQueriesContext(connection) as outside:
+        MarketingSetup.get(), MarketingSetup.get()
+    with versioning.setup_snapshot(), CaptureQueriesContext(connection) as inside:
+        first, second = MarketingSetup.get(), MarketingSetup.get()
+    assert len(outside) == 2 and len(inside) == 1 and first is second
+    with versioning.setup_snapshot():
+        assert MarketingSetup.get() is not first  # a new block reads it again
+
+
+def test_the_card_reads_the_setup_row_once(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from crm_site.roles import STAFF
+    from tests.factories import CompanyFactory
+
+    user = django_user_model.objects.create_user("card-reader")
+    user.groups.add(Group.objects.get(name=STAFF))
+    client.force_login(user)
+    CompanyFactory(no="CT1")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/contacts/CT1/").status_code == 200
+    table = MarketingSetup._meta.db_table
+    assert sum(f'FROM "{table}"' in q["sql"] for q in queries) == 1

@@ -235,3 +235,21 @@ def test_list_keeps_the_valid_filters_when_one_is_invalid(staff_client, opportun
     assert response.status_code == 200
     assert [o.description for o in response.context["page"]] == ["Nets"]
     assert "Select a valid choice." in response.content.decode()
+
+
+@pytest.mark.parametrize("made", [0, 3, 10, 11, 14])
+def test_card_panel_total_counts_every_opportunity(rf, staff_user, made):
+    # Up to the panel's size the total comes from the rows shown, above it from a count.
+    from opportunities.views import PANEL_SIZE, contact_panel_context
+
+    setup_opportunities()
+    company = CompanyFactory(no="CT1")
+    for i in range(made):
+        services.opportunity_create(data={"description": f"Deal {i}", "contact": company})
+    services.opportunity_create(data={"description": "Elsewhere", "contact": CompanyFactory()})
+    request = rf.get("/")
+    request.user = staff_user
+    context = contact_panel_context(request, company)
+    assert context["opportunities_total"] == made
+    shown = [o.description for o in context["opportunities"]]
+    assert shown == [f"Deal {i}" for i in reversed(range(made))][:PANEL_SIZE]
