@@ -520,7 +520,6 @@ def contacts_bulk_changed(*, contact_ids: Sequence[int], created: bool = False) 
     ids = list(contact_ids)
     if not setup.maintain_search_strings or not ids:
         return 0
-    companies = Contact.objects.filter(type=Contact.Type.COMPANY)
     if setup.autosearch_for_duplicates and len(ids) <= BULK_SEARCH_LIMIT:
         # By id only (the type checked here): a type condition may read every company.
         found = [c for c in Contact.objects.filter(pk__in=ids) if c.type == Contact.Type.COMPANY]
@@ -530,9 +529,12 @@ def contacts_bulk_changed(*, contact_ids: Sequence[int], created: bool = False) 
         return len(found)
     indexed = sum(
         search_strings_rebuild(
-            contacts=companies.filter(pk__in=ids[start : start + CHUNK]),
+            # By id only: search_strings_rebuild keeps the companies. With the type in
+            # the statement PostgreSQL read the type index's companies for each chunk
+            # (1M-row import: 500 chunks, 92 ms each, against 13 ms at 100k rows).
+            contacts=Contact.objects.filter(pk__in=ids[start : start + CHUNK]),
             new=created,
-            persons=False,  # `companies` holds none
+            persons=False,  # persons' keys as before: their own saves and full rebuilds
         )
         for start in range(0, len(ids), CHUNK)
     )

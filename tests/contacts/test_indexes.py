@@ -37,15 +37,29 @@ def _key(definition: str) -> tuple[str, list[str]]:
 
 
 @postgres_only
-def test_no_index_repeats_or_prefixes_another():
-    indexes = _pg_indexes()
+@pytest.mark.parametrize(
+    "table",
+    [
+        "contacts_contact",
+        # The tables an import fills beside it: every index costs its bulk writes.
+        "contacts_contactplace",
+        "duplicates_contactsearchstring",
+        "duplicates_contactmatchkey",
+        "duplicates_contactmatchprofile",
+        "history_change",
+    ],
+)
+def test_no_index_repeats_or_prefixes_another(table):
+    indexes = _pg_indexes(table)
     keys = {name: _key(definition) for name, definition in indexes.items()}
+    assert keys
     for name, (method, columns) in keys.items():
         for other, (other_method, other_columns) in keys.items():
             if other == name or method != other_method:
                 continue
             assert other_columns[: len(columns)] != columns, (name, other)
-    assert len(indexes) <= 21, sorted(indexes)
+    if table == "contacts_contact":
+        assert len(indexes) <= 21, sorted(indexes)
 
 
 @postgres_only
