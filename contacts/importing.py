@@ -35,7 +35,7 @@ from django_countries import countries
 from contacts import columns, import_matching, inheritance, names, places, searchkeys
 from contacts.emails import validate_email_list
 from contacts.identifiers import vat_check_message, vat_fails_check
-from contacts.maintenance import analyze_after_bulk_write
+from contacts.maintenance import analyze_after_bulk_write, unnest_insert_sql
 from contacts.models import Contact, ContactPlace
 from contacts.selectors import contacts_for_old_nos
 from contacts.services import contact_apply_defaults, contact_clear_person_fields
@@ -875,12 +875,10 @@ def _insert(contacts: list[Contact]) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One INSERT ... SELECT FROM UNNEST(column arrays) RETURNING id: a few
-            # parameters whatever the batch size (as bulk_create does on PostgreSQL);
-            # ids come back in row order.
-            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in _INSERT_FIELDS)
+            # parameters whatever the batch size; ids come back in row order.
+            sql = unnest_insert_sql(connection, Contact, _INSERT_FIELDS)
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays}) "
-                f"RETURNING {quote('id')}",
+                f"{sql} RETURNING {quote('id')}",
                 [list(column) for column in zip(*rows, strict=True)],
             )
             for contact, (pk,) in zip(contacts, cursor.fetchall(), strict=True):

@@ -1,4 +1,5 @@
-"""Database upkeep after bulk writes: planner statistics (issue 15.5)."""
+"""Bulk writes and the upkeep after them: one-statement inserts on PostgreSQL, planner
+statistics (issue 15.5)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,18 @@ from django.db import connections, router, transaction
 # autovacuum would analyze the table only later, and until then PostgreSQL plans the
 # list and search queries as if the new rows were not there.
 LARGE_WRITE_ROWS = 10_000
+
+
+def unnest_insert_sql(connection, model, fields) -> str:
+    """PostgreSQL: INSERT INTO the model's table (the fields' columns) SELECT * FROM
+    UNNEST of one array parameter per field, cast to the column's type. A few
+    parameters whatever the number of rows, one statement parsed and planned once
+    (executemany runs one INSERT per row); pass the rows as one list per field."""
+    quote = connection.ops.quote_name
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    return "INSERT INTO {} ({}) SELECT * FROM UNNEST({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), arrays
+    )
 
 
 def tables_analyze(*models) -> list[str]:

@@ -215,12 +215,8 @@ def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tupl
         # One INSERT ... SELECT FROM UNNEST(column arrays) per 10,000 rows: executemany
         # sent one INSERT per row, each parsed, planned and run on its own (an import
         # of 100k rows wrote ~550k index rows that way: 7.3 s, most of it the server's).
-        quote = connection.ops.quote_name
         fields = [model._meta.get_field(c) for c in columns]
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-        sql = "INSERT INTO {} ({}) SELECT * FROM UNNEST({})".format(
-            quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), arrays
-        )
+        sql = maintenance.unnest_insert_sql(connection, model, fields)
         with connection.cursor() as cursor:
             for start in range(0, len(rows), 10000):
                 chunk = rows[start : start + 10000]
