@@ -355,64 +355,165 @@ def _load_companies(records) -> None:
             )
 
 
-def command(sizes: list[int], seed: int, database_url: str | None, repeat: int) -> None:
+class _PssSampler:
+    """The peak of the summed proportional set size (PSS: a page shared by n processes
+    counts 1/n in each) of a process and its descendants, sampled every 0.2 s: the
+    memory of a search whose processes share their pages (fork), counted once."""
+
+    def __init__(self, pid: int):
+        import threading
+
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self, pid: int) -> list[int]:
+        pids = [pid]
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    for child in handle.read().split():
+                        pids.extend(self._tree(int(child)))
+        except OSError:
+            pass
+        return pids
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            total = 0
+            for pid in self._tree(self.pid):
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as handle:
+                        for line in handle:
+                            if line.startswith("Pss:"):
+                                total += int(line.split()[1])
+                                break
+                except OSError:
+                    pass
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _kept_database(database_url: str, size: int) -> str | None:
+    """The URL of the database a `--keep-db` run left for `size` companies, if any."""
+    import psycopg
+
+    base, _slash, own = database_url.rpartition("/")
+    name = f"{own}_bench_dups_{size}" if own and own != "postgres" else f"bench_dups_{size}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return f"{base}/{name}" if found else None
+
+
+def command(
+    sizes: list[int],
+    seed: int,
+    database_url: str | None,
+    repeat: int,
+    keep_db: bool = False,
+    processes: list[int] | tuple[int, ...] = (1,),
+) -> None:
     vendor = "postgresql" if database_url else "sqlite"
     print(f"\nWhole find_duplicates command ({vendor}; first generator, seed {seed})")
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="bench_dups_") as tmp:
             env = dict(os.environ)
-            setup = subprocess.run(
-                [sys.executable, __file__, "--fill", str(size), "--seed", str(seed), "--tmp", tmp]
-                + (["--database-url", database_url] if database_url else []),
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            info = json.loads(setup.stdout.strip().splitlines()[-1])
-            env["DATABASE_URL"] = info["url"]
-            env["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
-            runs = []
-            for _ in range(repeat):
-                out = Path(tmp) / "pairs.csv"
-                start = time.perf_counter()
-                proc = subprocess.run(
-                    [
-                        "/usr/bin/time",
-                        "-f",
-                        "%M",
-                        sys.executable,
-                        str(ROOT / "manage.py"),
-                        "find_duplicates",
-                        "--no-progress",
-                        "--output",
-                        str(out),
-                    ],
+            kept = _kept_database(database_url, size) if keep_db and database_url else None
+            if kept:  # filled by an earlier --keep-db run (same size; the seed is the user's)
+                info = {"url": kept, "index_s": float("nan")}
+            else:
+                setup = subprocess.run(
+                    [sys.executable, __file__, "--fill", str(size), "--seed", str(seed)]
+                    + ["--tmp", tmp]
+                    + (["--database-url", database_url] if database_url else []),
                     check=True,
                     capture_output=True,
                     text=True,
-                    env=env,
-                    cwd=ROOT,
                 )
-                seconds = time.perf_counter() - start
-                peak = int(proc.stderr.strip().splitlines()[-1]) / 1024
-                with open(out, encoding="utf-8") as handle:
-                    pairs = [
-                        (r["contact_no"], r["duplicate_contact_no"]) for r in csv.DictReader(handle)
-                    ]
-                runs.append({"seconds": seconds, "peak": peak, "pairs": pairs})
+                info = json.loads(setup.stdout.strip().splitlines()[-1])
+            env["DATABASE_URL"] = info["url"]
+            env["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
+            runs = []
+            for round_no in range(repeat):
+                for count in processes:
+                    out = Path(tmp) / f"pairs-{round_no}-{count}.csv"
+                    env["DUPLICATE_SEARCH_PROCESSES"] = str(count)
+                    start = time.perf_counter()
+                    proc = subprocess.Popen(
+                        [
+                            "/usr/bin/time",
+                            "-f",
+                            "%M %U %S",
+                            sys.executable,
+                            str(ROOT / "manage.py"),
+                            "find_duplicates",
+                            "--no-progress",
+                            "--output",
+                            str(out),
+                        ],
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                        env=env,
+                        cwd=ROOT,
+                    )
+                    sampler = _PssSampler(proc.pid)
+                    _stdout, stderr = proc.communicate()
+                    seconds = time.perf_counter() - start
+                    sampler.stop()
+                    if proc.returncode:
+                        raise SystemExit(f"find_duplicates failed:\n{stderr}")
+                    peak, user, system = stderr.strip().splitlines()[-1].split()
+                    with open(out, encoding="utf-8") as handle:
+                        pairs = [
+                            (r["contact_no"], r["duplicate_contact_no"])
+                            for r in csv.DictReader(handle)
+                        ]
+                    runs.append(
+                        {
+                            "seconds": seconds,
+                            "peak": int(peak) / 1024,
+                            "pss": sampler.peak / 1024,
+                            "cpu": float(user) + float(system),
+                            "pairs": pairs,
+                            "processes": count,
+                        }
+                    )
+                    print(
+                        f"    run {round_no + 1}, {count} process(es): {seconds:.1f} s wall, "
+                        f"{float(user) + float(system):.1f} s CPU (all its processes), "
+                        f"largest process {int(peak) / 1024:.0f} MB, all processes together "
+                        f"(PSS) {sampler.peak / 1024:.0f} MB, {len(pairs)} pairs"
+                        + (
+                            " (the new database's first search: estimates the model)"
+                            if not kept and not runs[:-1]
+                            else ""
+                        )
+                    )
+                    sys.stdout.flush()
+            if len({tuple(sorted(r["pairs"])) for r in runs}) != 1:
+                print("    THE RUNS FOUND DIFFERENT PAIRS")
             _records, truth = GENERATORS["1"](size, seed=seed)
             q = matching.quality(runs[-1]["pairs"], truth)
-            low, mid = _times(runs)
-            print(
-                f"  {size:>9} companies: index build {info['index_s']:.1f} s "
-                "(rebuild_search_strings), "
-                f"find_duplicates min {low:.1f} s, median {mid:.1f} s, peak "
-                f"{max(r['peak'] for r in runs):.0f} MB; found {q.found} true {q.true_positives} "
-                f"false {q.false_positives} of {q.truth}: P {q.precision:.3f} R {q.recall:.3f} "
-                f"F1 {q.f1:.3f}"
-            )
+            for count in processes:
+                own = [r for r in runs if r["processes"] == count]
+                low, mid = _times(own)
+                print(
+                    f"  {size:>9} companies, {count} process(es): index build "
+                    f"{info['index_s']:.1f} s (rebuild_search_strings), find_duplicates min "
+                    f"{low:.1f} s, median {mid:.1f} s, largest process "
+                    f"{max(r['peak'] for r in own):.0f} MB, all together (PSS) "
+                    f"{max(r['pss'] for r in own):.0f} MB; found {q.found} true "
+                    f"{q.true_positives} false {q.false_positives} of {q.truth}: "
+                    f"P {q.precision:.3f} R {q.recall:.3f} F1 {q.f1:.3f}"
+                )
             sys.stdout.flush()
-            if database_url:
+            if database_url and keep_db:
+                print(f"  kept {info['url']} (--keep-db again reuses it)")
+            elif database_url:
                 subprocess.run(
                     [sys.executable, __file__, "--drop", info["url"]],
                     check=True,
@@ -651,6 +752,16 @@ def main() -> None:
     parser.add_argument("--seeds2", default="2,3", help="seeds of the second generator")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="command, PostgreSQL: keep the filled database, and reuse one kept before",
+    )
+    parser.add_argument(
+        "--processes",
+        default="1",
+        help="command: DUPLICATE_SEARCH_PROCESSES values, taking turns (e.g. 1,2)",
+    )
+    parser.add_argument(
         "--worker", nargs=3, metavar=("GEN", "SIZE", "METHOD"), help=argparse.SUPPRESS
     )
     parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)
@@ -685,6 +796,8 @@ def main() -> None:
             args.seed,
             args.database_url,
             args.repeat,
+            args.keep_db,
+            [int(p) for p in args.processes.split(",")],
         )
     if part in ("all", "autosearch"):
         autosearch(

@@ -1167,6 +1167,11 @@ class SearchResult:
     uncertain: list[tuple[str, str, Match]] = field(default_factory=list)
 
 
+#: Below this many companies the full search's candidate pass stays in one process
+#: (starting a process and sending its pairs back costs more than it saves).
+PARALLEL_MIN = 20_000
+
+
 def find_pairs(
     profiles: Sequence[Profile],
     *,
@@ -1177,15 +1182,17 @@ def find_pairs(
     families: Iterable[str] | None = None,
     uncertain: int = 0,
     progress: Callable[[int], None] | None = None,
+    processes: int = 1,
 ) -> SearchResult:
     """All pairs scoring at least `hit_pct` (the match probability in percent).
 
     Without a `model` one is estimated from the profiles themselves. `uncertain`
     asks for that many candidate pairs whose probability is nearest one half
-    (whichever side of the threshold), for the review queue.
+    (whichever side of the threshold), for the review queue. With `processes` > 1
+    (and at least PARALLEL_MIN profiles, where the system can fork) the candidates
+    are weighed by that many processes, each taking every n-th record: the same
+    pairs and the same uncertain ones as in one process.
     """
-    import heapq
-
     frequencies = frequencies_of(profiles)
     blocks = Blocks(profiles, families=families)
     if model is None:
@@ -1194,46 +1201,141 @@ def find_pairs(
         )
     scorer = Scorer(model, frequencies, len(profiles))
     minimum = linkage.min_weight_for(hit_pct)
-    found: dict[tuple[str, str], Match] = {}
-    doubt: list[tuple[float, int, int]] = []
-    candidates = 0
-    weigh, hopeful = scorer.weight, scorer.hopeful
-    done = 0
-    for index, groups in enumerate(blocks.neighbour_groups):
-        if progress and index - done >= 10_000:
-            progress(index - done)
-            done = index
-        if groups is None:
-            continue
-        a = profiles[index]
-        others = blocks.neighbours(index)
-        candidates += len(others)
-        # Pairs that can neither reach the threshold nor be nearer one half than the
-        # doubts kept are skipped (the margin covers another order of the additions).
-        limit = minimum
-        if uncertain:
-            limit = min(limit, doubt[0][0]) if len(doubt) >= uncertain else -math.inf
-        ids = list(others)
-        ids, _ceilings = hopeful(a, [profiles[other] for other in ids], ids, limit - 1e-6)
-        for other in ids:
-            b = profiles[other]
-            w = weigh(a, b)
-            if w >= minimum:
-                found[_pair(a.no, b.no)] = scorer.match(a, b)
-            if uncertain:
-                item = (-abs(w), index, other)
-                if len(doubt) < uncertain:
-                    heapq.heappush(doubt, item)
-                elif item > doubt[0]:
-                    heapq.heapreplace(doubt, item)
-    if progress and len(profiles) > done:
-        progress(len(profiles) - done)
+    scan = _Scan(profiles, blocks, scorer, minimum, uncertain)
+    if processes > 1 and len(profiles) >= PARALLEL_MIN and _can_fork():
+        found, doubt, candidates = _scan_in_processes(scan, processes, progress)
+    else:
+        found, doubt, candidates = scan.run(0, 1, progress)
+    if progress:
+        progress(len(profiles) - scan.reported)
     unsure = []
     for _w, index, other in sorted(doubt, reverse=True):
         a, b = profiles[index], profiles[other]
         no_a, no_b = _pair(a.no, b.no)
         unsure.append((no_a, no_b, scorer.match(a, b)))
     return SearchResult(found, model, candidates, unsure)
+
+
+class _Scan:
+    """The candidate pass of `find_pairs`: each record's candidates with a higher index
+    weighed (those `Scorer.hopeful` keeps), over every `parts`-th record from `part`."""
+
+    def __init__(self, profiles, blocks, scorer, minimum, uncertain):
+        self.profiles, self.blocks, self.scorer = profiles, blocks, scorer
+        self.minimum, self.uncertain = minimum, uncertain
+        self.reported = 0  # records reported to `progress` (by the process calling it)
+
+    def run(self, part, parts, progress=None):
+        import heapq
+
+        profiles, blocks, scorer = self.profiles, self.blocks, self.scorer
+        minimum, uncertain = self.minimum, self.uncertain
+        found: dict[tuple[str, str], Match] = {}
+        doubt: list[tuple[float, int, int]] = []
+        candidates = seen = 0
+        weigh, hopeful = scorer.weight, scorer.hopeful
+        neighbour_groups = blocks.neighbour_groups
+        for index in range(part, len(profiles), parts):
+            seen += 1
+            if progress and seen >= 10_000:
+                self._tell(progress, seen * parts)
+                seen = 0
+            if neighbour_groups[index] is None:
+                continue
+            a = profiles[index]
+            others = blocks.neighbours(index)
+            candidates += len(others)
+            # Pairs that can neither reach the threshold nor be nearer one half than the
+            # doubts kept are skipped (the margin covers another order of the additions).
+            # With several processes each keeps its own doubts: fewer than all of them,
+            # so it skips no pair that one process would have kept.
+            limit = minimum
+            if uncertain:
+                limit = min(limit, doubt[0][0]) if len(doubt) >= uncertain else -math.inf
+            ids = list(others)
+            ids, _ceilings = hopeful(a, [profiles[other] for other in ids], ids, limit - 1e-6)
+            for other in ids:
+                b = profiles[other]
+                w = weigh(a, b)
+                if w >= minimum:
+                    found[_pair(a.no, b.no)] = scorer.match(a, b)
+                if uncertain:
+                    item = (-abs(w), index, other)
+                    if len(doubt) < uncertain:
+                        heapq.heappush(doubt, item)
+                    elif item > doubt[0]:
+                        heapq.heapreplace(doubt, item)
+        return found, doubt, candidates
+
+    def _tell(self, progress, records):
+        # Never more than all of them (the last stripes are shorter).
+        records = min(records, len(self.profiles) - self.reported)
+        if records > 0:
+            progress(records)
+            self.reported += records
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    # A daemonic process (a pool's worker) may not start children.
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def _scan_child(scan: _Scan, part: int, parts: int, writer) -> None:
+    try:
+        writer.send(scan.run(part, parts))
+    finally:
+        writer.close()
+
+
+def _scan_in_processes(scan: _Scan, processes: int, progress):
+    """`scan` over `processes` processes: this one and forked children, which share the
+    profiles and blocks with it (copy on write; the collector's objects frozen first, so
+    that a collection in a child does not copy every page). A child that fails or dies
+    has its records weighed here after the others."""
+    import gc
+    import heapq
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    gc.collect()
+    gc.freeze()
+    children = []
+    try:
+        for part in range(1, processes):
+            reader, writer = context.Pipe(duplex=False)
+            child = context.Process(
+                target=_scan_child, args=(scan, part, processes, writer), daemon=True
+            )
+            child.start()
+            writer.close()
+            children.append((part, child, reader))
+        found, doubt, candidates = scan.run(0, processes, progress)
+        for part, child, reader in children:
+            try:
+                result = reader.recv()
+            except (EOFError, OSError):  # the child died (killed, out of memory)
+                result = scan.run(part, processes)
+            finally:
+                reader.close()
+                child.join()
+            more, more_doubt, more_candidates = result
+            found.update(more)
+            doubt.extend(more_doubt)
+            candidates += more_candidates
+    finally:
+        for _part, child, _reader in children:
+            if child.is_alive():
+                child.kill()
+                child.join()
+        gc.unfreeze()
+    if scan.uncertain:
+        doubt = heapq.nlargest(scan.uncertain, doubt)
+    return found, doubt, candidates
 
 
 def ours_find_pairs(

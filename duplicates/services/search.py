@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.db.models import Count, Q
@@ -605,12 +606,7 @@ def _all_profiles(
     The values themselves are not kept: only the profiles.
     """
     source = matching.PROFILE_SOURCE
-    columns = (
-        "no",
-        *source,
-        "duplicate_match_profile__fingerprint",
-        "duplicate_match_profile__data",
-    )
+    columns = ("no", *source)
     width = len(source)
     fingerprint_of, load, make = (
         matching.profile_fingerprint_of,
@@ -621,11 +617,25 @@ def _all_profiles(
     ids: list[int] = []
     stale: list[tuple] = []
     for chunk in id_chunks(Contact.objects.all(), columns, kind=Contact.Type.COMPANY):
+        if not chunk:
+            continue
+        # The stored profiles of the chunk's id range, read by their primary key (the
+        # contact's id) in a statement of their own: joined to the contacts, PostgreSQL
+        # merged the chunk with the profile table read from its first row, every chunk
+        # (151 ms a chunk half-way through a million companies).
+        stored = {
+            row[0]: row[1:]
+            for row in ContactMatchProfile.objects.filter(
+                contact_id__gte=chunk[0][0], contact_id__lte=chunk[-1][0]
+            ).values_list("contact_id", "fingerprint", "data")
+        }
         for row in chunk:
             values = row[2 : 2 + width]
             fingerprint = fingerprint_of(values)
             no = row[1] or ""
-            profile = load(row[-1], str(no)) if row[-2] == fingerprint and row[-1] else None
+            kept = stored.get(row[0])
+            fresh = kept is not None and kept[0] == fingerprint and kept[1]
+            profile = load(kept[1], str(no)) if fresh else None
             if profile is None:
                 record = {name: value or "" for name, value in zip(source, values, strict=True)}
                 record["country"] = str(record["country"])
@@ -635,7 +645,7 @@ def _all_profiles(
                     stale.append((row[0], fingerprint, matching.profile_dump(profile)))
             profiles.append(profile)
             ids.append(row[0])
-        if progress and chunk:
+        if progress:
             progress(len(chunk))
     if stale:
         profiles_store(stale)
@@ -733,6 +743,7 @@ def duplicates_find_all(
             model=None if estimate else learning.model_in_use(),
             decisions=learning.decisions_data() if estimate else (),
             uncertain=REVIEW_QUESTIONS,
+            processes=settings.DUPLICATE_SEARCH_PROCESSES,
         )
         del profiles
         model = result.model

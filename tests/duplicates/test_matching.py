@@ -324,6 +324,54 @@ def test_the_full_search_skips_only_pairs_that_cannot_be_found(generator):
     assert [(a, b) for a, b, _match in result.uncertain] == expected
 
 
+@pytest.mark.parametrize("generator", ["dupl_generate", "dupl_generate2"])
+def test_the_full_search_in_several_processes_finds_what_one_process_finds(
+    generator, monkeypatch
+):
+    # The candidate pass forked over three processes (each every third record, its
+    # own doubts, merged here): the same pairs, scores and reasons, the same uncertain
+    # pairs in the same order, and progress told for every record once.
+    profiles = [m.Profile.of(r) for r in _generated(generator, 3000, 11)]
+    model = m.estimate_model(profiles)
+    one = m.find_pairs(profiles, model=model, uncertain=20)
+    monkeypatch.setattr(m, "PARALLEL_MIN", 1000)
+    told = []
+    three = m.find_pairs(profiles, model=model, uncertain=20, processes=3, progress=told.append)
+    assert len(one.pairs) > 50
+    assert three.pairs == one.pairs
+    assert three.uncertain == one.uncertain
+    assert three.candidates == one.candidates
+    assert sum(told) == len(profiles)
+    # Below PARALLEL_MIN, or where the process may not fork, it stays in this process.
+    monkeypatch.setattr(m, "_scan_in_processes", None)
+    monkeypatch.setattr(m, "PARALLEL_MIN", len(profiles) + 1)
+    assert m.find_pairs(profiles, model=model, uncertain=20, processes=3).pairs == one.pairs
+
+
+def test_a_search_process_that_dies_has_its_records_weighed_by_the_search_itself(
+    monkeypatch, tmp_path
+):
+    import os
+
+    profiles = [m.Profile.of(r) for r in _generated("dupl_generate", 2000, 3)]
+    model = m.estimate_model(profiles)
+    one = m.find_pairs(profiles, model=model, uncertain=10)
+    run, parent = m._Scan.run, os.getpid()
+
+    def dies_in_a_child(self, part, parts, progress=None):
+        if os.getpid() != parent:
+            (tmp_path / f"child-{part}").touch()
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return run(self, part, parts, progress)
+
+    monkeypatch.setattr(m._Scan, "run", dies_in_a_child)
+    monkeypatch.setattr(m, "PARALLEL_MIN", 1000)
+    two = m.find_pairs(profiles, model=model, uncertain=10, processes=2)
+    assert (tmp_path / "child-1").exists()  # the child started, and died
+    assert two.pairs == one.pairs
+    assert two.uncertain == one.uncertain
+
+
 def _prefix_group(count: int) -> list:
     # Companies of one town sharing only their two name words' first four letters
     # (one "np:" key), each with its own third word: one group of `count`.
