@@ -325,9 +325,7 @@ def test_the_full_search_skips_only_pairs_that_cannot_be_found(generator):
 
 
 @pytest.mark.parametrize("generator", ["dupl_generate", "dupl_generate2"])
-def test_the_full_search_in_several_processes_finds_what_one_process_finds(
-    generator, monkeypatch
-):
+def test_the_full_search_in_several_processes_finds_what_one_process_finds(generator, monkeypatch):
     # The candidate pass forked over three processes (each every third record, its
     # own doubts, merged here): the same pairs, scores and reasons, the same uncertain
     # pairs in the same order, and progress told for every record once.
