@@ -668,6 +668,11 @@ def _autosearch(size: int, new: int, seed: int, rounds: int, show_sql: bool) -> 
                 f"p95 {cpu95:5.1f} ms{on_server}  statements {statistics.median(counts):.0f} "
                 f"(max {max(counts)}){twins}"
             )
+            slowest = sorted(zip(walls, cpus, strict=True), reverse=True)[:6]
+            print(
+                "      slowest (wall/CPU ms): "
+                + ", ".join(f"{w * 1000:.1f}/{c * 1000:.1f}" for w, c in slowest)
+            )
     print(f"  over {rounds} rounds of {len(held)} saves (min / median of the rounds' figures):")
     for label, _with_upkeep in modes:
         columns = list(zip(*summary[label], strict=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 # (label, url name, permission needed or None)
@@ -37,21 +37,38 @@ def navigation(request):
     return built
 
 
+#: The menu's URLs by script prefix: the URL configuration is fixed for the process.
+_urls: dict[str, dict[str, str | None]] = {}
+
+
+def _menu_urls() -> dict[str, str | None]:
+    prefix = get_script_prefix()
+    urls = _urls.get(prefix)
+    if urls is None:
+        urls = {}
+        for url_name in ("search", *(item[1] for item in NAV_ITEMS)):
+            try:
+                urls[url_name] = reverse(url_name)
+            except NoReverseMatch:  # the app has no page of that name (yet)
+                urls[url_name] = None
+        _urls[prefix] = urls
+    return urls
+
+
 def _navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    urls = _menu_urls()
+    search_url = urls["search"]
     search = {
-        "global_search_url": reverse("search"),
-        "global_search_text": request.GET.get("q", "") if request.path == reverse("search") else "",
+        "global_search_url": search_url,
+        "global_search_text": request.GET.get("q", "") if request.path == search_url else "",
     }
     items = []
     for label, url_name, perm in NAV_ITEMS:
-        if perm and not user.has_perm(perm):
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:  # the app has no page of that name (yet)
+        url = urls[url_name]
+        if url is None or (perm and not user.has_perm(perm)):
             continue
         items.append({"label": label, "url": url, "active": request.path.startswith(url)})
     return {"nav_items": items, **search}

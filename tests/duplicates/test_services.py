@@ -360,6 +360,31 @@ def test_the_full_search_uses_a_stored_profile_only_while_the_values_match(setup
     assert ContactMatchProfile.objects.filter(contact=other).exists()
 
 
+def test_the_full_search_reads_the_stored_profiles_of_every_chunk(setup, monkeypatch):
+    """Companies over several read chunks, persons between them: each company's stored
+    profile is found (none made again, none stored again), and the pairs are those
+    found with every profile made afresh."""
+    from duplicates.models import ContactMatchProfile
+    from duplicates.services import index, search
+
+    chunks = index.id_chunks
+    monkeypatch.setattr(search, "id_chunks", lambda *a, **k: chunks(*a, **{**k, "size": 3}))
+    kept, other = cannon_pair()
+    for i in range(4):
+        CompanyFactory(name=f"Fjord Bakeri {i}", city="Bergen")
+        PersonFactory(name=f"Per Hansen {i}")
+    assert ContactMatchProfile.objects.count() == Contact.objects.filter(type="company").count()
+    stored = []
+    monkeypatch.setattr(search, "profiles_store", stored.extend)
+    services.duplicates_find_all()
+    assert stored == []
+    assert _pairs() == {(kept.pk, other.pk)}
+    ContactMatchProfile.objects.all().delete()
+    services.duplicates_find_all()
+    assert len(stored) == Contact.objects.filter(type="company").count()
+    assert _pairs() == {(kept.pk, other.pk)}
+
+
 def test_profiles_follow_rebuild_and_type_change(setup):
     from duplicates.models import ContactMatchProfile
 
