@@ -228,7 +228,8 @@ def keyset_page(
     """A page of `qs` in the order `sort` (one of `options`, "-" for descending), after or
     before the row whose `tiebreak` value is given, or the last page. Three queries at
     most (the count, the cursor's sort value, the page), one more where a page of a
-    nullable sort runs from the values into the NULLs. With `count=False` the total is
+    nullable sort runs from the values into the NULLs; a first page that holds every
+    row is its own count (no count query). With `count=False` the total is
     not counted (None) for callers that show none: a broad search's capped count reads
     thousands of rows where the page reads fifty. `values` and `row`: the rows are
     row(values_list of those fields) instead of model instances (the count and the
@@ -243,7 +244,9 @@ def keyset_page(
     option = _option(sort, options)
     descending = sort.startswith("-")
     order_tiebreak = option.tiebreak or tiebreak
-    total, capped = count_capped(qs, cap=count_cap, branches=branches) if count else (None, False)
+    total, capped = None, False
+    if count and (before or after or last):
+        total, capped = count_capped(qs, cap=count_cap, branches=branches)
     cursor_key = before or after
     cursor_value = None
     if cursor_key and option.field != tiebreak:
@@ -296,6 +299,14 @@ def keyset_page(
         rows = rows[:page_size]
         has_previous = bool(after)
         position = position if after else 0
+        if count and not after:
+            # The first page: when it holds every row, they are the count (a narrow
+            # search needs no count of its own); else counted, as above.
+            total, capped = (
+                (len(rows), False)
+                if not has_next
+                else count_capped(qs, cap=count_cap, branches=branches)
+            )
     return page_class(
         rows=rows,
         has_next=has_next,

@@ -98,12 +98,17 @@ def _state_of_a_fresh_database(request):
     migrations: the 16 default duplicate search-string lines were gone for the next test
     (test_duplicate_setup after test_contacts found no search strings). Process caches
     keyed by row ids (number blocks, the learned duplicate model) are forgotten too, as
-    ids are reused after a flush on SQLite."""
+    ids are reused after a flush on SQLite. The language is the default again."""
     from duplicates.services import learning
     from numbering import services as numbering_services
 
     numbering_services.clear_caches()
     learning.model_clear_cache()
+    # A request's LocaleMiddleware leaves its language active in the thread: a test
+    # calling a service after another test's nb page got Norwegian messages.
+    from django.utils import translation
+
+    translation.deactivate()
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")

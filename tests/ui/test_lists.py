@@ -106,6 +106,30 @@ def test_count_is_exact_when_cheap_and_capped_otherwise(contacts):
     assert (page.total, page.total_capped) == (23, False)
 
 
+def test_a_first_page_holding_every_row_is_counted_without_a_count_query(contacts):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_and_counts(**kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            page = keyset_page(
+                Contact.objects.all(), sort="no", options=selectors.SORTS, tiebreak="no", **kwargs
+            )
+        return page, sum("COUNT(" in q["sql"] for q in queries)
+
+    page, counts = page_and_counts(page_size=50)  # all 23 on the first page
+    assert (page.total, page.total_capped, counts) == (23, False, 0)
+    assert page.last_position == 0 and not page.has_next
+    page, counts = page_and_counts(page_size=23)  # exactly one page full
+    assert (page.total, page.total_capped, counts) == (23, False, 0)
+    page, counts = page_and_counts(page_size=5)  # more rows than the page: counted
+    assert (page.total, page.total_capped, counts) == (23, False, 1)
+    assert page.last_position == 18
+    page, counts = page_and_counts(page_size=5, after="K004")  # a later page: counted
+    assert (page.total, counts) == (23, 1)
+    assert [c.no for c in page.rows] == ["K005", "K006", "K007", "K008", "K009"]
+
+
 def test_list_page_sorts_by_a_column_head(staff_client, contacts):
     html = staff_client.get(reverse("contacts:list"), {"sort": "-city"}).content.decode()
     assert 'aria-sort="descending"' in html
