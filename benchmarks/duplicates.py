@@ -304,6 +304,13 @@ def sources(size: int, seed1: int, seeds2: list[int]) -> None:
 # --- The whole command through a database ----------------------------------------------------
 
 
+def _database_name(database_url: str, name: str) -> str:
+    """The benchmark's database `name` on the server of `database_url`, named after the
+    URL's database: two people benchmarking on one server do not drop each other's."""
+    own = database_url.rpartition("/")[2]
+    return f"{own}_{name}" if own and own != "postgres" else name
+
+
 def _django(database_url: str | None, tmp: str, name: str) -> str | None:
     """Point Django at a fresh database; returns the PostgreSQL database to drop."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bench_settings"
@@ -311,10 +318,8 @@ def _django(database_url: str | None, tmp: str, name: str) -> str | None:
     if database_url:
         import psycopg
 
-        base, _slash, own = database_url.rpartition("/")
-        # Named after the URL's database: two people benchmarking on one server do not
-        # drop each other's database.
-        dropped = f"{own}_{name}" if own and own != "postgres" else name
+        base = database_url.rpartition("/")[0]
+        dropped = _database_name(database_url, name)
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dropped}"')
             conn.execute(f'CREATE DATABASE "{dropped}"')
@@ -401,8 +406,8 @@ def _kept_database(database_url: str, size: int) -> str | None:
     """The URL of the database a `--keep-db` run left for `size` companies, if any."""
     import psycopg
 
-    base, _slash, own = database_url.rpartition("/")
-    name = f"{own}_bench_dups_{size}" if own and own != "postgres" else f"bench_dups_{size}"
+    base = database_url.rpartition("/")[0]
+    name = _database_name(database_url, f"bench_dups_{size}")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
     return f"{base}/{name}" if found else None

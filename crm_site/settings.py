@@ -230,7 +230,7 @@ IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=5000)
 # Processes the full duplicate search weighs its candidate pairs with (forked from the
 # command or job, sharing the companies read; used from 20,000 companies up). Each
 # process beyond the first saves time and costs memory: at a million companies, 2
-# processes 115 s instead of 150 s, and about 4.2 GB instead of 2.8 GB.
+# processes 118 s instead of 136 s, and about 4.2 GB instead of 2.8 GB (README).
 DUPLICATE_SEARCH_PROCESSES = env.int("DUPLICATE_SEARCH_PROCESSES", default=1)
 
 # --- API --------------------------------------------------------------------
