@@ -162,7 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Basic sign-ins too).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with each user's permissions kept between requests (the tables'
+    # version token in the database says when to read them again).
+    "crm_site.permissions.CachedPermissionBackend",
 ]
 # Brute-force protection: after AXES_FAILURE_LIMIT failed sign-ins for one user name
 # from one IP, that pair is locked out for AXES_COOLOFF_MINUTES (the login page says so,
