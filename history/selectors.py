@@ -2,8 +2,9 @@
 changes, what changed since an event (for undo conflicts).
 
 `object_history` costs a fixed number of queries whatever the number of rows: the rows
-with their events and users (one query), the fields that ever changed (one), and one per
-kind of referenced object shown (contacts by key → their numbers).
+with their events and users (one query), the fields that ever changed (one, only when
+the rows do not all fit on the page: otherwise they are the rows' own fields), and one
+per kind of referenced object shown (contacts by key → their numbers).
 """
 
 from __future__ import annotations
@@ -326,10 +327,6 @@ def object_history(
     content_type = _model_ct(model)
     registration = tracked(model)
     base = Change.objects.for_objects(content_type.pk, [object_id])
-    fields = sorted(
-        set(base.exclude(field="").values_list("field", flat=True).distinct()),
-        key=lambda name: _field_label(registration, name).lower(),
-    )
     queryset = base
     if field:
         queryset = queryset.filter(field=field)
@@ -357,6 +354,13 @@ def object_history(
     ]
     has_more = len(changes) > limit
     changes = changes[:limit]
+    if field or before or has_more:
+        names = set(base.exclude(field="").values_list("field", flat=True).distinct())
+    else:
+        # Every row of the object is on this page: the filter offers their fields (a
+        # query fewer on most cards).
+        names = {change.field for change in changes if change.field}
+    fields = sorted(names, key=lambda name: _field_label(registration, name).lower())
     rows = _rows(changes)
     return HistoryPage(
         rows=_grouped(changes, rows),
