@@ -71,14 +71,30 @@ def _totals(entries: list[InteractionLogEntry]) -> dict:
     }
 
 
+#: The entry fields the card's interactions panel shows (templates/interactions/
+#: _contact_panel.html) and _totals() sums.
+PANEL_FIELDS = (
+    "date",
+    "contact_no",
+    "contact_name",
+    "description",
+    "attempt_failed",
+    "interaction_template",
+    "cost",
+    "duration_min",
+    "canceled",
+    "postponed",
+)
+
+
 def contact_panel_context(request, contact) -> dict:
     """Context of the contact card's interactions panel: latest entries and totals."""
     entries = InteractionLogEntry.objects.for_contact(contact)
     # One more than shown: when that one is not there, the rows are all of them and
     # the totals are summed from them instead of by a query of their own.
-    rows = list(
-        entries.select_related("interaction_template", "contact").order_by("-id")[: PANEL_SIZE + 1]
-    )
+    # What the panel shows and sums, nothing joined: the entry keeps the contact's no.
+    # and name of its own (the joined template and contact rows were half its time).
+    rows = list(entries.only(*PANEL_FIELDS).order_by("-id")[: PANEL_SIZE + 1])
     return {
         "interaction_entries": rows[:PANEL_SIZE],
         "interaction_totals": entry_totals(entries) if len(rows) > PANEL_SIZE else _totals(rows),

@@ -161,6 +161,28 @@ def test_card_panel_context_lists_open_pairs(setup, staff_user):
     assert selectors.card_panel_context(request, other)["duplicate_pairs"] == []
 
 
+def test_the_rendered_card_panel_reads_its_pairs_in_one_query(setup, staff_user):
+    """The panel reads only the other contact's fields it shows: rendering it must not
+    load a deferred field per pair."""
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    kept, other = cannon_pair()
+    request = RequestFactory().get("/")
+    request.user = staff_user
+    staff_user.has_perm("duplicates.view_contactduplicate")  # its permissions read first
+    MarketingSetup.get()
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string(
+            "duplicates/card_panel.html",
+            {**selectors.card_panel_context(request, other), "contact": other, "perms": {}},
+        )
+    assert len([q for q in queries.captured_queries if "contacts_contact" in q["sql"]]) == 1
+    for value in (kept.no, kept.name, kept.address, kept.post_code, kept.city):
+        assert value and str(value) in html
+
+
 def test_card_panel_hidden_when_autosearch_off(setup, staff_user):
     kept, _other = cannon_pair()
     MarketingSetup.objects.update(autosearch_for_duplicates=False)

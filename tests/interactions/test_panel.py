@@ -85,3 +85,24 @@ def test_panel_totals_are_those_of_every_counted_entry(staff_user, company, outg
     assert context["interaction_totals"] == expected
     assert expected["count"] == sum(1 for i in range(made) if i % 4 not in (1, 2))
     assert len(context["interaction_entries"]) == min(made, PANEL_SIZE)
+
+
+def test_the_rendered_panel_reads_its_entries_in_one_query(staff_user, company, person, outgoing):
+    """The panel reads only the fields it shows and sums (no joins): rendering its rows
+    must not load a deferred field or a related row per entry."""
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    for contact in (company, person, person):
+        services.interaction_log(contact=contact, template=outgoing, description="Chairs")
+    request = _request(staff_user)
+    staff_user.has_perm("interactions.add_interactionlogentry")  # its permissions read first
+    with CaptureQueriesContext(connection) as queries:
+        html = render_to_string(
+            "interactions/_contact_panel.html",
+            {**contact_panel_context(request, company), "contact": company, "request": request},
+        )
+    assert len(queries.captured_queries) == 1
+    assert html.count("Chairs") == 3
+    assert f"{person.no} {person.name}" in html and outgoing.code in html
