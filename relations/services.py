@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
@@ -674,6 +674,12 @@ def contact_business_relation_summary(contact: Contact) -> str:
             "link_to", "business_relation_id"
         )[:2]
     )
+    return business_relation_summary_of(rows)
+
+
+def business_relation_summary_of(rows: Sequence[tuple[str, str | None]]) -> str:
+    """contact_business_relation_summary() of the (link_to, business relation code) of
+    the contact's and its company's relations, read already (the card's panel has them)."""
     if not rows:
         return BusinessRelationSummary.NONE
     if len(rows) > 1:

@@ -383,7 +383,7 @@ def contact_panel_context(request, contact: Contact) -> dict:
     relations = list(
         ContactBusinessRelation.objects.filter(
             contact_id__in=[contact.pk, contact.company_id] if contact.company_id else [contact.pk]
-        ).select_related("business_relation", "contact")
+        ).select_related("business_relation")
     )
     linked = {}
     for relation in relations:
@@ -423,7 +423,11 @@ def contact_panel_context(request, contact: Contact) -> dict:
                 "missing_code": "" if code else str(services.MISSING_CODE_MESSAGES[link_to]),
             }
         )
-    summary = services.contact_business_relation_summary(contact)
+    # The same rows as contact_business_relation_summary() reads (the contact's and, for
+    # a person, its company's): no query of its own.
+    summary = services.business_relation_summary_of(
+        [(r.link_to, r.business_relation_id) for r in relations]
+    )
     return {
         "relations_summary": BusinessRelationSummary(summary).label,
         "relations_linked": list(linked.values()),

@@ -426,3 +426,42 @@ def test_contact_name_without_linked_contact_creates_nothing():
     setup_sync(customers=False)
     services.customer_create(data={"name": "Alone AS", "contact": "Ola Nordmann"})
     assert not Contact.objects.exists()
+
+
+def test_the_card_panel_shows_the_summary_the_service_gives(staff_user):
+    """The card's panel sums up the relations it has read (no query of its own): the
+    same answer as contact_business_relation_summary for none, one link, a plain
+    relation, several, and a person through its company."""
+    from django.test import RequestFactory
+
+    from relations.views import contact_panel_context
+
+    setup_sync()
+    request = RequestFactory().get("/")
+    request.user = staff_user
+    company = CompanyFactory()
+    person = PersonFactory(company=company)
+    loner = PersonFactory()
+
+    def both(contact):
+        contact = Contact.objects.get(pk=contact.pk)
+        panel = contact_panel_context(request, contact)["relations_summary"]
+        return panel, BusinessRelationSummary(
+            services.contact_business_relation_summary(contact)
+        ).label
+
+    seen = []
+    for step in (
+        lambda: None,
+        lambda: services.contact_create_customer(contact=company),
+        lambda: services.contact_business_relation_add(
+            contact=loner, business_relation=BusinessRelationFactory(code="PROSPECT")
+        ),
+        lambda: services.contact_create_vendor(contact=company),
+    ):
+        step()
+        for contact in (company, person, loner):
+            panel, service = both(contact)
+            assert panel == service
+            seen.append(str(service))
+    assert len(set(seen)) >= 4  # none, customer, other and multiple all came up
