@@ -87,14 +87,20 @@ def contact_list_view(request):
         return _contact_list(request)
 
 
+#: The list's search and filter fields (the rest of its query string pages and sorts).
+FILTER_FIELDS = tuple(ContactFilterForm.base_fields)
+
+
 def _contact_list(request):
-    if request.GET:
+    filtered = any(request.GET.get(name) for name in FILTER_FIELDS)
+    if filtered:
         form = ContactFilterForm(request.GET)
         params = _filter_params(form)
     else:
-        # Unbound, the filter form is drawn from the cache (the toolbar's
-        # {% setup_cached %} block): built only when the block is (its fields' copies
-        # were a tenth of the list's time).
+        # No search or filter (the first page, or paging and sorting it): the filter form
+        # is the empty one, drawn from the cache (the toolbar's {% setup_cached %}
+        # block) and built only when the block is (its fields' copies were a tenth of
+        # the list's time).
         form, params = SimpleLazyObject(ContactFilterForm), {}
     page = selectors.contact_list(
         params=params,
@@ -108,7 +114,7 @@ def _contact_list(request):
     bulk_actions = _may_bulk(request.user)
     context = {
         "form": form,
-        "filters_bound": bool(request.GET),
+        "filters_bound": filtered,
         "page": page,
         "bulk_actions": bulk_actions,
         # Drawn inside a {% setup_cached %} block: built only when the block is.

@@ -97,7 +97,13 @@ def test_a_cached_page_builds_neither_form(staff_client, codes, monkeypatch):
     assert len(built) == 2
     built.clear()
     assert _page(staff_client) == first
-    assert built == []
+    # Paging and sorting the unfiltered list (and empty filter fields) show the empty
+    # form too: from the cache as well, once that sort's block is there.
+    for params in ({"after": "CT0000001", "sort": "name"}, {"q": "", "type": "", "last": "1"}):
+        _page(staff_client, **params)
+        built.clear()
+        _page(staff_client, **params)
+        assert built == []
     # A search binds the filter form (its values are the request's): built every time.
     assert "errorlist" in _page(staff_client, salesperson="NO-SUCH")
     assert len(built) == 1
