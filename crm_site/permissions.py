@@ -23,8 +23,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.expressions import RawSQL
+
+from marketing_setup.versioning import cached_under, read_token
 
 VERSION_TABLE = "crm_site_permission_version"
 TOKEN_SQL = f"SELECT token FROM {VERSION_TABLE} WHERE id = 1"
@@ -43,10 +45,7 @@ def permission_token(user, using: str = DEFAULT_DB_ALIAS) -> str | None:
         return getattr(user, TOKEN_ATTRIBUTE)
     except AttributeError:
         pass
-    with connections[using].cursor() as cursor:
-        cursor.execute(TOKEN_SQL)
-        row = cursor.fetchone()
-    token = row[0] if row else None
+    token = read_token(VERSION_TABLE, using)
     setattr(user, TOKEN_ATTRIBUTE, token)
     return token
 
@@ -78,21 +77,14 @@ class CachedPermissionBackend(ModelBackend):
         token = permission_token(user_obj)
         if token is None:
             return super()._get_permissions(user_obj, obj, from_name)
-        settings = connections[DEFAULT_DB_ALIAS].settings_dict
-        key = (
-            settings["NAME"],
-            settings.get("HOST"),
+        read = super()._get_permissions
+        cached = cached_under(
+            _cache,
             token,
-            user_obj.pk,
-            user_obj.is_superuser,
-            from_name,
+            (user_obj.pk, user_obj.is_superuser, from_name),
+            lambda: frozenset(read(user_obj, obj, from_name)),
+            max_entries=MAX_ENTRIES,
         )
-        cached = _cache.get(key)
-        if cached is None:
-            cached = frozenset(super()._get_permissions(user_obj, obj, from_name))
-            if len(_cache) >= MAX_ENTRIES:
-                _cache.clear()
-            _cache[key] = cached
         # The caller may change its set (ModelBackend's is the user's own): a copy.
         perms = set(cached)
         setattr(user_obj, attribute, perms)

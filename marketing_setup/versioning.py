@@ -38,15 +38,46 @@ _snapshot: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 )
 
 
+def read_token(table: str, using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """The token of a one-row version table (this one's, or another kept the same way,
+    e.g. crm_site's permission version) as this connection sees it (None: no row)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def cached_under(
+    cache: dict,
+    token: str,
+    key: Hashable,
+    build: Callable[[], T],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    max_entries: int = MAX_ENTRIES,
+) -> T:
+    """`build()`'s value for `key` in `cache`, stored under `token` (read *before* the
+    value is built) and the database `using` names; all entries are dropped when
+    `max_entries` are there (the next lookups refill them)."""
+    settings = connections[using].settings_dict
+    full_key = (using, settings["NAME"], settings.get("HOST"), token, key)
+    try:
+        return cache[full_key]
+    except KeyError:
+        pass
+    value = build()
+    if len(cache) >= max_entries:
+        cache.clear()
+    cache[full_key] = value
+    return value
+
+
 def setup_token(using: str = DEFAULT_DB_ALIAS) -> str | None:
     """The setup's version token now, as this connection sees it (None: no row)."""
     snapshot = _snapshot.get()
     if snapshot is not None and using in snapshot:
         return snapshot[using]
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {VERSION_TABLE} WHERE id = 1")
-        row = cursor.fetchone()
-    token = row[0] if row else None
+    token = read_token(VERSION_TABLE, using)
     if snapshot is not None:
         snapshot[using] = token
     return token
@@ -84,17 +115,7 @@ def setup_cached(key: Hashable, build: Callable[[], T], *, using: str = DEFAULT_
     token = setup_token(using)
     if token is None:
         return build()
-    settings = connections[using].settings_dict
-    full_key = (using, settings["NAME"], settings.get("HOST"), token, key)
-    try:
-        return _cache[full_key]  # type: ignore[return-value]
-    except KeyError:
-        pass
-    value = build()
-    if len(_cache) >= MAX_ENTRIES:
-        _cache.clear()
-    _cache[full_key] = value
-    return value
+    return cached_under(_cache, token, key, build, using=using)
 
 
 def clear() -> None:

@@ -59,7 +59,7 @@ def _sqlite_sql() -> tuple[list[str], list[str]]:
     forward = [
         f"CREATE TABLE {VERSION_TABLE} (id integer PRIMARY KEY CHECK (id = 1), "
         "token varchar(36) NOT NULL)",
-        f"INSERT INTO {VERSION_TABLE} (id, token) VALUES (1, lower(hex(randomblob(16))))",
+        f"INSERT INTO {VERSION_TABLE} (id, token) VALUES (1, {SQLITE_NEW_TOKEN})",
     ]
     backward = []
     for table in PERMISSION_TABLES:
