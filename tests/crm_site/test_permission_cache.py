@@ -104,12 +104,11 @@ def test_a_change_committed_by_another_connection_is_seen(staff_user):
     other = connections.create_connection("default")
     try:
         group_id = Group.objects.get(name=ADMINISTRATORS).pk
-        with other.cursor() as cursor:
+        with other.cursor() as cursor:  # autocommit: committed by the statement
             cursor.execute(
                 "INSERT INTO auth_user_groups (user_id, group_id) VALUES (%s, %s)",
                 [staff_user.pk, group_id],
             )
-        other.commit() if not other.get_autocommit() else None
     finally:
         other.close()
     assert backend.has_perm(backend.get_user(staff_user.pk), "marketing_setup.change_usersetup")
